@@ -1,0 +1,19 @@
+export {
+  classifyTags,
+  compareRecipeVersions,
+  isReleaseTag,
+  latestRelease,
+  parseRecipeVersion,
+  releaseProblem,
+  upgradeBase,
+} from './version.js';
+export type {
+  Classified,
+  IgnoredTag,
+  ParseResult,
+  RecipeVersion,
+  TagRef,
+  VersionOptions,
+} from './version.js';
+export { decide } from './decide.js';
+export type { Decision, DecisionInput, RunReason, SkipReason } from './decide.js';
