@@ -1,0 +1,4 @@
+export { evaluateGate } from './gate.js';
+export type { GateExcuse, GateExcuseCode, GateInput, GateVerdict } from './gate.js';
+export { deriveOutcome, OUTCOMES } from './outcome.js';
+export type { Outcome, OutcomeInput, OutcomeLabel, RecordRef } from './outcome.js';
