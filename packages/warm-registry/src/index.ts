@@ -1,0 +1,14 @@
+export { LockedError, RegistryError } from './errors.js';
+export type { LockHolder, RegistryErrorCode, RegistryErrorData } from './errors.js';
+export { openRegistry } from './registry.js';
+export type { Registry, RegistryOptions } from './registry.js';
+export { canonicalRecordSchema } from './records/canonical.js';
+export type { CanonicalRecord, CanonicalView } from './records/canonical.js';
+export { HISTORY_EVENT_TYPES, historyEventSchema } from './records/history.js';
+export type { HistoryEvent, KnownHistoryEventType } from './records/history.js';
+export { attemptRecordSchema } from './records/attempt.js';
+export type { AttemptRecord } from './records/attempt.js';
+export { recipeRunSchema, runRecordSchema, summarizeOutcomes } from './records/run.js';
+export type { RecipeRun, RunRecord } from './records/run.js';
+export { createRun, listRuns, newRunId, pruneRuns, readLatestRun, readRun } from './runs.js';
+export type { RunStore } from './runs.js';

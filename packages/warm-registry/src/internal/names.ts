@@ -1,0 +1,29 @@
+import { RegistryError } from '../errors.js';
+
+// Names end up as path segments under stateDir, so they are checked before any path is built.
+const patterns = {
+  recipe: /^[a-z0-9][a-z0-9._-]*$/,
+  runId: /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+  domain: /^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/,
+  step: /^[a-z0-9][a-z0-9._-]*$/,
+} as const;
+
+const shapes: Record<keyof typeof patterns, string> = {
+  recipe: '[a-z0-9][a-z0-9._-]*',
+  runId: '[A-Za-z0-9][A-Za-z0-9._-]*',
+  domain: 'a lower-case host name',
+  step: '[a-z0-9][a-z0-9._-]*',
+};
+
+export function checkName(kind: keyof typeof patterns, value: string): string {
+  if (typeof value !== 'string' || value.length > 200 || !patterns[kind].test(value)) {
+    throw new RegistryError(
+      'INVALID_NAME',
+      { path: '', kind, value: String(value) },
+      `Expected a ${kind} matching ${shapes[kind]}, got ${JSON.stringify(value)}; fix the name in the config or the caller.`,
+    );
+  }
+  return value;
+}
+
+export const recipePattern = patterns.recipe;

@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { RegistryError } from './errors.js';
+import { ensureDir, readTextOrNull, writeFileAtomic } from './internal/atomic-file.js';
+import { fsError, isErrno } from './internal/fs-errors.js';
+import { checkName } from './internal/names.js';
+import { checkSchemaVersion, parseJson, parseWith, validateForWrite } from './internal/parse-record.js';
+import { runRecordSchema, type RunRecord } from './records/run.js';
+
+export interface RunStore {
+  readonly dir: string;
+  /** `runs/<runId>/<recipe>/<step>.log`; its directory exists when this returns. */
+  logPath(recipe: string, step: string): string;
+  /** Atomically replaces run.json; call it as the run goes so a crash still leaves a record. */
+  writeRecord(run: RunRecord): Promise<void>;
+  /** Writes run.json, then runs/latest.json (a copy of it). */
+  finish(run: RunRecord): Promise<void>;
+}
+
+const runIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const runsDirOf = (stateDir: string) => join(resolve(stateDir), 'runs');
+
+/** A sortable run id: UTC second of the start plus a random suffix, e.g. `20261127T031500Z-4f2a`. */
+export function newRunId(date: Date = new Date()): string {
+  const stamp = date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+export async function createRun(opts: { stateDir: string; runId: string }): Promise<RunStore> {
+  const runId = checkName('runId', opts.runId);
+  const runsDir = runsDirOf(opts.stateDir);
+  const dir = join(runsDir, runId);
+  await ensureDir(runsDir);
+  try {
+    await mkdir(dir);
+  } catch (error) {
+    if (isErrno(error, 'EEXIST')) {
+      throw new RegistryError(
+        'RUN_EXISTS',
+        { path: dir, runId },
+        `Expected a new run directory, but ${dir} already exists; use a fresh id from newRunId().`,
+        { cause: error },
+      );
+    }
+    throw fsError(error, dir, 'create run directory');
+  }
+  const runPath = join(dir, 'run.json');
+
+  async function writeRecord(run: RunRecord): Promise<void> {
+    const valid = validateForWrite(runRecordSchema, run, runPath, 'run record');
+    if (valid.runId !== runId) {
+      throw new RegistryError(
+        'INVALID_RECORD',
+        { path: runPath, issues: [{ path: '$.runId', message: `expected "${runId}", got "${valid.runId}"` }] },
+        `Refusing to write run ${valid.runId} into ${runPath}; nothing was written.`,
+      );
+    }
+    await writeFileAtomic(runPath, JSON.stringify(valid, null, 2) + '\n');
+  }
+
+  return {
+    dir,
+    logPath(recipe, step) {
+      const recipeDir = join(dir, checkName('recipe', recipe));
+      const file = `${checkName('step', step)}.log`;
+      try {
+        mkdirSync(recipeDir, { recursive: true });
+      } catch (error) {
+        throw fsError(error, recipeDir, 'create log directory');
+      }
+      return join(recipeDir, file);
+    },
+    writeRecord,
+    async finish(run) {
+      await writeRecord(run);
+      await writeFileAtomic(join(runsDir, 'latest.json'), JSON.stringify(run, null, 2) + '\n');
+    },
+  };
+}
+
+/** Run ids under `runs/`, oldest first (ids start with their UTC start time). */
+export async function listRuns(stateDir: string): Promise<string[]> {
+  const runsDir = runsDirOf(stateDir);
+  try {
+    const entries = await readdir(runsDir, { withFileTypes: true });
+    return entries
+      .filter((e) => e.isDirectory() && runIdPattern.test(e.name))
+      .map((e) => e.name)
+      .sort();
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return [];
+    throw fsError(error, runsDir, 'list runs in');
+  }
+}
+
+function parseRun(text: string, path: string): RunRecord {
+  const value = parseJson(text, path, 'run record');
+  checkSchemaVersion(value, path, 'run record');
+  return parseWith(runRecordSchema, value, path, 'run record');
+}
+
+export async function readRun(stateDir: string, runId: string): Promise<RunRecord> {
+  const path = join(runsDirOf(stateDir), checkName('runId', runId), 'run.json');
+  const text = await readTextOrNull(path);
+  if (text === null) {
+    throw new RegistryError(
+      'RUN_NOT_FOUND',
+      { path, runId },
+      `Expected a run record at ${path}, but there is none; list the runs with listRuns() (or \`canon report\` without --run).`,
+    );
+  }
+  return parseRun(text, path);
+}
+
+export async function readLatestRun(stateDir: string): Promise<RunRecord | null> {
+  const path = join(runsDirOf(stateDir), 'latest.json');
+  const text = await readTextOrNull(path);
+  return text === null ? null : parseRun(text, path);
+}
+
+/** Removes all but the newest `keep` runs (never the one latest.json names); returns the removed ids. */
+export async function pruneRuns(stateDir: string, keep = 52): Promise<string[]> {
+  if (!Number.isInteger(keep) || keep < 1) {
+    throw new RegistryError('INVALID_RECORD', { path: runsDirOf(stateDir), keep }, `Expected keep to be a positive integer, got ${keep}.`);
+  }
+  const runs = await listRuns(stateDir);
+  const latest = await readLatestRunId(stateDir);
+  const removed: string[] = [];
+  for (const runId of runs.slice(0, Math.max(0, runs.length - keep))) {
+    if (runId === latest) continue;
+    const dir = join(runsDirOf(stateDir), runId);
+    try {
+      await rm(dir, { recursive: true, force: true });
+    } catch (error) {
+      throw fsError(error, dir, 'remove old run');
+    }
+    removed.push(runId);
+  }
+  return removed;
+}
+
+/** Pruning must not fail because latest.json is unreadable; it then protects nothing. */
+async function readLatestRunId(stateDir: string): Promise<string | null> {
+  try {
+    return (await readLatestRun(stateDir))?.runId ?? null;
+  } catch {
+    return null;
+  }
+}
