@@ -1,0 +1,29 @@
+/** Values used when neither `defaults` nor the recipe sets a key; documented in docs/configuration.md. */
+export const BUILTIN = {
+  stateDir: '/var/lib/canon',
+  workDir: '/var/cache/canon',
+  branch: 'HEAD',
+  enrolled: true,
+  testTimeoutSeconds: 3600,
+  promoteTimeoutSeconds: 900,
+  rollback: false,
+  healthUrl: 'https://{domain}/',
+  expectStatus: [200, 301, 302],
+  healthTimeoutSeconds: 600,
+  healthIntervalSeconds: 10,
+  onCalendar: 'Sun *-*-* 03:00:00',
+  persistent: true,
+  lockStaleSeconds: 120,
+  killGraceSeconds: 30,
+  concurrency: 1,
+  includePrereleases: false,
+} as const;
+
+/** Which placeholders each kind of string may use; anything else is a config error. */
+export const SCOPES = {
+  remote: ['recipe'],
+  domain: ['recipe'],
+  busyCheck: ['recipe', 'runId', 'runDir'],
+  healthUrl: ['recipe', 'domain'],
+  command: ['recipe', 'version', 'tag', 'commit', 'checkout', 'domain', 'previousVersion', 'upgradeBase', 'runId', 'runDir'],
+} as const;

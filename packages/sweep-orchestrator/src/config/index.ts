@@ -1,0 +1,11 @@
+export type { CommandSpec, HealthSpec, PromoteSpec, ResolvedRecipe, ResolvedConfig } from './types.js';
+export type { ConfigProblem, ConfigErrorCode } from './errors.js';
+export { ConfigError } from './errors.js';
+export type { FindConfigOptions } from './find-config.js';
+export { findConfigPath, SYSTEM_CONFIG_PATH } from './find-config.js';
+export { loadConfig, resolveConfig } from './load-config.js';
+export type { PlaceholderName, PlaceholderValues } from './placeholders.js';
+export { PLACEHOLDER_NAMES, expandPlaceholders, expandString, expandEnv } from './placeholders.js';
+export { programsOf } from './programs.js';
+export { deepMerge } from './merge.js';
+export { configJsonSchema, renderConfigJsonSchema } from './json-schema.js';

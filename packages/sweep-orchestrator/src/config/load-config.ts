@@ -1,0 +1,143 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { z } from 'zod';
+import { BUILTIN } from './builtin-defaults.js';
+import type { ConfigProblem } from './errors.js';
+import { ConfigError, formatJsonPath } from './errors.js';
+import type { FindConfigOptions } from './find-config.js';
+import { findConfigPath } from './find-config.js';
+import { resolveRecipe } from './resolve-recipe.js';
+import type { RawConfig } from './schema.js';
+import { configSchema, defaultsSchema, recipeSchema } from './schema.js';
+import { recipeNameProblem } from './validators.js';
+import type { ResolvedConfig, ResolvedRecipe } from './types.js';
+
+/** Finds, reads, validates and resolves the configuration; throws a ConfigError listing every problem. */
+export async function loadConfig(opts: FindConfigOptions): Promise<ResolvedConfig> {
+  const path = findConfigPath(opts);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'CONFIG_NOT_FOUND' : 'CONFIG_UNREADABLE';
+    throw new ConfigError(code, { path, errors: [{ path: '', message: (cause as Error).message }] }, { cause });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new ConfigError(
+      'CONFIG_INVALID',
+      { path, errors: [{ path: '', message: `not valid JSON: ${(cause as Error).message}` }] },
+      { cause },
+    );
+  }
+  return resolveConfig(json, { path, env: opts.env });
+}
+
+/** Validates already-parsed JSON as if it had been read from `path` (relative paths resolve against its directory). */
+export async function resolveConfig(json: unknown, opts: { path: string; env: NodeJS.ProcessEnv }): Promise<ResolvedConfig> {
+  const parsed = configSchema.safeParse(json);
+  const problems: ConfigProblem[] = [];
+  let raw: RawConfig | null = null;
+  if (parsed.success) raw = parsed.data;
+  else problems.push(...toProblems(parsed.error.issues));
+
+  const recipes = raw === null ? resolvePartially(json, problems) : resolveAll(raw, problems);
+  const baseDir = dirname(opts.path);
+  const forge = raw?.forge == null ? null : await readForge(raw.forge, baseDir, opts.env, problems);
+
+  if (raw === null || problems.length > 0) {
+    const errors = [...problems].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    throw new ConfigError('CONFIG_INVALID', { path: opts.path, errors });
+  }
+  const stateDir = resolve(baseDir, raw.stateDir ?? BUILTIN.stateDir);
+  return {
+    path: opts.path,
+    stateDir,
+    workDir: resolve(baseDir, raw.workDir ?? BUILTIN.workDir),
+    registryDir: raw.registryDir == null ? null : resolve(baseDir, raw.registryDir),
+    forge,
+    recipes,
+    protectedDomains: raw.protectedDomains ?? [],
+    schedule: {
+      onCalendar: raw.schedule?.onCalendar ?? BUILTIN.onCalendar,
+      persistent: raw.schedule?.persistent ?? BUILTIN.persistent,
+    },
+    lockStaleSeconds: raw.lockStaleSeconds ?? BUILTIN.lockStaleSeconds,
+    killGraceSeconds: raw.killGraceSeconds ?? BUILTIN.killGraceSeconds,
+    concurrency: raw.concurrency ?? BUILTIN.concurrency,
+    includePrereleases: raw.includePrereleases ?? BUILTIN.includePrereleases,
+    diskBudgetGiB: raw.diskBudgetGiB ?? null,
+  };
+}
+
+function toProblems(issues: readonly z.core.$ZodIssue[]): ConfigProblem[] {
+  return issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: formatJsonPath([...issue.path, key]), message: 'unknown key' }))
+      : [{ path: formatJsonPath(issue.path), message: issue.message }],
+  );
+}
+
+function resolveAll(raw: RawConfig, problems: ConfigProblem[]): ResolvedRecipe[] {
+  const out: ResolvedRecipe[] = [];
+  for (const name of Object.keys(raw.recipes).sort()) {
+    const result = resolveRecipe(name, raw.defaults ?? {}, raw.recipes[name] ?? {});
+    if (result.recipe === null) problems.push(...result.problems);
+    else out.push(result.recipe);
+  }
+  return out;
+}
+
+/**
+ * When the file as a whole is invalid, the recipes whose own part and `defaults` are valid are
+ * still merged, so problems only the merge reveals are reported in the same run.
+ */
+function resolvePartially(json: unknown, problems: ConfigProblem[]): ResolvedRecipe[] {
+  if (typeof json !== 'object' || json === null) return [];
+  const { defaults, recipes } = json as { defaults?: unknown; recipes?: unknown };
+  const d = defaultsSchema.safeParse(defaults ?? {});
+  if (!d.success || typeof recipes !== 'object' || recipes === null) return [];
+  for (const [name, value] of Object.entries(recipes).sort(([a], [b]) => a.localeCompare(b))) {
+    const r = recipeSchema.safeParse(value);
+    if (r.success && recipeNameProblem(name) === null) problems.push(...resolveRecipe(name, d.data, r.data).problems);
+  }
+  return [];
+}
+
+async function readForge(
+  forge: NonNullable<RawConfig['forge']>,
+  baseDir: string,
+  env: NodeJS.ProcessEnv,
+  problems: ConfigProblem[],
+): Promise<ResolvedConfig['forge']> {
+  let token: string | null = null;
+  if (forge.tokenFile !== undefined) {
+    const file = resolve(baseDir, forge.tokenFile);
+    try {
+      token = (await readFile(file, 'utf8')).trim();
+      if (token === '') problems.push({ path: 'forge.tokenFile', message: `${file} is empty; it must hold the forge API token` });
+    } catch (error) {
+      problems.push({
+        path: 'forge.tokenFile',
+        message: `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}); it must hold the forge API token`,
+      });
+    }
+  } else if (forge.tokenEnv !== undefined) {
+    token = env[forge.tokenEnv]?.trim() ?? '';
+    if (token === '') {
+      problems.push({ path: 'forge.tokenEnv', message: `environment variable ${forge.tokenEnv} is unset or empty` });
+    }
+  }
+  if (token === null || token === '') return null;
+  return redacting({ type: 'gitea' as const, url: forge.url, token });
+}
+
+/** The token stays readable by code but prints as "***" through JSON.stringify and util.inspect. */
+function redacting<T extends { token: string }>(value: T): T {
+  const shown = () => ({ ...value, token: '***' });
+  Object.defineProperty(value, 'toJSON', { value: shown, enumerable: false });
+  Object.defineProperty(value, Symbol.for('nodejs.util.inspect.custom'), { value: shown, enumerable: false });
+  return value;
+}

@@ -1,0 +1,89 @@
+import { BUILTIN } from './builtin-defaults.js';
+import type { ConfigProblem } from './errors.js';
+import { formatJsonPath } from './errors.js';
+import { deepMerge } from './merge.js';
+import { expandString } from './placeholders.js';
+import type { RawSettings } from './schema.js';
+import type { PromoteSpec, ResolvedRecipe } from './types.js';
+import { domainProblem, remoteUrlProblem } from './validators.js';
+
+type Defaults = Omit<RawSettings, 'reason' | 'block'>;
+
+/** Merges one recipe over `defaults` and the built-in values, then checks what only the merge can tell. */
+export function resolveRecipe(
+  name: string,
+  defaults: Defaults,
+  own: RawSettings,
+): { recipe: ResolvedRecipe; problems: [] } | { recipe: null; problems: ConfigProblem[] } {
+  const merged = deepMerge<RawSettings>(defaults, own);
+  const problems: ConfigProblem[] = [];
+  const at = (...rest: string[]) => formatJsonPath(['recipes', name, ...rest]);
+  const missing = (...rest: string[]) =>
+    problems.push({
+      path: at(...rest),
+      message: `required; set it here or in ${formatJsonPath(['defaults', ...rest])}`,
+    });
+  const expand = (s: string) => expandString(s, { recipe: name });
+
+  const upstream = merged.upstream === undefined ? null : expand(merged.upstream);
+  const mirror = merged.mirror === undefined ? null : expand(merged.mirror);
+  if (upstream === null) missing('upstream');
+  if (mirror === null) missing('mirror');
+  for (const [key, url] of [['upstream', upstream], ['mirror', mirror]] as const) {
+    const problem = url === null ? null : remoteUrlProblem(url);
+    if (problem !== null) problems.push({ path: at(key), message: problem });
+  }
+  const command = merged.test?.command;
+  if (command === undefined) missing('test', 'command');
+
+  let promote: PromoteSpec | null = null;
+  const p = merged.promote;
+  if (p !== undefined && p !== null) {
+    if (p.domain === undefined) missing('promote', 'domain');
+    if (p.deploy === undefined) missing('promote', 'deploy');
+    const domain = p.domain === undefined ? '' : expand(p.domain);
+    const domainIssue = p.domain === undefined ? null : domainProblem(domain);
+    if (domainIssue !== null) problems.push({ path: at('promote', 'domain'), message: domainIssue });
+    promote = {
+      domain,
+      deploy: p.deploy ?? [],
+      teardown: p.teardown ?? null,
+      verify: p.verify ?? null,
+      health: {
+        url: p.health?.url ?? BUILTIN.healthUrl,
+        expectStatus: p.health?.expectStatus ?? [...BUILTIN.expectStatus],
+        rejectBodyPattern: p.health?.rejectBodyPattern ?? null,
+        timeoutSeconds: p.health?.timeoutSeconds ?? BUILTIN.healthTimeoutSeconds,
+        intervalSeconds: p.health?.intervalSeconds ?? BUILTIN.healthIntervalSeconds,
+      },
+      snapshot: p.snapshot ?? null,
+      park: p.park ?? null,
+      volumeSize: p.volumeSize ?? null,
+      timeoutSeconds: p.timeoutSeconds ?? BUILTIN.promoteTimeoutSeconds,
+      rollback: p.rollback ?? BUILTIN.rollback,
+      env: p.env ?? {},
+    };
+  }
+  if (problems.length > 0 || upstream === null || mirror === null || command === undefined) {
+    return { recipe: null, problems };
+  }
+  return {
+    recipe: {
+      name,
+      enrolled: merged.enrolled ?? BUILTIN.enrolled,
+      reason: merged.reason ?? null,
+      upstream,
+      mirror,
+      branch: merged.branch ?? BUILTIN.branch,
+      busyCheck: merged.busyCheck ?? null,
+      test: {
+        command,
+        timeoutSeconds: merged.test?.timeoutSeconds ?? BUILTIN.testTimeoutSeconds,
+        env: merged.test?.env ?? {},
+      },
+      promote,
+      block: merged.block ?? [],
+    },
+    problems: [],
+  };
+}
