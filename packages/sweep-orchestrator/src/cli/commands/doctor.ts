@@ -1,0 +1,93 @@
+import { constants } from 'node:fs';
+import { access, mkdir, rm, writeFile } from 'node:fs/promises';
+import { delimiter, isAbsolute, join } from 'node:path';
+import { listRemoteRefs, redactUrl } from '@canon/mirror-sync';
+import { loadConfig, programsOf, type ResolvedConfig } from '../../config/index.js';
+import { createLimiter } from '../../sweep/pool.js';
+import { mirrorAuth } from '../../sweep/remotes.js';
+import { boolOption, configOptions, type CommandContext } from '../context.js';
+
+type Check = { name: string; ok: boolean; detail: string };
+
+/** Everything a sweep needs, checked without changing anything but a probe file in stateDir. */
+export async function run(ctx: CommandContext): Promise<number> {
+  const config = await loadConfig(configOptions(ctx));
+  const checks: Check[] = [{ name: 'config', ok: true, detail: `${config.path} is valid` }];
+  const enrolled = config.recipes.filter((r) => r.enrolled);
+  checks.push({
+    name: 'enrolled',
+    ok: enrolled.length > 0,
+    detail: enrolled.length > 0 ? `${enrolled.length} recipe(s) enrolled: ${enrolled.map((r) => r.name).join(', ')}` : 'no recipe is enrolled: a sweep would refuse to run (exit 3)',
+  });
+  checks.push(...(await checkPrograms(programsOf(config), ctx.env.PATH ?? '')));
+  checks.push(await checkWritable(config.stateDir));
+  checks.push(...(await checkRemotes(config)));
+  if (config.forge !== null) checks.push(await checkForge(config.forge));
+
+  const ok = checks.every((c) => c.ok);
+  if (boolOption(ctx, 'json')) ctx.stdout(`${JSON.stringify({ ok, checks }, null, 2)}\n`);
+  else ctx.stdout(`${checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`).join('\n')}\n`);
+  return ok ? 0 : 1;
+}
+
+async function isExecutable(file: string): Promise<boolean> {
+  return access(file, constants.X_OK).then(() => true, () => false);
+}
+
+async function checkPrograms(programs: readonly string[], path: string): Promise<Check[]> {
+  const dirs = path.split(delimiter).filter((d) => d !== '');
+  return Promise.all(
+    programs.map(async (program) => {
+      if (isAbsolute(program)) {
+        const ok = await isExecutable(program);
+        return { name: `program ${program}`, ok, detail: ok ? 'executable' : 'missing or not executable' };
+      }
+      for (const dir of dirs) {
+        if (await isExecutable(join(dir, program))) return { name: `program ${program}`, ok: true, detail: join(dir, program) };
+      }
+      return { name: `program ${program}`, ok: false, detail: `not found on PATH (${dirs.join(delimiter)})` };
+    }),
+  );
+}
+
+async function checkWritable(stateDir: string): Promise<Check> {
+  const probe = join(stateDir, `.canon-doctor-${process.pid}`);
+  try {
+    await mkdir(stateDir, { recursive: true });
+    await writeFile(probe, 'probe');
+    await rm(probe, { force: true });
+    return { name: 'stateDir', ok: true, detail: `${stateDir} is writable` };
+  } catch (e) {
+    return { name: 'stateDir', ok: false, detail: `${stateDir} is not writable: ${(e as Error).message}` };
+  }
+}
+
+async function checkRemotes(config: ResolvedConfig): Promise<Check[]> {
+  const pool = createLimiter(8);
+  const remotes = config.recipes.filter((r) => r.enrolled).flatMap((r) => [
+    { name: `${r.name} upstream`, url: r.upstream, auth: null },
+    { name: `${r.name} mirror`, url: r.mirror, auth: mirrorAuth(config) },
+  ]);
+  return Promise.all(
+    remotes.map((remote) =>
+      pool(async (): Promise<Check> => {
+        try {
+          const refs = await listRemoteRefs(remote.url, { ...(remote.auth === null ? {} : { auth: remote.auth }), timeoutMs: 30_000 });
+          return { name: remote.name, ok: true, detail: `${redactUrl(remote.url)} reachable (${refs.tags.length} tags)` };
+        } catch (e) {
+          return { name: remote.name, ok: false, detail: `${redactUrl(remote.url)} unreachable: ${(e as Error).message}` };
+        }
+      }),
+    ),
+  );
+}
+
+async function checkForge(forge: { url: string; token: string }): Promise<Check> {
+  const url = `${forge.url.replace(/\/+$/, '')}/api/v1/version`;
+  try {
+    const res = await fetch(url, { headers: { Authorization: `token ${forge.token}` }, signal: AbortSignal.timeout(15_000) });
+    return { name: 'forge', ok: res.ok, detail: `${url} answered HTTP ${res.status}` };
+  } catch (e) {
+    return { name: 'forge', ok: false, detail: `${url} unreachable: ${(e as Error).message}` };
+  }
+}

@@ -1,0 +1,33 @@
+import { loadConfig } from '../../config/index.js';
+import { syncOnly, type SyncOnlyEntry } from '../../sweep/sync-only.js';
+import { boolOption, configOptions, listOption, type CommandContext } from '../context.js';
+
+export async function run(ctx: CommandContext): Promise<number> {
+  const config = await loadConfig(configOptions(ctx));
+  const entries = await syncOnly({ config, recipes: listOption(ctx, 'recipe') });
+  if (boolOption(ctx, 'json')) {
+    ctx.stdout(`${JSON.stringify(entries.map(json), null, 2)}\n`);
+  } else {
+    for (const e of entries) ctx.stdout(`${line(e)}\n`);
+  }
+  return entries.every((e) => e.result.kind === 'synced') ? 0 : 1;
+}
+
+function json(e: SyncOnlyEntry): Record<string, unknown> {
+  const r = e.result;
+  if (r.kind !== 'synced') return { recipe: e.recipe, status: 'failed', error: r.error.message, durationMs: r.durationMs };
+  const { tags: _tags, ...rest } = r.sync;
+  return { recipe: e.recipe, ...rest, durationMs: r.durationMs };
+}
+
+function line(e: SyncOnlyEntry): string {
+  const r = e.result;
+  if (r.kind !== 'synced') return `${e.recipe}: SYNC-FAILED — ${r.error.message}`;
+  const s = r.sync;
+  const parts = [s.status];
+  if (s.pushedTags.length > 0) parts.push(`${s.pushedTags.length} tag(s) pushed`);
+  if (s.movedTags.length > 0) parts.push(`moved: ${s.movedTags.join(', ')}`);
+  if (s.deletedTags.length > 0) parts.push(`deleted: ${s.deletedTags.join(', ')}`);
+  if (s.closedPulls.length > 0) parts.push(`closed PRs: ${s.closedPulls.map((n) => `#${n}`).join(', ')}`);
+  return `${e.recipe}: ${parts.join('; ')}`;
+}

@@ -1,0 +1,157 @@
+import { summarizeOutcomes } from '@canon/warm-registry';
+import {
+  acquireSweepLock, createRun, newRunId, openRegistry, pruneRuns, reapOrphans,
+  type RecipeRun, type RunRecord, type SweepLock,
+} from '@canon/warm-registry';
+import type { ResolvedConfig } from '../config/index.js';
+import { SweepError } from './errors.js';
+import type { SweepEvent, SweepEventSink } from './events.js';
+import type { Interrupt } from './interrupt.js';
+import { createLimiter } from './pool.js';
+import { listBoth, prepareRecipe, type Prepared } from './prepare.js';
+import { runRecipe, type RecipeContext } from './recipe-pipeline.js';
+import { exitCodeOfOutcomes, pendingRecipeRun } from './recipe-run.js';
+import { assertNotHollow, selectRecipes } from './select.js';
+
+export type SweepOptions = {
+  config: ResolvedConfig;
+  /** --recipe names; empty = every configured recipe. */
+  recipes?: readonly string[];
+  force?: boolean;
+  canonVersion: string;
+  onEvent?: SweepEventSink;
+  interrupt?: Interrupt;
+  now?: () => Date;
+};
+
+export type SweepResult = { run: RunRecord; exitCode: number };
+
+// Ref listings are cheap network round trips: many at once. Syncs run git processes: fewer.
+const LIST_POOL = 8;
+const SYNC_POOL = 2;
+
+/**
+ * One sweep under the sweep mutex: every selected recipe synced, decided, tested, gated
+ * and promoted, with run.json following along and runs/latest.json written at the end.
+ * Throws only before the run starts (hollow, locked, unknown recipe); afterwards every
+ * failure is a recipe's outcome.
+ */
+export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
+  const { config } = opts;
+  const now = opts.now ?? (() => new Date());
+  const emit: SweepEventSink = opts.onEvent ?? (() => undefined);
+  const selected = selectRecipes(config, opts.recipes ?? []);
+  assertNotHollow(config, selected);
+
+  const startedAt = now();
+  const runId = newRunId(startedAt);
+  const controller = new AbortController();
+  const signal = opts.interrupt === undefined ? controller.signal : AbortSignal.any([controller.signal, opts.interrupt.signal]);
+  let lostLock: Error | null = null;
+  const lock = await acquireSweepLock({
+    stateDir: config.stateDir,
+    runId,
+    staleSeconds: config.lockStaleSeconds,
+    onCompromised: (e) => {
+      lostLock = e;
+      controller.abort(e);
+    },
+  });
+  const stamp = (): string => new Date().toISOString();
+  let describing: Promise<void> = Promise.resolve();
+  const describe = (recipe: string | null, phase: string | null): void => {
+    describing = describing.then(() => lock.describe({ recipe, phase })).catch((e: unknown) => {
+      emit({ type: 'warning', at: stamp(), recipe, message: `could not update the lock's description: ${String(e)}` });
+    });
+  };
+
+  try {
+    for (const orphan of await reapOrphans({ stateDir: config.stateDir, currentRunId: runId })) {
+      emit({
+        type: 'warning', at: stamp(), recipe: null,
+        message: `ended process group ${orphan.pid} left behind by run ${orphan.runId}${orphan.signalled ? '' : ' (already gone)'}`,
+      });
+    }
+    const registry = openRegistry({ stateDir: config.stateDir, ...(config.registryDir === null ? {} : { registryDir: config.registryDir }) });
+    const store = await createRun({ stateDir: config.stateDir, runId });
+    const record: RunRecord = {
+      schema: 1, runId, startedAt: startedAt.toISOString(), finishedAt: null, dryRun: false, interrupted: false,
+      canonVersion: opts.canonVersion, exitCode: null, recipes: selected.map((r) => pendingRecipeRun(r.name)),
+      summary: summarizeOutcomes([]), disk: { usedBytes: 0, budgetBytes: null },
+    };
+    let writing: Promise<void> = store.writeRecord(record);
+    const update = (entry: RecipeRun): Promise<void> => {
+      record.recipes = record.recipes.map((r) => (r.recipe === entry.recipe ? structuredClone(entry) : r));
+      record.summary = summarizeOutcomes(record.recipes);
+      const snapshot = structuredClone(record);
+      writing = writing.then(() => store.writeRecord(snapshot));
+      return writing;
+    };
+    await writing;
+    emit({ type: 'run-start', at: stamp(), runId, dryRun: false, recipes: selected.map((r) => r.name) });
+
+    const listPool = createLimiter(LIST_POOL);
+    const syncPool = createLimiter(SYNC_POOL);
+    const prepared = new Map<string, Promise<Prepared>>();
+    for (const recipe of selected.filter((r) => r.enrolled)) {
+      const listed = listPool(() => listBoth(config, recipe));
+      listed.catch(() => undefined);
+      prepared.set(recipe.name, syncPool(() => prepareRecipe(config, recipe, listed)));
+    }
+
+    const ctx: RecipeContext = {
+      config, registry, store, runId, force: opts.force === true, signal,
+      phase: (recipe, phase) => {
+        emit({ type: 'phase', at: stamp(), recipe, phase });
+        describe(recipe, phase);
+      },
+      warn: (recipe, message) => emit({ type: 'warning', at: stamp(), recipe, message }),
+      update,
+    };
+    const testPool = createLimiter(config.concurrency);
+    await Promise.all(
+      selected.map((recipe) =>
+        testPool(async () => {
+          if (signal.aborted) return;
+          const t0 = performance.now();
+          const entry = await runRecipe(ctx, recipe, () => prepared.get(recipe.name) ?? Promise.reject(new Error('not prepared')));
+          emit({
+            type: 'recipe-done', at: stamp(), recipe: recipe.name, outcome: entry.outcome ?? 'ERROR',
+            detail: entry.detail, durationMs: Math.round(performance.now() - t0),
+          });
+        }),
+      ),
+    );
+    await writing;
+
+    const interruptedBy = opts.interrupt?.received() ?? null;
+    if (lostLock !== null) {
+      throw new SweepError('LOCK_COMPROMISED', `the sweep lock was lost mid-run: ${String(lostLock)}`, { runId }, { cause: lostLock });
+    }
+    record.interrupted = interruptedBy !== null;
+    record.exitCode = interruptedBy === 'SIGINT' ? 130 : interruptedBy === 'SIGTERM' ? 143 : exitCodeOfOutcomes(record.recipes.map((r) => r.outcome));
+    record.disk = await registry.diskUsage(config.diskBudgetGiB).catch(() => record.disk);
+    record.finishedAt = now().toISOString();
+    await store.finish(record);
+    await pruneRuns(config.stateDir).catch((e: unknown) => {
+      emit({ type: 'warning', at: stamp(), recipe: null, message: `could not prune old runs: ${String(e)}` });
+    });
+    const end: SweepEvent = {
+      type: 'run-end', at: stamp(), runId, exitCode: record.exitCode, interrupted: record.interrupted,
+      summary: record.summary, durationMs: Date.parse(record.finishedAt) - startedAt.getTime(),
+    };
+    emit(end);
+    return { run: record, exitCode: record.exitCode };
+  } finally {
+    await describing;
+    await releaseQuietly(lock);
+  }
+}
+
+async function releaseQuietly(lock: SweepLock): Promise<void> {
+  try {
+    await lock.release();
+  } catch {
+    // A lock already taken over after a compromise cannot be released; it is not ours anymore.
+  }
+}
