@@ -38,7 +38,7 @@ export function describeEvent(e: SweepEvent, color: boolean): string | null {
     case 'recipe-done':
       return `${e.recipe}: ${paintOutcome(e.outcome, color)} in ${formatElapsed(e.durationMs)} — ${e.detail}`;
     case 'run-end': {
-      const counts = Object.entries(e.summary).map(([k, v]) => `${paintOutcome(k, color)} ${v}`).join(', ');
+      const counts = Object.entries(e.summary).filter(([, v]) => v > 0).map(([k, v]) => `${paintOutcome(k, color)} ${v}`).join(', ');
       return `${e.interrupted ? 'interrupted' : 'done'} ${e.runId} in ${formatElapsed(e.durationMs)}: ${counts || 'no recipes'} (exit ${e.exitCode})`;
     }
   }
