@@ -1,0 +1,48 @@
+import { envInterpreter, resolveOnPath } from './resolve-on-path.js';
+import type { UnitProblem } from './verify-units.js';
+
+/** Programs every sweep needs besides those the config names: canon's own git, and bash for the hooks. */
+export const REQUIRED_PROGRAMS: readonly string[] = ['bash', 'git'];
+
+export type ProgramCheck = {
+  ok: boolean;
+  /** One PROGRAM_NOT_ON_PATH problem per program (or script interpreter) that does not resolve. */
+  problems: UnitProblem[];
+  /** Program (and interpreter) → the file that would run. */
+  resolved: Record<string, string>;
+};
+
+/**
+ * Checks that every program resolves on `pathDirs`, and that every script among them
+ * that starts with `#!/usr/bin/env X` finds X there too. Reports every miss.
+ */
+export function checkPrograms(programs: readonly string[], pathDirs: readonly string[]): ProgramCheck {
+  const problems: UnitProblem[] = [];
+  const resolved: Record<string, string> = {};
+  const shown = pathDirs.length === 0 ? '(empty)' : pathDirs.join(':');
+  for (const program of [...new Set(programs)]) {
+    const file = resolveOnPath(program, pathDirs);
+    if (file === null) {
+      problems.push({
+        code: 'PROGRAM_NOT_ON_PATH',
+        message: program.includes('/')
+          ? `program ${program} is not an executable file; install it or fix the command in the config`
+          : `program "${program}" is not on PATH=${shown}; add the directory that holds it to the unit's PATH (or install it)`,
+      });
+      continue;
+    }
+    resolved[program] = file;
+    const interpreter = envInterpreter(file);
+    if (interpreter === null || resolved[interpreter] !== undefined) continue;
+    const interpreterFile = resolveOnPath(interpreter, pathDirs);
+    if (interpreterFile === null) {
+      problems.push({
+        code: 'PROGRAM_NOT_ON_PATH',
+        message: `${file} starts with "#!/usr/bin/env ${interpreter}", but "${interpreter}" is not on PATH=${shown}; add its directory to the unit's PATH`,
+      });
+    } else {
+      resolved[interpreter] = interpreterFile;
+    }
+  }
+  return { ok: problems.length === 0, problems, resolved };
+}
