@@ -1,0 +1,51 @@
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createScenario, type Scenario } from './harness.js';
+
+describe('canon refuses what it cannot trust before writing anything', () => {
+  let s: Scenario;
+  beforeAll(async () => {
+    s = await createScenario({ recipes: ['alpha', 'beta'] });
+  });
+  afterAll(() => s.close());
+
+  it.each([
+    { why: 'an unknown key', patch: { recipes: { alpha: {}, beta: { tset: {} } } }, path: 'recipes.beta.tset' },
+    { why: 'an ext:: URL', patch: { recipes: { alpha: { upstream: 'ext::sh -c touch% /tmp/pwned' }, beta: {} } }, path: 'recipes.alpha.upstream' },
+    { why: 'a ../x recipe name', patch: { recipes: { alpha: {}, '../x': {} } }, path: 'recipes' },
+    { why: 'an unknown placeholder', patch: { defaults: { test: { command: ['run-ci', '{recipee}'] } } }, path: 'defaults.test.command' },
+  ])('$why: exit 2, the JSON path named, no state written', async ({ patch, path }) => {
+    await s.writeConfig(patch);
+    for (const command of [['sweep'], ['plan'], ['status'], ['doctor']]) {
+      const r = await s.canon(command);
+      expect(r.code, `${command.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain(path);
+    }
+    expect(existsSync(s.stateDir)).toBe(false);
+    expect(existsSync(s.workDir)).toBe(false);
+  });
+
+  it('lists every problem of a config at once', async () => {
+    await s.writeConfig({ recipes: { alpha: { tset: 1 }, beta: { upstream: 'ext::x' } } });
+    const r = await s.canon(['sweep']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('recipes.alpha.tset');
+    expect(r.stderr).toContain('recipes.beta.upstream');
+  });
+
+  it('a hollow sweep (no enrolled recipe) exits 3 and writes nothing', async () => {
+    await s.writeConfig({ recipes: { alpha: { enrolled: false, reason: 'shared OIDC' }, beta: { enrolled: false, reason: 'retired' } } });
+    const r = await s.canon(['sweep']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/enrols no recipe/);
+    expect(existsSync(s.stateDir)).toBe(false);
+  });
+
+  it('an unknown --recipe is a usage error (exit 2), nothing written', async () => {
+    await s.writeConfig();
+    const r = await s.canon(['sweep', '--recipe', 'gamma']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('"gamma"');
+    expect(existsSync(s.stateDir)).toBe(false);
+  });
+});

@@ -1,0 +1,110 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunRecord } from '@canon/warm-registry';
+import { afterEach, describe, expect, it } from 'vitest';
+import { alive, createScenario, readPid, waitFor, type Scenario } from './harness.js';
+
+// Processes the scenarios leave: a failing test must not leak them into the next one.
+const leftovers: number[] = [];
+let s: Scenario | null = null;
+afterEach(async () => {
+  for (const pid of leftovers.splice(0)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone, as it should be
+    }
+  }
+  await s?.close();
+  s = null;
+});
+
+async function hangingPids(sc: Scenario, recipe: string): Promise<{ child: number; grandchild: number }> {
+  const child = await waitFor(() => readPid(join(sc.dir, `hanging-${recipe}.pid`)), 20_000, 'the hanging suite');
+  const grandchild = await waitFor(() => readPid(join(sc.dir, `grandchild-${recipe}.pid`)), 5_000, 'its grandchild');
+  leftovers.push(child, grandchild);
+  return { child, grandchild };
+}
+
+describe('one sweep at a time, and nothing left running', () => {
+  it('five concurrent sweeps: one runs, four exit 75 at once naming the holder', async () => {
+    s = await createScenario({ recipes: ['alpha'], presynced: true });
+    await s.behave({ alpha: 'sleep:4' });
+    const runs = Array.from({ length: 5 }, () => s!.start(['sweep']));
+    const results = await Promise.all(runs.map((r) => r.done));
+    const locked = results.filter((r) => r.code === 75);
+    expect(locked).toHaveLength(4);
+    const holder = results.find((r) => r.code !== 75);
+    expect(holder).toBeDefined();
+    for (const r of locked) {
+      expect(r.ms).toBeLessThan(3_500);
+      expect(r.stderr).toMatch(/another sweep is running: pid \d+ on \S+, run \S+, started \S+/);
+    }
+    expect(await s.calls()).toHaveLength(1);
+  });
+
+  it('a hanging suite with a grandchild that ignores SIGTERM ends TIMED-OUT and nothing is left running', async () => {
+    s = await createScenario({ recipes: ['alpha'], presynced: true });
+    await s.writeConfig({ defaults: { test: { timeoutSeconds: 1.5 } } });
+    await s.behave({ alpha: 'hang-grandchild' });
+    const r = await s.canon(['sweep']);
+    const pids = await hangingPids(s, 'alpha');
+    expect(r.code).toBe(1);
+    const run = await s.latestRun();
+    expect(run.recipes[0]?.outcome).toBe('TIMED-OUT');
+    expect(alive(pids.child)).toBe(false);
+    expect(alive(pids.grandchild)).toBe(false);
+    expect(await s.readCanonical('alpha')).toBeNull();
+  });
+
+  it('SIGTERM: exit 143, run.json says interrupted, children stopped, lock free', async () => {
+    s = await createScenario({ recipes: ['alpha', 'beta'], presynced: true });
+    await s.behave({ alpha: 'hang-grandchild', beta: 'fail' });
+    const sweep = s.start(['sweep']);
+    const pids = await hangingPids(s, 'alpha');
+    sweep.child.kill('SIGTERM');
+    const r = await sweep.done;
+    expect(r.code).toBe(143);
+    const [runId] = await s.runIds();
+    const run = JSON.parse(await readFile(join(s.stateDir, 'runs', runId!, 'run.json'), 'utf8')) as RunRecord;
+    expect(run.interrupted).toBe(true);
+    expect(run.exitCode).toBe(143);
+    expect(run.finishedAt).not.toBeNull();
+    expect(alive(pids.child)).toBe(false);
+    expect(alive(pids.grandchild)).toBe(false);
+    await s.behave({ alpha: 'fail', beta: 'fail' });
+    const next = await s.canon(['sweep']);
+    expect(next.code, next.stderr).toBe(1);
+  });
+
+  it('kill -9 mid-test: the next sweep waits out the stale window, then runs and reaps the orphans', async () => {
+    s = await createScenario({ recipes: ['alpha'], presynced: true });
+    await s.behave({ alpha: 'hang-grandchild' });
+    const sweep = s.start(['sweep']);
+    const pids = await hangingPids(s, 'alpha');
+    sweep.child.kill('SIGKILL');
+    await sweep.done;
+    expect(alive(pids.child)).toBe(true);
+    await s.behave({ alpha: 'fail' });
+    const started = Date.now();
+    const next = await waitFor(async () => {
+      const r = await s!.canon(['sweep']);
+      return r.code === 75 ? null : r;
+    }, 15_000, 'the stale lock to be taken over');
+    expect(Date.now() - started).toBeLessThan(12_000);
+    expect(next.code, next.stderr).toBe(1);
+    expect(next.stdout).toMatch(/ended process group \d+ left behind by run/);
+    expect(alive(pids.child)).toBe(false);
+    expect(alive(pids.grandchild)).toBe(false);
+    expect((await s.latestRun()).recipes[0]?.outcome).toBe('FAILED');
+  });
+
+  it('the sweep lock is released after a normal run', async () => {
+    s = await createScenario({ recipes: ['alpha'], presynced: true });
+    await s.behave({ alpha: 'fail' });
+    expect((await s.canon(['sweep'])).code).toBe(1);
+    expect((await s.canon(['sweep'])).code).toBe(1);
+    expect(existsSync(join(s.stateDir, 'runs', 'latest.json'))).toBe(true);
+  });
+});
