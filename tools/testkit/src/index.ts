@@ -21,3 +21,4 @@ export { createFleet } from './fleet.js';
 export type { CreateFleetOptions, Fleet, FleetRecipe, FleetRecipeSpec, OpenPullOptions } from './fleet.js';
 export { startForge } from './forge.js';
 export type { AddPullOptions, ForgeOptions, ForgeRequestLogEntry, ForgeStandIn } from './forge.js';
+export * from './warm-host.js';
