@@ -1,0 +1,199 @@
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { trackChild, untrackChild } from '@canon/warm-registry';
+import { groupHasLiveMembers, signalGroup } from './internal/process-group.js';
+
+export { canonEnv } from './canon-env.js';
+export type { CanonEnvValues } from './canon-env.js';
+
+export type RunCommandOptions = {
+  argv: string[];
+  cwd: string;
+  /** Added to (and overriding) canon's own environment. */
+  env: Record<string, string>;
+  timeoutMs: number;
+  killGraceMs: number;
+  /** Appended to; parent directories are created. */
+  logFile: string;
+  stateDir: string;
+  runId: string;
+  /** Keep stdout in the result (it is logged either way). */
+  capture?: boolean;
+  signal?: AbortSignal;
+};
+
+export type CommandResult = {
+  argv: string[];
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  aborted: boolean;
+  durationMs: number;
+  /** Only filled with `capture: true`. */
+  stdout: string;
+  stderrTail: string;
+};
+
+export type CommandErrorCode = 'SPAWN_FAILED' | 'TRACK_FAILED';
+
+export class CommandError extends Error {
+  override readonly name = 'CommandError';
+  readonly code: CommandErrorCode;
+  readonly data: { argv: string[]; cwd: string; logFile: string };
+
+  constructor(code: CommandErrorCode, data: CommandError['data'], options: { cause: unknown }) {
+    const why = (options.cause as Error | undefined)?.message ?? String(options.cause);
+    super(
+      code === 'SPAWN_FAILED'
+        ? `could not start ${formatArgv(data.argv)} in ${data.cwd}: ${why}; check that the program is installed and on PATH and that the directory exists`
+        : `could not record the process group of ${formatArgv(data.argv)} under the state directory: ${why}; the command was stopped`,
+      options,
+    );
+    this.code = code;
+    this.data = data;
+  }
+}
+
+const STDERR_TAIL_BYTES = 4096;
+const CAPTURE_LIMIT_BYTES = 1 << 20;
+/** After the group is gone, how long to wait for the pipes to close (an escaped `setsid` process may hold them). */
+const PIPE_DRAIN_MS = 1000;
+
+export function formatArgv(argv: readonly string[]): string {
+  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
+}
+
+/**
+ * The one place canon starts another program: argv only, in its own process group, with a
+ * timeout that ends the whole group (SIGTERM, then SIGKILL after the grace period) and a final
+ * group SIGKILL so nothing it started outlives it. Never throws for a non-zero exit.
+ */
+export async function runCommand(opts: RunCommandOptions): Promise<CommandResult> {
+  const started = performance.now();
+  const [program, ...args] = opts.argv;
+  await mkdir(dirname(opts.logFile), { recursive: true });
+  const log = createWriteStream(opts.logFile, { flags: 'a' });
+  const closeLog = (line: string) => new Promise<void>((resolve) => log.end(`${line}\n`, () => resolve()));
+  log.write(`# ${new Date().toISOString()} $ ${formatArgv(opts.argv)}  (cwd ${opts.cwd})\n`);
+  const result = (partial: Partial<CommandResult>): CommandResult => ({
+    argv: opts.argv,
+    exitCode: null,
+    signal: null,
+    timedOut: false,
+    aborted: false,
+    durationMs: Math.round(performance.now() - started),
+    stdout: '',
+    stderrTail: '',
+    ...partial,
+  });
+  const errorData = { argv: opts.argv, cwd: opts.cwd, logFile: opts.logFile };
+
+  if (opts.signal?.aborted === true) {
+    await closeLog('# not started: the run was interrupted');
+    return result({ aborted: true });
+  }
+  if (program === undefined || program === '') {
+    await closeLog('# not started: empty argv');
+    throw new CommandError('SPAWN_FAILED', errorData, { cause: new Error('empty argv') });
+  }
+
+  const child = spawn(program, args, {
+    cwd: opts.cwd,
+    env: { ...process.env, ...opts.env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', reject);
+    });
+  } catch (cause) {
+    await closeLog(`# could not start: ${(cause as Error).message}`);
+    throw new CommandError('SPAWN_FAILED', errorData, { cause });
+  }
+  const pgid = child.pid as number;
+
+  const stdoutChunks: Buffer[] = [];
+  let stdoutBytes = 0;
+  let stderrTail = Buffer.alloc(0);
+  child.stdout.on('data', (chunk: Buffer) => {
+    log.write(chunk);
+    if (opts.capture === true && stdoutBytes < CAPTURE_LIMIT_BYTES) {
+      stdoutChunks.push(chunk);
+      stdoutBytes += chunk.length;
+    }
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    log.write(chunk);
+    stderrTail = Buffer.concat([stderrTail, chunk]).subarray(-STDERR_TAIL_BYTES);
+  });
+  const pipesClosed = Promise.all(
+    [child.stdout, child.stderr].map((s) => new Promise<void>((resolve) => s.once('close', () => resolve()))),
+  );
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+
+  let stopping: { why: 'timeout' | 'abort'; graceEndsAt: number } | null = null;
+  let graceTimer: NodeJS.Timeout | undefined;
+  const stop = (why: 'timeout' | 'abort') => {
+    if (stopping !== null) return;
+    stopping = { why, graceEndsAt: performance.now() + opts.killGraceMs };
+    log.write(`\n# ${why === 'timeout' ? `timed out after ${opts.timeoutMs} ms` : 'interrupted'}: SIGTERM to process group ${pgid}\n`);
+    signalGroup(pgid, 'SIGTERM');
+    graceTimer = setTimeout(() => signalGroup(pgid, 'SIGKILL'), opts.killGraceMs);
+  };
+  const timeoutTimer = setTimeout(() => stop('timeout'), opts.timeoutMs);
+  const onAbort = () => stop('abort');
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+  let tracked = false;
+  let footer = '# stopped';
+  try {
+    try {
+      await trackChild({ stateDir: opts.stateDir, runId: opts.runId, pid: pgid });
+      tracked = true;
+    } catch (cause) {
+      signalGroup(pgid, 'SIGKILL');
+      footer = `# stopped: could not record the process group: ${(cause as Error).message}`;
+      throw new CommandError('TRACK_FAILED', errorData, { cause });
+    }
+    const { code, signal } = await exited;
+    clearTimeout(timeoutTimer);
+    const ending = stopping as { why: 'timeout' | 'abort'; graceEndsAt: number } | null;
+    if (ending !== null) {
+      // The leader is gone but its group may still be shutting down: honour the grace period.
+      while (performance.now() < ending.graceEndsAt && groupHasLiveMembers(pgid)) await sleep(50);
+    }
+    signalGroup(pgid, 'SIGKILL');
+    await Promise.race([pipesClosed, sleep(PIPE_DRAIN_MS)]);
+    const out = result({
+      exitCode: code,
+      signal,
+      timedOut: ending?.why === 'timeout',
+      aborted: ending?.why === 'abort',
+      stdout: Buffer.concat(stdoutChunks).toString('utf8'),
+      stderrTail: stderrTail.toString('utf8'),
+    });
+    footer = `\n# ${code !== null ? `exit ${code}` : `killed by ${signal ?? 'unknown signal'}`} after ${out.durationMs} ms`;
+    return out;
+  } finally {
+    clearTimeout(timeoutTimer);
+    clearTimeout(graceTimer);
+    opts.signal?.removeEventListener('abort', onAbort);
+    signalGroup(pgid, 'SIGKILL');
+    child.stdout.destroy();
+    child.stderr.destroy();
+    if (tracked) {
+      // The group is dead; a stale tracking file only makes the next sweep look at a gone pid.
+      await untrackChild({ stateDir: opts.stateDir, runId: opts.runId, pid: pgid }).catch((error: unknown) => {
+        log.write(`# warning: could not remove the tracking record: ${(error as Error).message}\n`);
+      });
+    }
+    await closeLog(footer);
+  }
+}
