@@ -1,4 +1,4 @@
-import { listRuns, openRegistry, readLatestRun, readRun, type RunRecord } from '@canon/warm-registry';
+import { listRuns, openRegistry, readLatestRun, readRun, summarizeOutcomes, type RunRecord } from '@canon/warm-registry';
 import type { ResolvedConfig } from '../config/index.js';
 import type { ReportContext } from '../report/index.js';
 
@@ -12,7 +12,7 @@ export async function loadReportContext(config: ResolvedConfig, runId: string | 
 export function emptyRun(): RunRecord {
   return {
     schema: 1, runId: 'none', startedAt: new Date(0).toISOString(), finishedAt: null, dryRun: false,
-    interrupted: false, canonVersion: '', exitCode: null, recipes: [], summary: {},
+    interrupted: false, canonVersion: '', exitCode: null, recipes: [], summary: summarizeOutcomes([]),
     disk: { usedBytes: 0, budgetBytes: null },
   };
 }
