@@ -1,0 +1,109 @@
+// The "excuses" page: per recipe, what happened and why, like Debian britney's excuses,
+// preceded by what changed since the previous run. Every value from the record is
+// untrusted text and goes through escapeMarkdown or codeSpan.
+
+import type { RecipeRun, RunRecord } from '@canon/warm-registry';
+import type { ReportContext } from './context.js';
+import { summarizeChanges, type Change } from './changes.js';
+import { codeSpan, compareText, escapeMarkdown as md, formatBytes, formatDuration, shortCommit } from './internal/format.js';
+import { lastCompletedAt } from './internal/view.js';
+import { isSweepMissed } from './schedule.js';
+import { gateLine, logEntries, summaryLine, warningText } from './internal/record-text.js';
+
+function version(v: string | null | undefined): string {
+  return v ? codeSpan(v) : 'none';
+}
+
+function changeLine(change: Change): string {
+  const name = `**${md(change.recipe)}**`;
+  switch (change.kind) {
+    case 'advanced':
+      return change.from
+        ? `${name}: ${version(change.from)} → ${version(change.to)} promoted`
+        : `${name}: seeded at ${version(change.to)} (promoted)`;
+    case 'still':
+      return `${name}: still ${change.outcome} since run ${codeSpan(change.since)}`;
+    case 'changed':
+      return `${name}: ${change.was ?? 'new'} → ${change.outcome}${change.reason ? ` (${md(change.reason)})` : ''}`;
+    case 'removed':
+      return `${name}: not in this run (was ${change.was})`;
+  }
+}
+
+function changesSection(ctx: ReportContext): string[] {
+  const { previousRunId, changes, unchanged } = summarizeChanges(ctx);
+  const head = previousRunId ? `## Since the previous run (${codeSpan(previousRunId)})` : '## Since the previous run';
+  const lines = [head, ''];
+  if (!previousRunId) lines.push('No previous run to compare with; this is the first record.', '');
+  for (const change of changes) lines.push(`- ${changeLine(change)}`);
+  if (changes.length === 0) lines.push('- nothing changed');
+  if (unchanged > 0) lines.push(`- ${unchanged} recipe${unchanged === 1 ? '' : 's'} as before (promoted or skipped, nothing new)`);
+  lines.push('');
+  return lines;
+}
+
+function recipeSection(entry: RecipeRun, runId: string, stateDir: string | undefined): string[] {
+  const d = entry.decision;
+  const outcome = entry.outcome ?? 'PENDING';
+  const lines = [`## ${md(entry.recipe)} — ${outcome}`, ''];
+  lines.push(`- **Outcome:** ${outcome}${entry.detail ? ` — ${md(entry.detail)}` : ''}`);
+  lines.push(
+    d
+      ? `- **Decision:** ${d.action} (${md(d.reason)})`
+      : '- **Decision:** none (the recipe stopped before a decision)',
+  );
+  const tested = entry.tested
+    ? `${version(entry.tested.version)} (tag ${codeSpan(entry.tested.tag)}, commit ${codeSpan(shortCommit(entry.tested.commit))})`
+    : 'nothing';
+  lines.push(
+    `- **Versions:** latest ${version(d?.latest)} · canonical before ${version(entry.canonicalBefore?.version)}` +
+      ` · after ${version(entry.canonicalAfter?.version)} · tested ${tested}`,
+  );
+  const gate = gateLine(entry);
+  if (gate) lines.push(`- **Gate:** ${md(gate)}`);
+  const sync = entry.sync;
+  lines.push(`- **Sync:** ${md(sync.status)}${sync.changed ? ', mirror changed' : ', mirror unchanged'}`);
+  for (const warning of sync.warnings) lines.push(`  - warning: ${md(warningText(warning))}`);
+  if (sync.closedPulls.length > 0) {
+    lines.push(`- **Closed PRs:** ${sync.closedPulls.map((n) => `#${n}`).join(', ')} (already contained in upstream)`);
+  }
+  const t = entry.durationsMs;
+  lines.push(`- **Durations:** sync ${formatDuration(t.sync)} · test ${formatDuration(t.test)} · promote ${formatDuration(t.promote)}`);
+  if (entry.warmVolumeBytes !== null) lines.push(`- **Warm volumes:** ${formatBytes(entry.warmVolumeBytes)}`);
+  const logs = logEntries(entry, runId, stateDir);
+  if (logs.length > 0) {
+    lines.push('- **Logs:**');
+    for (const [step, path] of logs) lines.push(`  - ${md(step)}: ${codeSpan(path)}`);
+  }
+  lines.push('');
+  return lines;
+}
+
+function headerSection(ctx: ReportContext, run: RunRecord): string[] {
+  const flags = [run.dryRun ? 'dry run' : null, run.interrupted ? '**interrupted**' : null].filter(Boolean);
+  const lines = [`# canon sweep ${codeSpan(run.runId)}`, ''];
+  lines.push(
+    `Started ${codeSpan(run.startedAt)}, finished ${run.finishedAt ? codeSpan(run.finishedAt) : 'not yet'}` +
+      ` · canon ${md(run.canonVersion)} · exit code ${run.exitCode ?? 'none'}${flags.length > 0 ? ` · ${flags.join(' · ')}` : ''}`,
+    '',
+  );
+  lines.push(`**Summary:** ${summaryLine(run)}`, '');
+  const budget = run.disk.budgetBytes;
+  lines.push(`**Warm disk:** ${formatBytes(run.disk.usedBytes)} used${budget !== null ? ` of ${formatBytes(budget)} budget` : ''}`, '');
+  const last = lastCompletedAt(ctx);
+  if (isSweepMissed(last, ctx.schedule.onCalendar, ctx.now)) {
+    lines.push(
+      `> **Warning: sweep missed.** The last completed sweep finished ${last ? codeSpan(last) : 'never'}, longer ago than` +
+        ` the schedule ${codeSpan(ctx.schedule.onCalendar)} allows. Check \`systemctl list-timers canon-sweep.timer\`.`,
+      '',
+    );
+  }
+  return lines;
+}
+
+export function renderMarkdown(ctx: ReportContext): string {
+  const run = ctx.run;
+  const entries = [...run.recipes].sort((a, b) => compareText(a.recipe, b.recipe));
+  const lines = [...headerSection(ctx, run), ...changesSection(ctx), ...entries.flatMap((e) => recipeSection(e, run.runId, ctx.stateDir))];
+  return `${lines.join('\n').trimEnd()}\n`;
+}

@@ -1,0 +1,74 @@
+// `canon status`: per recipe the canonical version and its age and the latest outcome,
+// as a table for people or JSON for scripts, plus a warning line when a sweep was missed.
+
+import type { ReportContext } from './context.js';
+import { OUTCOME_STYLE } from './internal/outcomes.js';
+import { formatAge } from './internal/format.js';
+import { buildRecipeViews, lastCompletedAt } from './internal/view.js';
+import { isSweepMissed, scheduleGraceSeconds, schedulePeriodSeconds } from './schedule.js';
+
+/** Drops control characters so untrusted names cannot move the cursor or recolour a terminal. */
+function plain(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+}
+
+function missedWarning(ctx: ReportContext, last: string | null): string {
+  const period = schedulePeriodSeconds(ctx.schedule.onCalendar);
+  const allowed = `${formatAge(period)} + ${formatAge(scheduleGraceSeconds(period))} grace`;
+  const when = last ? `finished ${plain(last)}` : 'has never completed';
+  return `WARNING: sweep missed: the last completed sweep ${when}; schedule "${plain(ctx.schedule.onCalendar)}" allows ${allowed}. Check: systemctl list-timers canon-sweep.timer`;
+}
+
+export function renderStatus(ctx: ReportContext, opts: { json: boolean; color: boolean }): string {
+  const views = buildRecipeViews(ctx);
+  const last = lastCompletedAt(ctx);
+  const missed = isSweepMissed(last, ctx.schedule.onCalendar, ctx.now);
+  if (opts.json) {
+    const status = {
+      runId: ctx.run.runId,
+      finishedAt: ctx.run.finishedAt,
+      lastCompletedAt: last,
+      sweepMissed: missed,
+      schedule: ctx.schedule.onCalendar,
+      recipes: views.map((v) => ({
+        recipe: v.recipe,
+        canonical: v.canonicalVersion,
+        canonicalTs: v.canonical?.ts ?? null,
+        canonicalAgeSeconds: v.canonicalAgeSeconds,
+        latest: v.latest,
+        outcome: v.outcome,
+        reason: v.reason,
+      })),
+    };
+    return `${JSON.stringify(status, null, 2)}\n`;
+  }
+  const header = ['RECIPE', 'CANONICAL', 'AGE', 'LATEST', 'OUTCOME', 'REASON'];
+  const rows = views.map((v) => [
+    plain(v.recipe),
+    plain(v.canonicalVersion ?? '-'),
+    v.canonicalVersion ? formatAge(v.canonicalAgeSeconds) : '-',
+    plain(v.latest ?? '-'),
+    v.outcome ?? '-',
+    plain(v.reason),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const paint = (cell: string, i: number, raw: string): string => {
+    const style = i === 4 && opts.color ? OUTCOME_STYLE[raw as keyof typeof OUTCOME_STYLE] : undefined;
+    return style ? `\u001b[${style.ansi}m${cell}\u001b[0m` : cell;
+  };
+  const line = (cells: string[], colored: boolean): string =>
+    cells
+      .map((cell, i) => {
+        const padded = i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0);
+        return colored ? paint(padded, i, cell) : padded;
+      })
+      .join('  ')
+      .trimEnd();
+  const out = [
+    `last run ${plain(ctx.run.runId)}${ctx.run.finishedAt ? ` finished ${plain(ctx.run.finishedAt)}` : ' (unfinished)'}${ctx.run.interrupted ? ' (interrupted)' : ''}`,
+  ];
+  if (missed) out.push(opts.color ? `\u001b[1;33m${missedWarning(ctx, last)}\u001b[0m` : missedWarning(ctx, last));
+  out.push('', line(header, false), ...rows.map((r) => line(r, true)));
+  return `${out.join('\n')}\n`;
+}
