@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createFleet, type CreateFleetOptions, type Fleet } from '@canon/testkit';
+import { createFleet, startWarmHost, type CreateFleetOptions, type Fleet, type WarmHost } from '@canon/testkit';
 import type { RunRecord } from '@canon/warm-registry';
 import { BUSY_SCRIPT, SUITE_SCRIPT } from './suite-script.js';
 
@@ -21,6 +21,7 @@ export type TestCall = {
 export type Scenario = {
   dir: string;
   fleet: Fleet;
+  warm: WarmHost;
   stateDir: string;
   workDir: string;
   configPath: string;
@@ -64,6 +65,8 @@ export async function createScenario(opts: ScenarioOptions): Promise<Scenario> {
   const dir = await mkdtemp(join(tmpdir(), 'canon-e2e-'));
   const { config: extra, ...fleetOpts } = opts;
   const fleet = await createFleet({ presynced: false, ...fleetOpts });
+  const warm = await startWarmHost();
+  const abra = (...args: string[]): string[] => [process.execPath, warm.fakeAbra, `--host=${warm.url}`, ...args];
   const stateDir = join(dir, 'state');
   const workDir = join(dir, 'work');
   const configPath = join(dir, 'canon.config.json');
@@ -79,6 +82,18 @@ export async function createScenario(opts: ScenarioOptions): Promise<Scenario> {
         mirror: `${fleet.server.baseUrl}/ci-mirrors/{recipe}.git`,
         busyCheck: [process.execPath, join(dir, 'bin', 'busy.mjs'), dir, '{recipe}'],
         test: { command: [process.execPath, join(dir, 'bin', 'suite.mjs'), dir, '{recipe}', '{version}'], timeoutSeconds: 20 },
+        promote: {
+          domain: 'warm-{recipe}.ci.test',
+          deploy: abra('deploy', '{domain}', '{version}'),
+          teardown: abra('teardown', '{domain}'),
+          verify: abra('verify', '{domain}'),
+          health: { url: warm.healthUrlTemplate, expectStatus: [200], rejectBodyPattern: '404 page not found', timeoutSeconds: 1.5, intervalSeconds: 0.1 },
+          snapshot: abra('snapshot', '{domain}', '{version}'),
+          park: abra('park', '{domain}'),
+          volumeSize: abra('volume-size', '{domain}'),
+          timeoutSeconds: 15,
+          rollback: true,
+        },
       },
       recipes: Object.fromEntries(fleet.recipes.map((r) => [r.name, {}])),
       lockStaleSeconds: 2,
@@ -106,7 +121,7 @@ export async function createScenario(opts: ScenarioOptions): Promise<Scenario> {
   };
 
   const scenario: Scenario = {
-    dir, fleet, stateDir, workDir, configPath,
+    dir, fleet, warm, stateDir, workDir, configPath,
     async writeConfig(patch = {}) {
       const config = merge(base, patch);
       await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
@@ -143,6 +158,7 @@ export async function createScenario(opts: ScenarioOptions): Promise<Scenario> {
       return existsSync(file) ? readFile(file) : null;
     },
     async close() {
+      await warm.close();
       await fleet.close();
       await rm(dir, { recursive: true, force: true });
     },
