@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { commit, deleteTag, moveTag, readRefs, tag } from '@canon/testkit';
 import type { RecipeRun } from '@canon/warm-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScenario, type Scenario } from './harness.js';
+import { createScenario, must, type Scenario } from './harness.js';
 
 type Canonical = { schema: 1; recipe: string; version: string; tag: string; commit: string; runId: string; previous: { version: string; commit: string } | null };
 
@@ -29,17 +29,17 @@ describe('a recipe through its life: seed, run twice, untagged work, new release
   it('seed: the newest release is tested at its tag, deployed after a teardown, and recorded with its peeled commit', async () => {
     const r = await s.canon(['sweep']);
     expect(r.code, r.stderr + r.stdout).toBe(0);
-    const tag020 = s.fleet.recipe('alpha').upstream.tags.find((t) => t.name === '0.2.0+1.1.0')!;
-    const [call] = await s.calls();
+    const tag020 = must(s.fleet.recipe('alpha').upstream.tags.find((t) => t.name === '0.2.0+1.1.0'), 'tag 0.2.0+1.1.0');
+    const call = must((await s.calls())[0], 'a test call');
     expect(call).toMatchObject({
       recipe: 'alpha', version: '0.2.0+1.1.0', tag: '0.2.0+1.1.0', commit: tag020.commit,
       upgradeBase: '0.1.0+1.0.0', skipFetch: '1', argv: ['alpha', '0.2.0+1.1.0'],
     });
-    expect(call!.cwd).toBe(call!.checkout);
-    const rec = await canonical(s, 'alpha');
+    expect(call.cwd).toBe(call.checkout);
+    const rec = must(await canonical(s, 'alpha'), 'the canonical record');
     const run = await s.latestRun();
     expect(rec).toMatchObject({ schema: 1, recipe: 'alpha', version: '0.2.0+1.1.0', tag: '0.2.0+1.1.0', commit: tag020.commit, runId: run.runId, previous: null });
-    expect(rec!.commit).not.toBe(tag020.oid);
+    expect(rec.commit).not.toBe(tag020.oid);
     expect(run.recipes[0]).toMatchObject({ outcome: 'PROMOTED', decision: { action: 'run', reason: 'seed', latest: '0.2.0+1.1.0', canonical: null } });
     expect(run.summary.PROMOTED).toBe(1);
     const ops = s.warm.events('warm-alpha.ci.test').map((e) => e.op);
@@ -76,11 +76,11 @@ describe('a recipe through its life: seed, run twice, untagged work, new release
     await commit(up, { files: { VERSION: '0.3.0+1.2.0\n' }, message: 'release 0.3.0' });
     const t = await tag(up, '0.3.0+1.2.0');
     await commit(up, { files: { 'notes/after.md': 'after the tag\n' } });
-    const old = await canonical(s, 'alpha');
+    const old = must(await canonical(s, 'alpha'), 'the canonical record');
     const r = await s.canon(['sweep']);
     expect(r.code, r.stdout).toBe(0);
     const rec = await canonical(s, 'alpha');
-    expect(rec).toMatchObject({ version: '0.3.0+1.2.0', commit: t.commit, previous: { version: old!.version, commit: old!.commit } });
+    expect(rec).toMatchObject({ version: '0.3.0+1.2.0', commit: t.commit, previous: { version: old.version, commit: old.commit } });
     expect((await s.calls()).at(-1)).toMatchObject({ version: '0.3.0+1.2.0', commit: t.commit, upgradeBase: '0.2.0+1.1.0' });
     expect(await entry(s, 'alpha')).toMatchObject({ outcome: 'PROMOTED', decision: { reason: 'new-release', canonical: '0.2.0+1.1.0' } });
     const advance = s.warm.events('warm-alpha.ci.test').filter((e) => e.version === '0.3.0+1.2.0');
@@ -149,7 +149,7 @@ describe('the skip rows of the decision table, hostile tags, and plan', () => {
     expect(by.fresh).toMatchObject({ action: 'skip', reason: 'never-released' });
     expect(by.gitea).toMatchObject({ action: 'skip', reason: 'blocked' });
     expect(by.odd).toMatchObject({ action: 'run', reason: 'seed' });
-    expect(by.odd!.ignored.map((i) => i.name).sort()).toEqual([...hostile].sort());
+    expect(must(by.odd, 'odd').ignored.map((i) => i.name).sort()).toEqual([...hostile].sort());
     expect(existsSync(s.stateDir)).toBe(false);
     expect((await readRefs(s.fleet.recipe('odd').mirror)).refs).toEqual({});
     const dry = await s.canon(['sweep', '--dry-run']);
@@ -163,11 +163,11 @@ describe('the skip rows of the decision table, hostile tags, and plan', () => {
     const run = await s.latestRun();
     const by = Object.fromEntries(run.recipes.map((e) => [e.recipe, e]));
     expect(by.keycloak).toMatchObject({ outcome: 'SKIPPED', decision: { reason: 'not-enrolled' } });
-    expect(by.keycloak!.detail).toContain('live shared OIDC provider');
+    expect(must(by.keycloak, 'keycloak').detail).toContain('live shared OIDC provider');
     expect(by.fresh).toMatchObject({ outcome: 'SKIPPED', decision: { reason: 'never-released' } });
     expect(by.held).toMatchObject({ outcome: 'SKIPPED', decision: { reason: 'busy' } });
     expect(by.gitea).toMatchObject({ outcome: 'SKIPPED', decision: { reason: 'blocked' } });
-    expect(by.gitea!.detail).toContain('upstream bug #123');
+    expect(must(by.gitea, 'gitea').detail).toContain('upstream bug #123');
     expect(by.odd).toMatchObject({ outcome: 'PROMOTED', tested: { tag: '0.1.0+1' } });
     expect((await s.calls()).map((c) => c.recipe)).toEqual(['odd']);
     const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string });

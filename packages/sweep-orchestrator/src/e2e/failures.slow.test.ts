@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { commit, tag } from '@canon/testkit';
 import type { RecipeRun } from '@canon/warm-registry';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createScenario, type Scenario } from './harness.js';
+import { createScenario, must, type Scenario } from './harness.js';
 
 let s: Scenario | null = null;
 afterEach(async () => {
@@ -129,7 +129,7 @@ describe('per-recipe failures stay with their recipe', () => {
 
   it('a legacy registry record is read as-is: no new version means no run, and it is never rewritten', async () => {
     s = await createScenario({ recipes: [{ name: 'alpha', releases: ['1.0.0+1'] }], presynced: true });
-    const t = s.fleet.recipe('alpha').upstream.tags[0]!;
+    const t = must(s.fleet.recipe('alpha').upstream.tags[0], 'the release tag');
     const legacy = Buffer.from(`${JSON.stringify({ recipe: 'alpha', version: '1.0.0+1', commit: t.commit, status: 'deployed', ts: '20260617T050314Z' })}\n`);
     await mkdir(dirname(s.canonicalPath('alpha')), { recursive: true });
     await writeFile(s.canonicalPath('alpha'), legacy);

@@ -195,3 +195,9 @@ export async function readPid(file: string): Promise<number | null> {
     return null;
   }
 }
+
+/** The value, or a test failure naming what was missing. */
+export function must<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw new Error(`expected ${what}, found none`);
+  return value;
+}

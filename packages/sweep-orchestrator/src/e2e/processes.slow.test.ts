@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunRecord } from '@canon/warm-registry';
 import { afterEach, describe, expect, it } from 'vitest';
-import { alive, createScenario, readPid, waitFor, type Scenario } from './harness.js';
+import { alive, createScenario, must, readPid, waitFor, type Scenario } from './harness.js';
 
 // Processes the scenarios leave: a failing test must not leak them into the next one.
 const leftovers: number[] = [];
@@ -29,9 +29,10 @@ async function hangingPids(sc: Scenario, recipe: string): Promise<{ child: numbe
 
 describe('one sweep at a time, and nothing left running', () => {
   it('five concurrent sweeps: one runs, four exit 75 at once naming the holder', async () => {
-    s = await createScenario({ recipes: ['alpha'], presynced: true });
-    await s.behave({ alpha: 'sleep:4' });
-    const runs = Array.from({ length: 5 }, () => s!.start(['sweep']));
+    const sc = await createScenario({ recipes: ['alpha'], presynced: true });
+    s = sc;
+    await sc.behave({ alpha: 'sleep:4' });
+    const runs = Array.from({ length: 5 }, () => sc.start(['sweep']));
     const results = await Promise.all(runs.map((r) => r.done));
     const locked = results.filter((r) => r.code === 75);
     expect(locked).toHaveLength(4);
@@ -66,8 +67,8 @@ describe('one sweep at a time, and nothing left running', () => {
     sweep.child.kill('SIGTERM');
     const r = await sweep.done;
     expect(r.code).toBe(143);
-    const [runId] = await s.runIds();
-    const run = JSON.parse(await readFile(join(s.stateDir, 'runs', runId!, 'run.json'), 'utf8')) as RunRecord;
+    const runId = must((await s.runIds())[0], 'a run directory');
+    const run = JSON.parse(await readFile(join(s.stateDir, 'runs', runId, 'run.json'), 'utf8')) as RunRecord;
     expect(run.interrupted).toBe(true);
     expect(run.exitCode).toBe(143);
     expect(run.finishedAt).not.toBeNull();
@@ -79,17 +80,18 @@ describe('one sweep at a time, and nothing left running', () => {
   });
 
   it('kill -9 mid-test: the next sweep waits out the stale window, then runs and reaps the orphans', async () => {
-    s = await createScenario({ recipes: ['alpha'], presynced: true });
-    await s.behave({ alpha: 'hang-grandchild' });
-    const sweep = s.start(['sweep']);
-    const pids = await hangingPids(s, 'alpha');
+    const sc = await createScenario({ recipes: ['alpha'], presynced: true });
+    s = sc;
+    await sc.behave({ alpha: 'hang-grandchild' });
+    const sweep = sc.start(['sweep']);
+    const pids = await hangingPids(sc, 'alpha');
     sweep.child.kill('SIGKILL');
     await sweep.done;
     expect(alive(pids.child)).toBe(true);
     await s.behave({ alpha: 'fail' });
     const started = Date.now();
     const next = await waitFor(async () => {
-      const r = await s!.canon(['sweep']);
+      const r = await sc.canon(['sweep']);
       return r.code === 75 ? null : r;
     }, 15_000, 'the stale lock to be taken over');
     expect(Date.now() - started).toBeLessThan(12_000);

@@ -160,7 +160,7 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, prep
       result = await promoteRecipe({
         config: ctx.config, recipe, registry: ctx.registry, runId: ctx.runId, runDir: ctx.store.dir,
         tested: { ...tested, checkout }, upgradeBase: base, canonicalBefore: before, signal: ctx.signal,
-        onPhase: (p) => ctx.phase(recipe.name, `promote: ${p}`),
+        onPhase: (p) => ctx.phase(recipe.name, p),
       });
     } catch (e) {
       return fail(`promote could not run: ${message(e)}`);
@@ -168,7 +168,10 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, prep
     entry.durationsMs.promote = Math.round(result.durationMs);
     entry.warmVolumeBytes = result.warmVolumeBytes;
     for (const w of result.warnings) ctx.warn(recipe.name, w);
-    facts.promoteResult = { ok: result.ok, timedOut: result.timedOut, reason: result.reason };
+    facts.promoteResult = {
+      ok: result.ok, timedOut: result.timedOut,
+      reason: result.detail === undefined || result.reason === null ? result.reason : `${result.reason} (${result.detail})`,
+    };
     rollbackNote = describeRollback(result);
     if (result.warmVolumeBytes !== null) {
       await ctx.registry.recordVolumeBytes(recipe.name, result.warmVolumeBytes).catch((e: unknown) => {

@@ -24,7 +24,7 @@ function line(e: SyncOnlyEntry): string {
   const r = e.result;
   if (r.kind !== 'synced') return `${e.recipe}: SYNC-FAILED — ${r.error.message}`;
   const s = r.sync;
-  const parts = [s.status];
+  const parts: string[] = [s.status];
   if (s.pushedTags.length > 0) parts.push(`${s.pushedTags.length} tag(s) pushed`);
   if (s.movedTags.length > 0) parts.push(`moved: ${s.movedTags.join(', ')}`);
   if (s.deletedTags.length > 0) parts.push(`deleted: ${s.deletedTags.join(', ')}`);
