@@ -10,6 +10,7 @@ export type RegistryErrorCode =
   | 'RUN_NOT_FOUND'
   | 'RUN_EXISTS'
   | 'LOCK_FAILED'
+  | 'LOCK_COMPROMISED'
   | 'IO';
 
 export type RegistryErrorData = {

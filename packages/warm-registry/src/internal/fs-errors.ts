@@ -29,6 +29,7 @@ const advice: Record<RegistryErrorCode, string> = {
   RUN_NOT_FOUND: '',
   RUN_EXISTS: '',
   LOCK_FAILED: 'check that stateDir is writable',
+  LOCK_COMPROMISED: '',
 };
 
 /** Turns a failed system call into a RegistryError that names the file and what to do. */
