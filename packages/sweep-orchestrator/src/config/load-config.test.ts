@@ -168,8 +168,11 @@ describe('loadConfig', () => {
     const fromFile = await problemsOf({ ...base, forge: { type: 'gitea', url: 'https://g.example', tokenFile: 'absent' } });
     expect(fromFile).toEqual([expect.stringMatching(/^forge\.tokenFile: cannot read .*absent \(ENOENT\)/)]);
     const { path } = writeConfig({ ...base, forge: { type: 'gitea', url: 'https://g.example', tokenEnv: 'FORGE_TOKEN' } });
-    const error = await loadConfig({ flag: path, env: {}, cwd: '/' }).catch((e: unknown) => e as ConfigError);
-    expect(error.data.errors).toEqual([{ path: 'forge.tokenEnv', message: 'environment variable FORGE_TOKEN is unset or empty' }]);
+    const error = await loadConfig({ flag: path, env: {}, cwd: '/' }).then(
+      () => null,
+      (e: unknown) => e as ConfigError,
+    );
+    expect(error?.data.errors).toEqual([{ path: 'forge.tokenEnv', message: 'environment variable FORGE_TOKEN is unset or empty' }]);
     const ok = await loadConfig({ flag: path, env: { FORGE_TOKEN: 'tok' }, cwd: '/' });
     expect(ok.forge?.token).toBe('tok');
   });

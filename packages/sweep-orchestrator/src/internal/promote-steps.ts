@@ -1,0 +1,118 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { PlaceholderValues, PromoteSpec, ResolvedConfig } from '../config/index.js';
+import { expandEnv, expandPlaceholders, expandString } from '../config/index.js';
+import { pollHealth } from '../health.js';
+import type { CommandResult } from '../run-command.js';
+import { canonEnv, CommandError, runCommand } from '../run-command.js';
+
+export type StepFailure = { reason: string; detail: string; timedOut: boolean; interrupted: boolean };
+
+/** Runs promote commands for one mode under one budget; every command and poll logs to the same file. */
+export type StepContext = {
+  config: ResolvedConfig;
+  spec: PromoteSpec;
+  mode: 'seed' | 'advance' | 'rollback';
+  values: PlaceholderValues & { recipe: string; version: string; tag: string; commit: string; checkout: string; runId: string };
+  cwd: string;
+  logFile: string;
+  deadline: number;
+  /** Aborts on the budget's end or on the sweep's SIGTERM. */
+  signal: AbortSignal;
+  /** True once the budget (not the sweep) ended the step. */
+  budgetSpent: () => boolean;
+};
+
+export function logLine(logFile: string, line: string): void {
+  mkdirSync(dirname(logFile), { recursive: true });
+  appendFileSync(logFile, `# ${new Date().toISOString()} ${line}\n`);
+}
+
+function stopped(ctx: StepContext, step: string): StepFailure {
+  const timedOut = ctx.budgetSpent();
+  return timedOut
+    ? { reason: 'timed-out', detail: `${step} was still running when promote.timeoutSeconds (${ctx.spec.timeoutSeconds} s) ran out`, timedOut, interrupted: false }
+    : { reason: 'interrupted', detail: `${step} was interrupted`, timedOut, interrupted: true };
+}
+
+/** Runs one configured command; returns its result, or why the promote must stop. */
+export async function runStep(
+  ctx: StepContext,
+  step: string,
+  argv: string[],
+  capture = false,
+): Promise<{ ok: true; result: CommandResult } | { ok: false; failure: StepFailure }> {
+  if (ctx.signal.aborted) return { ok: false, failure: stopped(ctx, step) };
+  const v = ctx.values;
+  const env = {
+    ...canonEnv({
+      recipe: v.recipe,
+      version: v.version,
+      tag: v.tag,
+      commit: v.commit,
+      checkout: v.checkout,
+      upgradeBase: v.upgradeBase ?? null,
+      runId: v.runId,
+      domain: ctx.spec.domain,
+      previousVersion: v.previousVersion ?? null,
+      mode: ctx.mode,
+    }),
+    ...expandEnv(ctx.spec.env, v),
+  };
+  let result: CommandResult;
+  try {
+    result = await runCommand({
+      argv: expandPlaceholders(argv, v),
+      cwd: ctx.cwd,
+      env,
+      timeoutMs: Math.max(1, ctx.deadline - performance.now()),
+      killGraceMs: ctx.config.killGraceSeconds * 1000,
+      logFile: ctx.logFile,
+      stateDir: ctx.config.stateDir,
+      runId: v.runId,
+      capture,
+      signal: ctx.signal,
+    });
+  } catch (error) {
+    if (!(error instanceof CommandError)) throw error;
+    return { ok: false, failure: { reason: `${step}-failed`, detail: error.message, timedOut: false, interrupted: false } };
+  }
+  if (result.timedOut || result.aborted) return { ok: false, failure: stopped(ctx, step) };
+  if (result.exitCode !== 0) {
+    const how = result.exitCode === null ? `was killed by ${result.signal ?? 'a signal'}` : `exited ${result.exitCode}`;
+    const tail = result.stderrTail.trim().split('\n').slice(-3).join(' | ');
+    return {
+      ok: false,
+      failure: { reason: `${step}-failed`, detail: `${step} ${how}${tail === '' ? '' : `: ${tail}`}`, timedOut: false, interrupted: false },
+    };
+  }
+  return { ok: true, result };
+}
+
+export async function checkHealth(ctx: StepContext): Promise<StepFailure | null> {
+  const url = expandString(ctx.spec.health.url, ctx.values);
+  const remaining = Math.max(0.001, (ctx.deadline - performance.now()) / 1000);
+  const health = await pollHealth(
+    { ...ctx.spec.health, url, timeoutSeconds: Math.min(ctx.spec.health.timeoutSeconds, remaining) },
+    { signal: ctx.signal, onAttempt: (line) => logLine(ctx.logFile, line) },
+  );
+  if (health.healthy) return null;
+  if (ctx.signal.aborted) return stopped(ctx, 'health check');
+  return { reason: 'unhealthy', detail: `${url}: ${health.reason ?? 'unhealthy'}`, timedOut: false, interrupted: false };
+}
+
+/** A budget of `seconds` that also ends when the sweep's own signal fires. */
+export function budget(seconds: number, outer: AbortSignal | undefined) {
+  const controller = new AbortController();
+  let spent = false;
+  const timer = setTimeout(() => {
+    spent = true;
+    controller.abort();
+  }, seconds * 1000);
+  return {
+    deadline: performance.now() + seconds * 1000,
+    signal: outer === undefined ? controller.signal : AbortSignal.any([outer, controller.signal]),
+    spent: () => spent,
+    dispose: () => clearTimeout(timer),
+  };
+}

@@ -1,0 +1,66 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CanonicalView, HistoryEvent } from '@canon/warm-registry';
+import type { PromoteSpec } from '../config/index.js';
+import type { PromoteInput, PromoteResult } from '../promote.js';
+import type { StepContext } from './promote-steps.js';
+import { budget, checkHealth, logLine, runStep } from './promote-steps.js';
+
+/**
+ * Redeploys the previous canonical after a failed promote, with its own budget of
+ * promote.timeoutSeconds (the failed attempt may have used all of its own). The version values
+ * are the previous canonical's; its checkout is not at hand, so `{checkout}` is empty and the
+ * commands run in the recipe's run directory.
+ */
+export async function rollBack(opts: {
+  input: PromoteInput;
+  spec: PromoteSpec;
+  previous: CanonicalView;
+  logFile: string;
+  history: (type: string, extra?: Partial<HistoryEvent>) => Promise<void>;
+}): Promise<NonNullable<PromoteResult['rollback']>> {
+  const { input, spec, previous, logFile } = opts;
+  const cwd = join(input.runDir, input.recipe.name);
+  await mkdir(cwd, { recursive: true });
+  logLine(logFile, `rolling back ${spec.domain} to the canonical ${previous.version}`);
+  input.onPhase?.('promote:rollback');
+  const limit = budget(spec.timeoutSeconds, input.signal);
+  try {
+    const ctx: StepContext = {
+      config: input.config,
+      spec,
+      mode: 'rollback',
+      values: {
+        recipe: input.recipe.name,
+        version: previous.version,
+        tag: previous.tag,
+        commit: previous.commit,
+        checkout: '',
+        domain: spec.domain,
+        previousVersion: input.tested.version,
+        upgradeBase: '',
+        runId: input.runId,
+        runDir: input.runDir,
+      },
+      cwd,
+      logFile,
+      deadline: limit.deadline,
+      signal: limit.signal,
+      budgetSpent: limit.spent,
+    };
+    const deploy = await runStep(ctx, 'rollback-deploy', spec.deploy);
+    const problem = deploy.ok ? await checkHealth(ctx) : deploy.failure;
+    const event = { version: previous.version, commit: previous.commit };
+    if (problem === null) {
+      await opts.history('rolled-back', { ...event, detail: `redeployed ${previous.version}; healthy` });
+      logLine(logFile, `rollback to ${previous.version}: healthy`);
+      return { attempted: true, healthy: true, reason: null };
+    }
+    const reason = `${problem.reason}: ${problem.detail}`;
+    await opts.history('rollback-failed', { ...event, detail: reason });
+    logLine(logFile, `rollback to ${previous.version} failed: ${reason}`);
+    return { attempted: true, healthy: false, reason };
+  } finally {
+    limit.dispose();
+  }
+}

@@ -1,0 +1,262 @@
+import { join } from 'node:path';
+import type { CanonicalView, HistoryEvent, Registry } from '@canon/warm-registry';
+import { acquireAppLock } from '@canon/warm-registry';
+import type { PromoteSpec, ResolvedConfig, ResolvedRecipe } from './config/index.js';
+import type { StepContext, StepFailure } from './internal/promote-steps.js';
+import { budget, checkHealth, logLine, runStep } from './internal/promote-steps.js';
+import { rollBack } from './internal/rollback.js';
+
+export type PromoteInput = {
+  config: ResolvedConfig;
+  recipe: ResolvedRecipe;
+  registry: Registry;
+  runId: string;
+  runDir: string;
+  /** `commit` is the tag's own (peeled) commit: that is what gets recorded. */
+  tested: { version: string; tag: string; commit: string; checkout: string };
+  upgradeBase: string | null;
+  canonicalBefore: CanonicalView | null;
+  signal?: AbortSignal;
+  onPhase?: (phase: string) => void;
+};
+
+export type PromoteResult = {
+  ok: boolean;
+  timedOut: boolean;
+  /** e.g. 'protected-domain', 'deploy-failed', 'unhealthy', 'verify-mismatch', 'snapshot-failed', 'timed-out'. */
+  reason: string | null;
+  mode: 'seed' | 'advance';
+  rollback: { attempted: boolean; healthy: boolean | null; reason: string | null } | null;
+  warnings: string[];
+  warmVolumeBytes: number | null;
+  durationMs: number;
+  /** A sentence for the report: what failed and how. */
+  detail?: string;
+};
+
+/**
+ * The warm deploy of a tested, gated release (SPEC "Promote"). The canonical record is written
+ * only when deploy, health, verify and snapshot all succeeded; on any other path it is not
+ * touched. The app lock is released on every path.
+ */
+export async function promoteRecipe(input: PromoteInput): Promise<PromoteResult> {
+  const started = performance.now();
+  const mode = input.canonicalBefore === null ? 'seed' : 'advance';
+  const spec = input.recipe.promote;
+  const finish = (r: Omit<PromoteResult, 'durationMs' | 'mode'>): PromoteResult => ({
+    ...r,
+    mode,
+    durationMs: Math.round(performance.now() - started),
+  });
+  if (spec === null) {
+    return finish({ ok: false, timedOut: false, reason: 'not-configured', rollback: null, warnings: [], warmVolumeBytes: null, detail: 'the recipe has no promote section' });
+  }
+  const logFile = join(input.runDir, input.recipe.name, 'promote.log');
+  const failedType = mode === 'seed' ? 'seed-failed' : 'advance-failed';
+  const history = (type: string, extra: Partial<HistoryEvent> = {}) =>
+    input.registry.appendHistory(input.recipe.name, {
+      type,
+      ts: new Date().toISOString(),
+      runId: input.runId,
+      version: input.tested.version,
+      commit: input.tested.commit,
+      domain: spec.domain,
+      ...extra,
+    });
+
+  input.onPhase?.('promote:lock');
+  let lock: { release(): Promise<void> };
+  try {
+    lock = await acquireAppLock({
+      stateDir: input.config.stateDir,
+      domain: spec.domain,
+      runId: input.runId,
+      staleSeconds: input.config.lockStaleSeconds,
+      recipe: input.recipe.name,
+    });
+  } catch (error) {
+    const detail = `could not take the app lock of ${spec.domain}: ${(error as Error).message}`;
+    await history(failedType, { detail });
+    return finish({ ok: false, timedOut: false, reason: 'app-locked', rollback: null, warnings: [], warmVolumeBytes: null, detail });
+  }
+
+  try {
+    const attempt = await promoteUnderLock(input, spec, mode, logFile);
+    if (attempt.ok) {
+      return finish({ ok: true, timedOut: false, reason: null, rollback: null, warnings: attempt.warnings, warmVolumeBytes: attempt.warmVolumeBytes });
+    }
+    const { failure } = attempt;
+    logLine(logFile, `promote failed (${failure.reason}): ${failure.detail}; the canonical record is unchanged`);
+    await history(failure.reason === 'protected-domain' ? 'seed-refused' : failedType, { detail: `${failure.reason}: ${failure.detail}` });
+    const canRollBack = spec.rollback && input.canonicalBefore !== null && !failure.interrupted && input.signal?.aborted !== true;
+    const rollback =
+      canRollBack && input.canonicalBefore !== null
+        ? await rollBack({ input, spec, previous: input.canonicalBefore, logFile, history })
+        : null;
+    return finish({
+      ok: false,
+      timedOut: failure.timedOut,
+      reason: failure.reason,
+      rollback,
+      warnings: [],
+      warmVolumeBytes: null,
+      detail: failure.detail,
+    });
+  } finally {
+    await lock.release();
+  }
+}
+
+async function promoteUnderLock(
+  input: PromoteInput,
+  spec: PromoteSpec,
+  mode: 'seed' | 'advance',
+  logFile: string,
+): Promise<{ ok: true; warnings: string[]; warmVolumeBytes: number | null } | { ok: false; failure: StepFailure }> {
+  const { tested, recipe } = input;
+  const fail = (failure: StepFailure) => ({ ok: false as const, failure });
+  if (mode === 'seed' && input.config.protectedDomains.includes(spec.domain)) {
+    // A protected domain may be a live service: a seed would tear it down, so canon refuses.
+    return fail({
+      reason: 'protected-domain',
+      detail: `${spec.domain} is in protectedDomains and has no canonical yet; seed it by hand, then canon will advance it`,
+      timedOut: false,
+      interrupted: false,
+    });
+  }
+  const limit = budget(spec.timeoutSeconds, input.signal);
+  try {
+    const ctx: StepContext = {
+      config: input.config,
+      spec,
+      mode,
+      values: {
+        recipe: recipe.name,
+        version: tested.version,
+        tag: tested.tag,
+        commit: tested.commit,
+        checkout: tested.checkout,
+        domain: spec.domain,
+        previousVersion: input.canonicalBefore?.version ?? '',
+        upgradeBase: input.upgradeBase ?? '',
+        runId: input.runId,
+        runDir: input.runDir,
+      },
+      cwd: tested.checkout,
+      logFile,
+      deadline: limit.deadline,
+      signal: limit.signal,
+      budgetSpent: limit.spent,
+    };
+    const phase = (name: string) => input.onPhase?.(`promote:${name}`);
+
+    if (mode === 'seed' && spec.teardown !== null) {
+      phase('teardown');
+      const step = await runStep(ctx, 'teardown', spec.teardown);
+      if (!step.ok) return fail(step.failure);
+    }
+    phase('deploy');
+    const deploy = await runStep(ctx, 'deploy', spec.deploy);
+    if (!deploy.ok) return fail(deploy.failure);
+    phase('health');
+    const unhealthy = await checkHealth(ctx);
+    if (unhealthy !== null) return fail(unhealthy);
+    if (spec.verify !== null) {
+      phase('verify');
+      const verify = await runStep(ctx, 'verify', spec.verify, true);
+      if (!verify.ok) return fail(verify.failure);
+      const printed = verify.result.stdout.trim();
+      if (printed !== tested.version) {
+        return fail({
+          reason: 'verify-mismatch',
+          detail: `verify printed "${printed.slice(0, 200)}" but the tested version is "${tested.version}"`,
+          timedOut: false,
+          interrupted: false,
+        });
+      }
+    }
+    if (spec.snapshot !== null) {
+      phase('snapshot');
+      const snapshot = await runStep(ctx, 'snapshot', spec.snapshot);
+      if (!snapshot.ok) return fail(snapshot.failure);
+    }
+    if (limit.signal.aborted) {
+      return fail({
+        reason: limit.spent() ? 'timed-out' : 'interrupted',
+        detail: 'the promote ran out of time or was interrupted before the record was written',
+        timedOut: limit.spent(),
+        interrupted: !limit.spent(),
+      });
+    }
+
+    phase('record');
+    const before = input.canonicalBefore;
+    try {
+      await input.registry.writeCanonical({
+        schema: 1,
+        recipe: recipe.name,
+        version: tested.version,
+        tag: tested.tag,
+        commit: tested.commit,
+        status: 'canonical',
+        ts: new Date().toISOString(),
+        domain: spec.domain,
+        runId: input.runId,
+        previous: before === null ? null : { version: before.version, commit: before.commit },
+      });
+    } catch (error) {
+      return fail({ reason: 'record-write-failed', detail: (error as Error).message, timedOut: false, interrupted: false });
+    }
+    await input.registry.appendHistory(recipe.name, {
+      type: 'promoted',
+      ts: new Date().toISOString(),
+      runId: input.runId,
+      version: tested.version,
+      commit: tested.commit,
+      previous: before === null ? null : { version: before.version, commit: before.commit },
+      domain: spec.domain,
+    });
+    logLine(logFile, `promoted ${recipe.name} ${tested.version} (${tested.commit})`);
+    return { ok: true, ...(await afterPromotion(input, spec, ctx)) };
+  } finally {
+    limit.dispose();
+  }
+}
+
+/** park and volumeSize: the promotion already stands, so their failures are warnings. */
+async function afterPromotion(
+  input: PromoteInput,
+  spec: PromoteSpec,
+  ctx: StepContext,
+): Promise<{ warnings: string[]; warmVolumeBytes: number | null }> {
+  const warnings: string[] = [];
+  if (spec.park !== null) {
+    input.onPhase?.('promote:park');
+    const park = await runStep(ctx, 'park', spec.park);
+    if (!park.ok) {
+      warnings.push(`park failed (the promotion stands): ${park.failure.detail}`);
+      await input.registry.appendHistory(input.recipe.name, {
+        type: 'park-failed',
+        ts: new Date().toISOString(),
+        runId: input.runId,
+        version: input.tested.version,
+        commit: input.tested.commit,
+        domain: spec.domain,
+        detail: park.failure.detail,
+      });
+    }
+  }
+  let warmVolumeBytes: number | null = null;
+  if (spec.volumeSize !== null) {
+    input.onPhase?.('promote:volume-size');
+    const size = await runStep(ctx, 'volumeSize', spec.volumeSize, true);
+    const printed = size.ok ? size.result.stdout.trim() : '';
+    if (!size.ok) warnings.push(`volumeSize failed: ${size.failure.detail}`);
+    else if (!/^\d+$/.test(printed)) warnings.push(`volumeSize printed "${printed.slice(0, 80)}", not a number of bytes`);
+    else {
+      warmVolumeBytes = Number(printed);
+      await input.registry.recordVolumeBytes(input.recipe.name, warmVolumeBytes);
+    }
+  }
+  return { warnings, warmVolumeBytes };
+}
