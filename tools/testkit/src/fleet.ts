@@ -64,6 +64,7 @@ export type Fleet = {
   close(): Promise<void>;
 };
 
+const BUILD_CONCURRENCY = 4;
 const DEFAULT_RELEASES: readonly RecipeRelease[] = ['0.1.0+1.0.0', '0.2.0+1.1.0'];
 
 /**
@@ -82,33 +83,38 @@ export async function createFleet(opts: CreateFleetOptions): Promise<Fleet> {
 
   const server = await startGitServer({ root });
   const forge = opts.forge ? await startForge(opts.forge === true ? {} : opts.forge) : null;
+  const build = async (spec: FleetRecipeSpec): Promise<FleetRecipe> => {
+    const upstream = await createRecipeRepo({
+      root,
+      name: `${upstreamOwner}/${spec.name}`,
+      recipe: spec.name,
+      releases: spec.releases ?? opts.releases ?? DEFAULT_RELEASES,
+      untaggedCommits: spec.untaggedCommits ?? 0,
+      ...(spec.files ? { files: spec.files } : {}),
+    });
+    const mirror = await createBareRepo(root, `${mirrorOwner}/${spec.name}`);
+    if (spec.presynced ?? opts.presynced ?? false) {
+      await copyRefs(upstream, mirror, ['+refs/heads/main:refs/heads/main', '+refs/tags/*:refs/tags/*']);
+    }
+    return {
+      name: spec.name,
+      upstream,
+      mirror,
+      upstreamUrl: server.url(upstream.name),
+      mirrorUrl: server.url(mirror.name),
+      forgeRepo: { owner: mirrorOwner, repo: spec.name },
+    };
+  };
   const recipes: FleetRecipe[] = [];
   try {
-    for (const spec of specs) {
-      const upstream = await createRecipeRepo({
-        root,
-        name: `${upstreamOwner}/${spec.name}`,
-        recipe: spec.name,
-        releases: spec.releases ?? opts.releases ?? DEFAULT_RELEASES,
-        untaggedCommits: spec.untaggedCommits ?? 0,
-        ...(spec.files ? { files: spec.files } : {}),
-      });
-      const mirror = await createBareRepo(root, `${mirrorOwner}/${spec.name}`);
-      if (spec.presynced ?? opts.presynced ?? false) {
-        await copyRefs(upstream, mirror, ['+refs/heads/main:refs/heads/main', '+refs/tags/*:refs/tags/*']);
-      }
-      recipes.push({
-        name: spec.name,
-        upstream,
-        mirror,
-        upstreamUrl: server.url(upstream.name),
-        mirrorUrl: server.url(mirror.name),
-        forgeRepo: { owner: mirrorOwner, repo: spec.name },
-      });
+    // A few at a time: each recipe is a handful of git processes.
+    for (let i = 0; i < specs.length; i += BUILD_CONCURRENCY) {
+      recipes.push(...(await Promise.all(specs.slice(i, i + BUILD_CONCURRENCY).map(build))));
     }
   } catch (error) {
     await server.close();
     await forge?.close();
+    if (ownRoot) await rm(root, { recursive: true, force: true });
     throw error;
   }
 

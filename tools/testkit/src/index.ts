@@ -10,7 +10,9 @@ export {
   readFileAt,
   readRefs,
   revParse,
+  setHead,
   setRef,
+  setRefs,
   tag,
   tryRevParse,
 } from './repos.js';

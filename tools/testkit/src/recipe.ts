@@ -1,5 +1,6 @@
+import { fastImport, gitTime, type ImportItem } from './internal/fast-import.js';
 import type { BareRepo, FileContent, TagInfo } from './repos.js';
-import { commit, createBareRepo, revParse, setRef, tag } from './repos.js';
+import { commit, createBareRepo, readRefs, setRef } from './repos.js';
 
 /** A release: its tag name, or the tag with options (lightweight tags, extra files). */
 export type RecipeRelease = string | { version: string; annotated?: boolean; files?: Record<string, FileContent> };
@@ -28,28 +29,44 @@ function composeFile(recipe: string, version: string): string {
 
 /**
  * Builds a bare recipe repository: an initial commit, then one commit per release
- * (`compose.yml` and `VERSION` carry the version) tagged with the release name.
+ * (`compose.yml` and `VERSION` carry the version) tagged with the release name — all
+ * in one `git fast-import`.
  */
 export async function createRecipeRepo(opts: CreateRecipeRepoOptions): Promise<RecipeRepo> {
   const repo = await createBareRepo(opts.root, opts.name);
   const recipe = opts.recipe ?? repo.name.replace(/\.git$/, '').split('/').pop() ?? 'recipe';
-  await commit(repo, {
-    files: { 'README.md': `# ${recipe}\n\nA Co-op Cloud recipe (test fixture).\n`, 'compose.yml': composeFile(recipe, '0.0.0'), ...opts.files },
-    message: `Initial ${recipe} recipe`,
-  });
-  const tags: TagInfo[] = [];
-  for (const release of opts.releases ?? []) {
-    const spec = typeof release === 'string' ? { version: release } : release;
-    await commit(repo, {
-      files: { 'compose.yml': composeFile(recipe, spec.version), VERSION: `${spec.version}\n`, ...spec.files },
-      message: `chore: publish ${spec.version} release`,
-    });
-    tags.push(await tag(repo, spec.version, 'main', { annotated: spec.annotated ?? true }));
+  const when = gitTime();
+  const items: ImportItem[] = [];
+  let mark = 1;
+  const add = (files: Record<string, FileContent>, message: string) => {
+    items.push({ kind: 'commit', ref: 'refs/heads/main', mark, parents: mark === 1 ? [] : [`:${String(mark - 1)}`], files, message, when });
+    mark += 1;
+    return `:${String(mark - 1)}`;
+  };
+  add({ 'README.md': `# ${recipe}\n\nA Co-op Cloud recipe (test fixture).\n`, 'compose.yml': composeFile(recipe, '0.0.0'), ...opts.files }, `Initial ${recipe} recipe`);
+  const releases = (opts.releases ?? []).map((r) => (typeof r === 'string' ? { version: r } : r));
+  for (const spec of releases) {
+    const at = add({ 'compose.yml': composeFile(recipe, spec.version), VERSION: `${spec.version}\n`, ...spec.files }, `chore: publish ${spec.version} release`);
+    items.push(
+      spec.annotated === false
+        ? { kind: 'reset', ref: `refs/tags/${spec.version}`, from: at }
+        : { kind: 'tag', name: spec.version, from: at, message: `Release ${spec.version}`, when },
+    );
   }
   for (let i = 1; i <= (opts.untaggedCommits ?? 0); i += 1) {
-    await commit(repo, { files: { [`notes/untagged-${String(i)}.md`]: `work in progress ${String(i)}\n` }, message: `wip ${String(i)}` });
+    add({ [`notes/untagged-${String(i)}.md`]: `work in progress ${String(i)}\n` }, `wip ${String(i)}`);
   }
-  return { ...repo, tags, main: await revParse(repo, 'refs/heads/main') };
+  const marks = await fastImport(repo.path, items);
+  const { refs } = await readRefs(repo);
+  const tags: TagInfo[] = releases.map((spec, i) => {
+    const oid = refs[`refs/tags/${spec.version}`];
+    const commitOid = marks.get(i + 2);
+    if (!oid || !commitOid) throw new Error(`fast-import did not create tag ${spec.version} in ${repo.name}`);
+    return { name: spec.version, oid, commit: commitOid };
+  });
+  const main = refs['refs/heads/main'];
+  if (!main) throw new Error(`fast-import did not create main in ${repo.name}`);
+  return { ...repo, tags, main };
 }
 
 export type PullRefOptions = {

@@ -1,6 +1,6 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fastImport, gitTime } from './internal/fast-import.js';
 import { runGit } from './internal/git.js';
 import { normalizeRepoName } from './internal/repo-name.js';
 
@@ -58,64 +58,48 @@ export async function tryRevParse(repo: BareRepo, rev: string): Promise<string |
   return result.exitCode === 0 ? result.stdout : null;
 }
 
-function dateEnv(date: Date | string | undefined): Record<string, string> {
-  if (date === undefined) return {};
-  const value = date instanceof Date ? `${String(Math.floor(date.getTime() / 1000))} +0000` : date;
-  return { GIT_AUTHOR_DATE: value, GIT_COMMITTER_DATE: value };
-}
-
 /**
- * Writes a commit straight into a bare repository (plumbing, no working tree) and moves
- * `refs/heads/<branch>` to it. Returns the commit oid.
+ * Writes a commit straight into a bare repository (one `git fast-import`, no working
+ * tree) and moves `refs/heads/<branch>` to it. Returns the commit oid.
  */
 export async function commit(repo: BareRepo, opts: CommitOptions = {}): Promise<string> {
   const branch = opts.branch ?? 'main';
   const ref = `refs/heads/${branch}`;
-  const tip = await tryRevParse(repo, `${ref}^{commit}`);
-  const parents = opts.parents ? await Promise.all(opts.parents.map((p) => revParse(repo, `${p}^{commit}`))) : tip ? [tip] : [];
-  const scratch = await mkdtemp(join(tmpdir(), 'canon-testkit-index-'));
-  const env = { GIT_INDEX_FILE: join(scratch, 'index'), ...dateEnv(opts.date) };
-  try {
-    const git = (args: string[], input?: string) =>
-      runGit(['--git-dir', repo.path, ...args], { env, ...(input === undefined ? {} : { input }) });
-    await git(parents[0] ? ['read-tree', parents[0]] : ['read-tree', '--empty']);
-    const lines: string[] = [];
-    for (const [path, content] of Object.entries(opts.files ?? {})) {
-      if (content === null) {
-        lines.push(`0 ${'0'.repeat(40)}\t${path}`);
-        continue;
-      }
-      const text = typeof content === 'string' ? content : content.content;
-      const mode = typeof content === 'string' ? '100644' : '100755';
-      const oid = (await git(['hash-object', '-w', '--stdin'], text)).stdout;
-      lines.push(`${mode} ${oid}\t${path}`);
-    }
-    if (lines.length > 0) await git(['update-index', '--index-info'], `${lines.join('\n')}\n`);
-    const tree = (await git(['write-tree'])).stdout;
-    const parentArgs = parents.flatMap((p) => ['-p', p]);
-    const message = opts.message ?? `Change ${Object.keys(opts.files ?? {}).join(', ') || 'nothing'} on ${branch}`;
-    const oid = (await git(['commit-tree', tree, ...parentArgs, '-m', message])).stdout;
-    await git(tip ? ['update-ref', ref, oid, tip] : ['update-ref', ref, oid]);
-    return oid;
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
+  let parents = opts.parents;
+  if (parents === undefined) {
+    const tip = await tryRevParse(repo, `${ref}^{commit}`);
+    parents = tip ? [tip] : [];
   }
+  const files = opts.files ?? {};
+  const marks = await fastImport(repo.path, [
+    {
+      kind: 'commit',
+      ref,
+      mark: 1,
+      parents,
+      files,
+      message: opts.message ?? `Change ${Object.keys(files).join(', ') || 'nothing'} on ${branch}`,
+      when: gitTime(opts.date),
+    },
+  ]);
+  const oid = marks.get(1);
+  if (!oid) throw new Error(`git fast-import wrote no commit to ${repo.name}`);
+  return oid;
 }
 
 async function writeTag(repo: BareRepo, name: string, target: string, opts: TagOptions, force: boolean): Promise<TagInfo> {
   const commitOid = await revParse(repo, `${target}^{commit}`);
   const ref = `refs/tags/${name}`;
-  const existing = await tryRevParse(repo, ref);
-  if (existing !== null && !force) throw new Error(`tag ${JSON.stringify(name)} already exists in ${repo.name}; use moveTag to re-point it`);
   let oid = commitOid;
   if (opts.annotated ?? true) {
     // Plumbing instead of `git tag`: porcelain refuses names such as `--upload-pack=…`
     // that a hostile upstream can still advertise, and the tests need those.
-    const when = `${String(Math.floor(Date.now() / 1000))} +0000`;
-    const body = `object ${commitOid}\ntype commit\ntag ${name}\ntagger Canon Fixture <fixture@canon.invalid> ${when}\n\n${opts.message ?? `Release ${name}`}\n`;
+    const body = `object ${commitOid}\ntype commit\ntag ${name}\ntagger Canon Fixture <fixture@canon.invalid> ${gitTime()}\n\n${opts.message ?? `Release ${name}`}\n`;
     oid = (await runGit(['--git-dir', repo.path, 'mktag'], { input: body })).stdout;
   }
-  await runGit(['--git-dir', repo.path, 'update-ref', ref, oid]);
+  // The all-zero old value makes creating an existing tag fail instead of moving it.
+  const update = await runGit(['--git-dir', repo.path, 'update-ref', ref, oid, ...(force ? [] : ['0'.repeat(40)])], { okCodes: [0, 128] });
+  if (update.exitCode !== 0) throw new Error(`tag ${JSON.stringify(name)} already exists in ${repo.name}; use moveTag to re-point it`);
   return { name, oid, commit: commitOid };
 }
 
@@ -168,4 +152,17 @@ export async function readFileAt(repo: BareRepo, rev: string, path: string): Pro
  */
 export async function copyRefs(from: BareRepo, to: BareRepo, refspecs: readonly string[]): Promise<void> {
   await runGit(['--git-dir', to.path, 'fetch', '--quiet', '--no-tags', '--', from.path, ...refspecs]);
+}
+
+/** Points many refs at once (one `git update-ref --stdin`), e.g. 200 lightweight tags. */
+export async function setRefs(repo: BareRepo, refs: Record<string, string>): Promise<void> {
+  const resolved = new Map<string, string>();
+  for (const target of new Set(Object.values(refs))) resolved.set(target, await revParse(repo, target));
+  const lines = Object.entries(refs).map(([ref, target]) => `update ${ref} ${resolved.get(target) ?? target}`);
+  await runGit(['--git-dir', repo.path, 'update-ref', '--stdin'], { input: `${lines.join('\n')}\n` });
+}
+
+/** Makes `HEAD` point at `refs/heads/<branch>` (the repository's default branch). */
+export async function setHead(repo: BareRepo, branch: string): Promise<void> {
+  await runGit(['--git-dir', repo.path, 'symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
 }
