@@ -1,0 +1,18 @@
+export { listRemoteRefs } from './list-refs.js';
+export type { ListRefsContext } from './list-refs.js';
+export { syncMirror } from './sync.js';
+export { checkoutTag } from './checkout.js';
+export { redactUrl, validateRemoteUrl } from './url.js';
+export { MirrorSyncError } from './errors.js';
+export type { MirrorSyncErrorCode, MirrorSyncErrorData, MirrorSyncStage } from './errors.js';
+export type {
+  CheckoutOptions,
+  ForgeTarget,
+  ListRemoteRefsOptions,
+  RemoteAuth,
+  RemoteRefs,
+  RemoteTag,
+  SyncOptions,
+  SyncResult,
+  SyncWarning,
+} from './types.js';

@@ -1,0 +1,124 @@
+import { MirrorSyncError } from './errors.js';
+import { ensureCacheRepo } from './internal/cache-repo.js';
+import { DEFAULT_TIMEOUT_MS } from './internal/defaults.js';
+import { gitStep } from './internal/git-step.js';
+import { planTags, tagWarnings } from './internal/plan.js';
+import { cleanupPulls } from './internal/pull-cleanup.js';
+import { isValidRefName, OID } from './internal/ref-name.js';
+import { listRemoteRefs } from './list-refs.js';
+import type { RemoteRefs, SyncOptions, SyncResult } from './types.js';
+import { redactUrl, validateRemoteUrl } from './url.js';
+
+const RECIPE_NAME = /^[a-z0-9][a-z0-9._-]*$/;
+
+function checkOptions(opts: SyncOptions): void {
+  const problems: string[] = [];
+  if (!RECIPE_NAME.test(opts.recipe)) problems.push(`recipe ${JSON.stringify(opts.recipe)} does not match [a-z0-9][a-z0-9._-]*`);
+  if (opts.branch !== 'HEAD' && !isValidRefName(`refs/heads/${opts.branch}`)) problems.push(`branch ${JSON.stringify(opts.branch)} is not a valid branch name`);
+  if (!opts.workDir) problems.push('workDir is empty');
+  if (problems.length > 0) {
+    throw new MirrorSyncError('INVALID_OPTIONS', 'list-upstream', { recipe: opts.recipe, remote: redactUrl(opts.upstream) }, `mirror sync refused: ${problems.join('; ')}.`);
+  }
+  for (const [url, stage] of [[opts.upstream, 'list-upstream'], [opts.mirror, 'list-mirror']] as const) {
+    const valid = validateRemoteUrl(url);
+    if (!valid.ok) {
+      throw new MirrorSyncError('INVALID_URL', stage, { recipe: opts.recipe, remote: redactUrl(url) }, `${opts.recipe}: refusing remote ${JSON.stringify(redactUrl(url))}: ${valid.reason}. Fix the URL in the config.`);
+    }
+  }
+}
+
+async function listBoth(opts: SyncOptions, timeoutMs: number): Promise<[RemoteRefs, RemoteRefs]> {
+  const [up, mi] = await Promise.allSettled([
+    opts.upstreamRefs ?? listRemoteRefs(opts.upstream, { stage: 'list-upstream', recipe: opts.recipe, timeoutMs, ...(opts.auth?.upstream ? { auth: opts.auth.upstream } : {}) }),
+    opts.mirrorRefs ?? listRemoteRefs(opts.mirror, { stage: 'list-mirror', recipe: opts.recipe, timeoutMs, ...(opts.auth?.mirror ? { auth: opts.auth.mirror } : {}) }),
+  ]);
+  if (up.status === 'rejected') throw up.reason;
+  if (mi.status === 'rejected') throw mi.reason;
+  return [up.value, mi.value];
+}
+
+/** Every upstream ref name and oid is checked before any of them reaches git's argv. */
+function checkUpstreamRefs(recipe: string, upstream: string, refs: RemoteRefs, branch: string): void {
+  const bad = [
+    ...refs.tags.filter((t) => !isValidRefName(`refs/tags/${t.name}`) || !OID.test(t.commit) || (t.oid !== undefined && !OID.test(t.oid))).map((t) => `refs/tags/${t.name}`),
+    ...(OID.test(refs.branches[branch] ?? '') ? [] : [`refs/heads/${branch}`]),
+  ];
+  if (bad.length > 0) {
+    throw new MirrorSyncError('INVALID_REF', 'list-upstream', { recipe, remote: redactUrl(upstream), refs: bad }, `${recipe}: upstream advertised refs that are not valid git ref names or object ids: ${bad.map((r) => JSON.stringify(r)).join(', ')}. Nothing was pushed; report this to the upstream maintainers.`);
+  }
+}
+
+/**
+ * Makes the mirror's branch and tags equal upstream's — nothing else — and closes PRs
+ * the new branch already contains. A no-op costs two ref listings (plus one PR listing).
+ */
+export async function syncMirror(opts: SyncOptions): Promise<SyncResult> {
+  checkOptions(opts);
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const [upstreamRefs, mirrorRefs] = await listBoth(opts, timeoutMs);
+
+  const branch = opts.branch === 'HEAD' ? upstreamRefs.head : opts.branch;
+  if (branch === null) {
+    throw new MirrorSyncError('NO_DEFAULT_BRANCH', 'list-upstream', { recipe: opts.recipe, remote: redactUrl(opts.upstream) }, `${opts.recipe}: upstream ${redactUrl(opts.upstream)} does not say which branch HEAD points at (empty repository?). Set "branch" for this recipe.`);
+  }
+  const mainAfter = upstreamRefs.branches[branch];
+  if (mainAfter === undefined) {
+    throw new MirrorSyncError('BRANCH_NOT_FOUND', 'list-upstream', { recipe: opts.recipe, remote: redactUrl(opts.upstream) }, `${opts.recipe}: upstream has no branch ${JSON.stringify(branch)} (it has ${Object.keys(upstreamRefs.branches).join(', ') || 'none'}). Fix "branch" for this recipe.`);
+  }
+  checkUpstreamRefs(opts.recipe, opts.upstream, upstreamRefs, branch);
+
+  const mainBefore = mirrorRefs.branches[branch] ?? null;
+  const plan = planTags(upstreamRefs, mirrorRefs);
+  const changed = mainBefore !== mainAfter || plan.push.length > 0 || plan.deleted.length > 0;
+  const result: SyncResult = {
+    status: changed ? 'synced' : 'unchanged',
+    changed,
+    mainBefore,
+    mainAfter,
+    pushedTags: plan.push.map((t) => t.name),
+    movedTags: plan.moved.map((m) => m.tag.name),
+    deletedTags: plan.deleted.map((t) => t.name),
+    closedPulls: [],
+    keptPulls: [],
+    warnings: tagWarnings(plan),
+    tags: upstreamRefs.tags.map((t) => ({ ...t })),
+  };
+
+  let cache: string | null = null;
+  const cacheRepo = async () => (cache ??= await ensureCacheRepo(opts.workDir, opts.recipe));
+
+  if (changed) {
+    const cwd = await cacheRepo();
+    // Fetch by name, then push the exact oids that were listed: what is reported is what lands.
+    const fetchSpecs = [`+refs/heads/${branch}:refs/heads/${branch}`, ...plan.push.map((t) => `+refs/tags/${t.name}:refs/tags/${t.name}`)];
+    await gitStep(
+      { stage: 'fetch', recipe: opts.recipe, remote: opts.upstream, auth: opts.auth?.upstream, timeoutMs, cwd, failCode: 'FETCH_FAILED', doing: 'fetching from upstream' },
+      ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--', opts.upstream, ...fetchSpecs],
+    );
+    const pushSpecs = [
+      ...(mainBefore === mainAfter ? [] : [`+${mainAfter}:refs/heads/${branch}`]),
+      ...plan.push.map((t) => `+${t.oid ?? t.commit}:refs/tags/${t.name}`),
+      ...plan.deleted.map((t) => `:refs/tags/${t.name}`),
+    ];
+    // One atomic push for the branch and every tag: all of it lands, or none.
+    await gitStep(
+      { stage: 'push', recipe: opts.recipe, remote: opts.mirror, auth: opts.auth?.mirror, timeoutMs, cwd, failCode: 'PUSH_FAILED', doing: 'pushing to the mirror' },
+      ['push', '--quiet', '--atomic', '--no-verify', '--', opts.mirror, ...pushSpecs],
+    );
+  }
+
+  if (opts.forge) {
+    await cleanupPulls({
+      recipe: opts.recipe,
+      forge: opts.forge,
+      mirror: opts.mirror,
+      mirrorAuth: opts.auth?.mirror,
+      branch,
+      mainAfter,
+      cache: await cacheRepo(),
+      timeoutMs,
+      result,
+    });
+  }
+  return result;
+}
