@@ -270,10 +270,18 @@ function checkRanges({ fields, endOfMonth }: Parsed): void {
     // systemd forbids days further than 28 back from the end of the month.
     const to = field === 'day' && endOfMonth ? fullTo - 3 : fullTo;
     const show = (v: number): string => (field === 'second' ? String(v / USEC_PER_SEC) : String(v));
-    for (const part of fields[field] ?? []) {
+    for (const parsed of fields[field] ?? []) {
+      // systemd trims a repeated range to the last value it hits (1..13/7 is 1..8/7) before
+      // checking bounds, after two-digit years became four-digit ones.
+      const part = parsed.stop >= parsed.start && parsed.repeat > 0
+        ? { ...parsed, stop: parsed.start + Math.floor((parsed.stop - parsed.start) / parsed.repeat) * parsed.repeat }
+        : parsed;
       const bounds = `${show(from)}..${show(to)}`;
       if (part.start < from || part.start > to) throw new SpecError(`${label} ${show(part.start)} is outside ${bounds}`);
-      if (part.repeat > to - from) throw new SpecError(`${label} repetition /${show(part.repeat)} is larger than the ${label} range`);
+      // An open repetition must fire at least twice within the field (measured, systemd 252).
+      if (part.stop < 0 && part.repeat > 0 && part.start + part.repeat > to) {
+        throw new SpecError(`${label} repetition ${show(part.start)}/${show(part.repeat)} never repeats within ${bounds}`);
+      }
       if (part.stop >= 0) {
         if (part.stop < from || part.stop > to) throw new SpecError(`${label} ${show(part.stop)} is outside ${bounds}`);
         if (part.start > part.stop) throw new SpecError(`${label} range ${show(part.start)}..${show(part.stop)} runs backwards`);
