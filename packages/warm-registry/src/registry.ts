@@ -145,8 +145,9 @@ async function listRecipeDirs(registryDir: string): Promise<string[]> {
 }
 
 /**
- * One write() of one line with O_APPEND, then fsync. If a crash ever left an unterminated
- * fragment at the end, the new event starts on its own line instead of being glued to it.
+ * Appends one line with O_APPEND, then fsync. A failed append (e.g. a full disk after a short
+ * write) is cut back to the old length, so the file is byte-identical to before. If a crash
+ * ever left an unterminated fragment at the end, the new event starts on its own line.
  */
 async function appendLine(path: string, line: string): Promise<void> {
   let existed = true;
@@ -166,8 +167,16 @@ async function appendLine(path: string, line: string): Promise<void> {
         await handle.read(last, 0, 1, size - 1);
         if (last[0] !== 0x0a) prefix = '\n';
       }
-      await handle.write(`${prefix}${line}\n`);
-      await handle.sync();
+      const bytes = Buffer.from(`${prefix}${line}\n`);
+      try {
+        for (let done = 0; done < bytes.length; ) {
+          done += (await handle.write(bytes, done)).bytesWritten;
+        }
+        await handle.sync();
+      } catch (error) {
+        await handle.truncate(size).catch(() => undefined);
+        throw error;
+      }
     } finally {
       await handle.close();
     }

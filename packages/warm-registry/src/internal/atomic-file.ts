@@ -1,16 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { RegistryError } from '../errors.js';
 import { fsError, isErrno } from './fs-errors.js';
 
 const tempMarker = '.tmp-';
 
-/** Creates `dir` (and parents); a file standing where a directory belongs is NOT_A_DIRECTORY. */
+/**
+ * Creates `dir` (and parents); a file standing where a directory belongs is NOT_A_DIRECTORY.
+ * Node's `mkdir({recursive: true})` reports EROFS as ENOENT, so the parents are walked here.
+ */
 export async function ensureDir(dir: string): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir);
+    return;
   } catch (error) {
+    if (isErrno(error, 'ENOENT') && dirname(dir) !== dir) {
+      await ensureDir(dirname(dir));
+      return ensureDir(dir);
+    }
+    if (isErrno(error, 'EEXIST') && (await isDirectory(dir))) return;
     if (isErrno(error, 'EEXIST', 'ENOTDIR')) {
       throw new RegistryError(
         'NOT_A_DIRECTORY',
@@ -20,6 +29,14 @@ export async function ensureDir(dir: string): Promise<void> {
       );
     }
     throw fsError(error, dir, 'create directory');
+  }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
   }
 }
 
