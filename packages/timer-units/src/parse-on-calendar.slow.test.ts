@@ -40,9 +40,9 @@ describe('parseOnCalendar against systemd-analyze calendar', () => {
         if (theirs.ok) accepted++;
         expect({ spec: candidate, ok: parseOnCalendar(candidate).ok }).toEqual({ spec: candidate, ok: theirs.ok });
       }),
-      { numRuns: 400, seed: 20261127 },
+      { numRuns: 200, seed: 20261127 },
     );
     // The generator must exercise both verdicts, or the agreement means little.
-    expect(accepted).toBeGreaterThan(40);
-  }, 120_000);
+    expect(accepted).toBeGreaterThan(20);
+  }, 90_000);
 });

@@ -94,7 +94,7 @@ const BARE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
 export function quoteWord(word: string, opts: { exec?: boolean } = {}): string {
   let escaped = word.replaceAll('%', '%%');
   if (opts.exec === true) escaped = escaped.replaceAll('$', '$$$$');
-  if (BARE_WORD.test(escaped) && !escaped.startsWith('-')) return escaped;
+  if (BARE_WORD.test(escaped)) return escaped;
   return `"${escaped.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 }
 
