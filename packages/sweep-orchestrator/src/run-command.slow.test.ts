@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { reapOrphans } from '@canon/warm-registry';
+import { expandEnv } from './config/index.js';
 import { isProcessRunning } from './internal/process-group.js';
 import { canonEnv, CommandError, runCommand } from './run-command.js';
 import type { RunCommandOptions } from './run-command.js';
@@ -115,7 +117,7 @@ describe('runCommand', () => {
     const dir = scratch();
     const env = {
       ...canonEnv({ recipe: 'beta', version: '1.2.0+3', tag: 'v1.2.0+3', commit: 'abc', checkout: dir, upgradeBase: null, runId: 'r1', domain: 'warm-beta.test', previousVersion: '1.1.0+3', mode: 'advance' }),
-      RECIPE: 'beta',
+      ...expandEnv({ RECIPE: '{recipe}', UPGRADE_FROM: 'from-{upgradeBase}' }, { recipe: 'beta' }),
     };
     const result = await runCommand(
       options(dir, [node, '-e', 'console.log(JSON.stringify({cwd: process.cwd(), env: process.env}))'], { env, capture: true }),
@@ -135,6 +137,7 @@ describe('runCommand', () => {
       CANON_PREVIOUS_VERSION: '1.1.0+3',
       CANON_MODE: 'advance',
       RECIPE: 'beta',
+      UPGRADE_FROM: 'from-',
     });
     expect(seen.env.PATH).toBe(process.env.PATH);
   });
@@ -157,5 +160,21 @@ describe('runCommand', () => {
     );
     expect(result.aborted).toBe(true);
     expect(() => readFileSync(marker)).toThrow();
+  });
+
+  it('records its process group so that a later sweep can reap it, and forgets it once done', async () => {
+    const dir = scratch();
+    const opts = options(dir, [node, stubbornTree(dir)], { timeoutMs: 60_000, killGraceMs: 500 });
+    const running = runCommand(opts);
+    let reaped: Awaited<ReturnType<typeof reapOrphans>> = [];
+    for (let i = 0; i < 100 && reaped.length === 0; i += 1) {
+      await sleep(100);
+      // A sweep with another run id treats r1's children as orphans of a killed sweep.
+      reaped = await reapOrphans({ stateDir: opts.stateDir, currentRunId: 'r2', graceMs: 500 });
+    }
+    expect(reaped).toEqual([expect.objectContaining({ runId: 'r1', signalled: true })]);
+    const result = await running;
+    expect(result.exitCode).toBeNull();
+    expect(await reapOrphans({ stateDir: opts.stateDir, currentRunId: 'r2' })).toEqual([]);
   });
 });
