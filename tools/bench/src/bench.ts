@@ -1,0 +1,52 @@
+// `npm run bench`: canon against baselines measured in the same run on the same fleet.
+// Never part of `npm test`. Writes docs/performance.md.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { renderPerformanceDoc, type BenchResults } from './report.js';
+import { measureNoopSweep, measureOverhead, measurePlanMemory, measureStartup, type NoopResult } from './scenarios.js';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '5' },
+    sizes: { type: 'string', default: '50,100,200,400' },
+    'overhead-recipes': { type: 'string', default: '50' },
+    'memory-recipes': { type: 'string', default: '1000' },
+    out: { type: 'string', default: join(import.meta.dirname, '..', '..', '..', 'docs', 'performance.md') },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+
+function positive(name: string, raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+const runs = positive('runs', values.runs);
+const sizes = values.sizes.split(',').map((s) => positive('sizes', s));
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+const startup = await measureStartup(Math.max(runs, 20));
+log(`P3 start-up: canon --version ${startup.canon.median.toFixed(1)} ms vs node -e 0 ${startup.node.median.toFixed(1)} ms → ${startup.ratio.median.toFixed(2)}×`);
+
+const growth: NoopResult[] = [];
+for (const n of sizes) {
+  const r = await measureNoopSweep(n, runs);
+  growth.push(r);
+  log(`P1/P5 no-op sweep n=${n}: canon ${r.canon.median.toFixed(0)} ms vs naive ${r.naive.median.toFixed(0)} ms → ${r.ratio.median.toFixed(3)}×, ${r.requestsPerRecipe.toFixed(2)} requests/recipe`);
+}
+
+const overhead = await measureOverhead(positive('overhead-recipes', values['overhead-recipes']), runs);
+log(`P2 overhead: ${overhead.perRecipe.median.toFixed(0)} ms per recipe (median)`);
+
+const memory = await measurePlanMemory(positive('memory-recipes', values['memory-recipes']), Math.min(runs, 3));
+log(`P4 plan over ${memory.recipes} recipes: peak RSS ${memory.peakRssMb.median.toFixed(0)} MB`);
+
+const results: BenchResults = { startup, growth, overhead, memory, runs, date: new Date().toISOString(), node: process.version };
+const doc = renderPerformanceDoc(results);
+process.stdout.write(doc);
+if (!values['no-write']) {
+  await writeFile(values.out, doc);
+  log(`wrote ${values.out}`);
+}
