@@ -119,7 +119,7 @@ function signal(target: number, name: NodeJS.Signals): void {
  * after graceMs. A pid whose start time no longer matches belongs to someone else and is
  * never signalled. Children of `currentRunId` are left alone.
  */
-export async function reapOrphans(opts: { stateDir: string; currentRunId: string; graceMs?: number }): Promise<ReapResult[]> {
+export async function reapOrphans(opts: { stateDir: string; currentRunId: string; graceMs?: number | undefined }): Promise<ReapResult[]> {
   const graceMs = opts.graceMs ?? 5000;
   const ownGroup = (await readProcStat(process.pid))?.pgid;
   const results: ReapResult[] = [];

@@ -16,3 +16,4 @@ export { acquireAppLock, acquireSweepLock } from './locks.js';
 export type { AppLock, AppLockOptions, SweepLock, SweepLockOptions } from './locks.js';
 export { reapOrphans, trackChild, untrackChild } from './children.js';
 export type { ReapResult } from './children.js';
+export { registryJsonSchemas } from './json-schemas.js';

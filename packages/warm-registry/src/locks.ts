@@ -15,7 +15,7 @@ export type SweepLockOptions = {
   runId: string;
   /** A holder that stops refreshing the lock (e.g. SIGKILLed) stops blocking after this long; min 2 s. */
   staleSeconds: number;
-  onCompromised?: (error: Error) => void;
+  onCompromised?: ((error: Error) => void) | undefined;
 };
 
 /** Takes `<stateDir>/sweep.lock` at once, or throws LockedError naming the holder. */
@@ -33,8 +33,8 @@ export type AppLockOptions = {
   domain: string;
   runId: string;
   staleSeconds: number;
-  recipe?: string;
-  onCompromised?: (error: Error) => void;
+  recipe?: string | undefined;
+  onCompromised?: ((error: Error) => void) | undefined;
 };
 
 export interface AppLock {

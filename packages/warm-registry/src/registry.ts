@@ -18,7 +18,7 @@ import {
 import { historyEventSchema, type HistoryEvent } from './records/history.js';
 import { volumeRecordSchema } from './records/volume.js';
 
-export type RegistryOptions = { stateDir: string; registryDir?: string };
+export type RegistryOptions = { stateDir: string; registryDir?: string | undefined };
 
 export interface Registry {
   readonly stateDir: string;
