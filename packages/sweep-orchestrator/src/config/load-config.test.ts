@@ -5,6 +5,7 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './errors.js';
 import { loadConfig } from './load-config.js';
+import { programsOf } from './programs.js';
 
 function writeConfig(config: unknown): { dir: string; path: string } {
   const dir = mkdtempSync(join(tmpdir(), 'canon-config-'));
@@ -113,8 +114,8 @@ describe('loadConfig', () => {
     [{ recipes: { beta: { mirror: 'file::/etc' } } }, 'recipes.beta.mirror: '],
     [{ recipes: { beta: { mirror: '-uhttps://x/y' } } }, 'recipes.beta.mirror: "-uhttps://x/y" starts with "-"'],
     [{ recipes: { beta: { upstream: 'file:///srv/git/x' } } }, 'recipes.beta.upstream: scheme "file" is not allowed'],
-    [{ recipes: { '../x': {} } }, 'recipes["../x"]: recipe name "../x" must match'],
-    [{ recipes: { Beta: {} } }, 'recipes.Beta: recipe name "Beta" must match'],
+    [{ recipes: { '../x': {} } }, 'recipes["../x"]: a recipe name must match'],
+    [{ recipes: { Beta: {} } }, 'recipes.Beta: a recipe name must match'],
     [{ recipes: { beta: { test: { command: ['ci', '{recipie}'] } } } }, 'recipes.beta.test.command[1]: unknown placeholder {recipie}'],
     [{ recipes: { beta: { test: { env: { V: '{nope}' } } } } }, 'recipes.beta.test.env.V: unknown placeholder {nope}'],
     [{ recipes: { beta: { upstream: 'https://h/{version}.git' } } }, 'recipes.beta.upstream: unknown placeholder {version}'],
@@ -147,7 +148,7 @@ describe('loadConfig', () => {
       expect.arrayContaining([
         'recipes.beta.tset: unknown key',
         expect.stringMatching(/^recipes\.beta\.upstream: .*transport helper/),
-        expect.stringMatching(/^recipes\["\.\.\/x"\]: recipe name/),
+        expect.stringMatching(/^recipes\["\.\.\/x"\]: a recipe name must match/),
         expect.stringMatching(/^recipes\.gamma\.test\.command\[1\]: unknown placeholder \{nope\}/),
         'recipes.delta.upstream: required; set it here or in defaults.upstream',
         'extra: unknown key',
@@ -179,5 +180,21 @@ describe('loadConfig', () => {
 
   it('rejects a file that is not JSON with CONFIG_INVALID', async () => {
     expect(await problemsOf('{"recipes": ')).toEqual([expect.stringMatching(/^: not valid JSON/)]);
+  });
+});
+
+describe('programsOf', () => {
+  it('lists argv[0] of every configured command once', async () => {
+    const { path } = writeConfig({
+      ...base,
+      defaults: { ...base.defaults, busyCheck: ['flock', '-n', '/run/lock/{recipe}', 'true'] },
+      recipes: { a: {}, b: { promote: { verify: ['deployed-version', '{domain}'], park: ['abra', 'app', 'undeploy'] } } },
+    });
+    expect(programsOf(await loadConfig({ flag: path, env: {}, cwd: '/' }))).toEqual([
+      'flock',
+      'run-recipe-ci',
+      'abra',
+      'deployed-version',
+    ]);
   });
 });

@@ -73,11 +73,14 @@ export async function resolveConfig(json: unknown, opts: { path: string; env: No
 }
 
 function toProblems(issues: readonly z.core.$ZodIssue[]): ConfigProblem[] {
-  return issues.flatMap((issue) =>
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ path: formatJsonPath([...issue.path, key]), message: 'unknown key' }))
-      : [{ path: formatJsonPath(issue.path), message: issue.message }],
-  );
+  return issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: formatJsonPath([...issue.path, key]), message: 'unknown key' }));
+    }
+    // A bad record key: zod's own message is generic, the nested one says what a name must look like.
+    const message = issue.code === 'invalid_key' ? issue.issues.map((i) => i.message).join('; ') : issue.message;
+    return [{ path: formatJsonPath(issue.path), message }];
+  });
 }
 
 function resolveAll(raw: RawConfig, problems: ConfigProblem[]): ResolvedRecipe[] {

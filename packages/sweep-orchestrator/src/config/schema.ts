@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { BUILTIN, SCOPES } from './builtin-defaults.js';
 import { unknownPlaceholders } from './placeholders.js';
-import { domainProblem, httpUrlProblem, recipeNameProblem, regexProblem, remoteUrlProblem } from './validators.js';
+import { domainProblem, httpUrlProblem, RECIPE_NAME, recipeNameProblem, regexProblem, remoteUrlProblem } from './validators.js';
 
 // Every object is strict (unknown keys are errors) and every key of `defaults` and of a recipe
 // is optional: required values are checked after the recipe is merged over `defaults`.
@@ -143,12 +143,15 @@ const forge = z
     }
   });
 
-const recipes = z.record(z.string(), recipeSchema).superRefine((record, ctx) => {
-  for (const name of Object.keys(record)) {
-    const problem = recipeNameProblem(name);
-    if (problem !== null) ctx.addIssue({ code: 'custom', path: [name], message: problem });
-  }
-});
+const recipes = z
+  .record(z.string().regex(RECIPE_NAME, 'a recipe name must match [a-z0-9][a-z0-9._-]*'), recipeSchema)
+  .superRefine((record, ctx) => {
+    for (const name of Object.keys(record)) {
+      const problem = recipeNameProblem(name);
+      if (problem !== null) ctx.addIssue({ code: 'custom', path: [name], message: problem });
+    }
+  })
+  .meta({ description: 'one key per recipe name; the value holds its settings (may be {})' });
 
 const path = (description: string, fallback: string) => z.string().min(1).meta({ description, default: fallback });
 

@@ -2,7 +2,7 @@
 export const RECIPE_NAME = /^[a-z0-9][a-z0-9._-]*$/;
 
 export function recipeNameProblem(name: string): string | null {
-  if (!RECIPE_NAME.test(name)) return `recipe name "${name}" must match [a-z0-9][a-z0-9._-]*`;
+  if (!RECIPE_NAME.test(name)) return 'a recipe name must match [a-z0-9][a-z0-9._-]*';
   if (name.length > 100) return `recipe name is ${name.length} characters long; at most 100 are allowed`;
   if (name.includes('..')) return `recipe name "${name}" must not contain ".."`;
   return null;
