@@ -113,6 +113,7 @@ export async function syncMirror(opts: SyncOptions): Promise<SyncResult> {
       forge: opts.forge,
       mirror: opts.mirror,
       mirrorAuth: opts.auth?.mirror,
+      mirrorPulls: mirrorRefs.pulls,
       branch,
       mainAfter,
       cache: await cacheRepo(),

@@ -28,6 +28,7 @@ function codeFromStderr(stderr: string, fallback: MirrorSyncErrorCode): { code: 
   }
   if (status === 404) return { code: 'NOT_FOUND', status };
   if (status !== undefined && status >= 500) return { code: 'REMOTE_UNAVAILABLE', status };
+  if (fallback === 'PUSH_FAILED' && /\[(remote )?rejected\]|atomic push failed|pre-receive hook declined/.test(stderr)) return { code: 'PUSH_REJECTED' };
   if (/Could not resolve host|Failed to connect|Connection refused|Connection reset/.test(stderr)) return { code: 'REMOTE_UNAVAILABLE' };
   return { code: fallback };
 }

@@ -12,6 +12,8 @@ export type PullCleanupContext = {
   mainAfter: string;
   cache: string;
   timeoutMs: number;
+  /** `refs/pull/<n>/head` as the mirror listing advertised them, when known. */
+  mirrorPulls: Record<number, string> | undefined;
   /** Mutated as PRs are decided, so an error carries what was already done. */
   result: SyncResult;
 };
@@ -27,7 +29,7 @@ export async function cleanupPulls(ctx: PullCleanupContext): Promise<void> {
   ctx.result.keptPulls.push(...pulls.filter((p) => p.baseRef !== ctx.branch).map((p) => p.number));
   if (candidates.length === 0) return;
 
-  const local = { stage: 'fetch' as const, recipe: ctx.recipe, remote: null, timeoutMs: ctx.timeoutMs, cwd: ctx.cache, failCode: 'FETCH_FAILED' as const };
+  const localStep = { stage: 'fetch' as const, recipe: ctx.recipe, remote: null, timeoutMs: ctx.timeoutMs, cwd: ctx.cache, failCode: 'FETCH_FAILED' as const };
   const withResult = async <T>(run: () => Promise<T>): Promise<T> => {
     try {
       return await run();
@@ -38,36 +40,51 @@ export async function cleanupPulls(ctx: PullCleanupContext): Promise<void> {
       throw error;
     }
   };
-  // One fetch for every PR head; refs a PR lacks on the mirror simply do not arrive.
-  await withResult(() =>
-    gitStep(
-      { ...local, remote: ctx.mirror, auth: ctx.mirrorAuth, doing: 'fetching pull request heads from the mirror' },
-      [
-        'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--prune', '--', ctx.mirror,
-        `+refs/heads/${ctx.branch}:refs/canon/mirror/${ctx.branch}`,
-        '+refs/pull/*/head:refs/canon/pull/*',
-      ],
-    ),
-  );
-  const mainTree = (await withResult(() => gitStep({ ...local, doing: 'reading the main tree' }, ['rev-parse', '--verify', `${ctx.mainAfter}^{tree}`]))).stdout.trim();
-  const subject = (await withResult(() => gitStep({ ...local, doing: 'reading the main commit' }, ['log', '-1', '--format=%s', ctx.mainAfter]))).stdout.trim();
+  const localRefs = async (): Promise<Map<string, string>> => {
+    const listed = await withResult(() => gitStep({ ...localStep, doing: 'reading the cache refs' }, ['for-each-ref', '--format=%(objectname) %(refname)', `refs/heads/${ctx.branch}`, 'refs/canon/']));
+    return new Map(listed.stdout.split('\n').filter(Boolean).map((line) => [line.slice(line.indexOf(' ') + 1), line.slice(0, line.indexOf(' '))] as const));
+  };
+  // Fetch PR heads only when the cache does not already hold exactly what the mirror
+  // advertised: a repeated no-op sync then costs no extra round trip.
+  const local = await localRefs();
+  const known = ctx.mirrorPulls;
+  const haveMain = local.get(`refs/heads/${ctx.branch}`) === ctx.mainAfter || local.get(`refs/canon/mirror/${ctx.branch}`) === ctx.mainAfter;
+  const haveHeads = known !== undefined && candidates.every((p) => known[p.number] === undefined || local.get(`refs/canon/pull/${String(p.number)}`) === known[p.number]);
+  if (!haveMain || !haveHeads) {
+    await withResult(() =>
+      gitStep(
+        { ...localStep, stage: 'fetch', remote: ctx.mirror, auth: ctx.mirrorAuth, failCode: 'FETCH_FAILED', doing: 'fetching pull request heads from the mirror' },
+        [
+          'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--prune', '--', ctx.mirror,
+          `+refs/heads/${ctx.branch}:refs/canon/mirror/${ctx.branch}`,
+          '+refs/pull/*/head:refs/canon/pull/*',
+        ],
+      ),
+    );
+  }
+  const heads = !haveMain || !haveHeads ? await localRefs() : local;
+  const mainTree = (await withResult(() => gitStep({ ...localStep, doing: 'reading the main tree' }, ['rev-parse', '--verify', `${ctx.mainAfter}^{tree}`]))).stdout.trim();
+  const subject = (await withResult(() => gitStep({ ...localStep, doing: 'reading the main commit' }, ['log', '-1', '--format=%s', ctx.mainAfter]))).stdout.trim();
+  const verdicts = new Map<string, boolean>();
+  const alreadyContained = async (head: string, number: number): Promise<boolean> => {
+    const cached = verdicts.get(head);
+    if (cached !== undefined) return cached;
+    const merged = await withResult(() =>
+      gitStep({ ...localStep, doing: `test-merging PR #${String(number)}`, okCodes: [0, 1] }, ['merge-tree', '--write-tree', '--no-messages', ctx.mainAfter, head]),
+    );
+    const verdict = merged.exitCode === 0 && merged.stdout.split('\n')[0]?.trim() === mainTree;
+    verdicts.set(head, verdict);
+    return verdict;
+  };
 
   for (const pull of candidates) {
-    const head = await gitStep({ ...local, doing: `resolving PR #${String(pull.number)}`, okCodes: [0, 1] }, [
-      'rev-parse', '--verify', '--quiet', `refs/canon/pull/${String(pull.number)}^{commit}`,
-    ]);
-    if (head.exitCode !== 0) {
+    const head = heads.get(`refs/canon/pull/${String(pull.number)}`);
+    if (head === undefined || (known !== undefined && known[pull.number] === undefined)) {
       ctx.result.keptPulls.push(pull.number);
       ctx.result.warnings.push({ code: 'pull-head-missing', message: `PR #${String(pull.number)} has no refs/pull/${String(pull.number)}/head on the mirror; left open` });
       continue;
     }
-    const merged = await withResult(() =>
-      gitStep({ ...local, doing: `test-merging PR #${String(pull.number)}`, okCodes: [0, 1] }, [
-        'merge-tree', '--write-tree', '--no-messages', ctx.mainAfter, head.stdout.trim(),
-      ]),
-    );
-    const tree = merged.stdout.split('\n')[0]?.trim();
-    if (merged.exitCode !== 0 || tree !== mainTree) {
+    if (!(await alreadyContained(head, pull.number))) {
       ctx.result.keptPulls.push(pull.number);
       continue;
     }
