@@ -49,6 +49,28 @@ describe('verifyUnits on rendered units', () => {
   });
 });
 
+describe('verifyUnits on units written by NixOS', () => {
+  it('finds nothing wrong with the form nixos/module.nix produces', async () => {
+    const bashDir = path.dirname(resolveOnPath('bash', splitPath(process.env.PATH)) ?? '/usr/bin/bash');
+    const flockDir = path.dirname(resolveOnPath('flock', splitPath(process.env.PATH)) ?? '/usr/bin/flock');
+    await writeFile(path.join(unitsDir, 'canon-sweep.service'), [
+      '[Unit]', 'After=network-online.target', 'Description=canon: weekly sweep of the enrolled Co-op Cloud recipes',
+      'Wants=network-online.target', 'X-RestartIfChanged=false', '',
+      '[Service]',
+      `Environment="PATH=${host.toolsDir}:${bashDir}:${flockDir}:${host.toolsDir.replace(/bin$/, 'sbin')}"`,
+      'Environment="TZDIR=/usr/share/zoneinfo"',
+      `ExecStart=${host.execPath} sweep --config ${host.configPath}`,
+      'KillMode=control-group', 'ProtectControlGroups=true', 'ProtectSystem=full', 'SyslogIdentifier=canon-sweep',
+      'TimeoutStartSec=4920', 'TimeoutStopSec=60', 'Type=oneshot', `WorkingDirectory=${host.stateDir}`, '',
+    ].join('\n'));
+    await writeFile(path.join(unitsDir, 'canon-sweep.timer'), [
+      '[Unit]', 'Description=canon: weekly sweep timer', '', '[Timer]', 'OnCalendar=Sun *-*-* 03:00:00', 'Persistent=true',
+      'Unit=canon-sweep.service', '',
+    ].join('\n'));
+    expect(await verifyUnits(unitsDir, expected)).toMatchObject({ ok: true, problems: [] });
+  });
+});
+
 describe('verifyUnits catches each seeded defect by name', () => {
   it('bash missing from PATH while the configured scripts need it', async () => {
     // The unit of the system canon replaces: the tools are on PATH, bash is not.
