@@ -219,4 +219,26 @@ describe('promoteRecipe', () => {
     const lock = await acquireAppLock({ stateDir: join(dir, 'state'), domain: 'warm-alpha.test', runId: 'next', staleSeconds: 5 });
     await lock.release();
   });
+
+  it('stops at once when the sweep is interrupted: no record, no rollback, lock free', async () => {
+    const before = await haveCanonical();
+    host.configure('warm-alpha.test', { faults: { deploy: 'hang' } });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 1500);
+    const result = await promote(await configWith(), 'alpha', { signal: controller.signal });
+    expect(result).toMatchObject({ ok: false, timedOut: false, reason: 'interrupted', rollback: null });
+    expect(readFileSync(canonicalFile('alpha')).equals(before)).toBe(true);
+    expect(host.events('warm-alpha.test').map((e) => e.op)).toEqual(['deploy']);
+    const lock = await acquireAppLock({ stateDir: join(dir, 'state'), domain: 'warm-alpha.test', runId: 'next', staleSeconds: 5 });
+    await lock.release();
+  });
+
+  it('times out a health poll the promote budget cut short', async () => {
+    host.configure('warm-alpha.test', { unhealthyVersions: [NEW.version] });
+    const result = await promote(
+      await configWith({ timeoutSeconds: 3, health: { url: host.healthUrlTemplate, timeoutSeconds: 60, intervalSeconds: 0.2 } }),
+    );
+    expect(result).toMatchObject({ ok: false, timedOut: true, reason: 'timed-out' });
+    expect(result.durationMs).toBeLessThan(6000);
+  });
 });

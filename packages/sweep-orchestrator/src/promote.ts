@@ -146,7 +146,7 @@ async function promoteUnderLock(
       logFile,
       deadline: limit.deadline,
       signal: limit.signal,
-      budgetSpent: limit.spent,
+      interrupted: limit.interrupted,
     };
     const phase = (name: string) => input.onPhase?.(`promote:${name}`);
 
@@ -180,12 +180,13 @@ async function promoteUnderLock(
       const snapshot = await runStep(ctx, 'snapshot', spec.snapshot);
       if (!snapshot.ok) return fail(snapshot.failure);
     }
-    if (limit.signal.aborted) {
+    if (limit.signal.aborted || performance.now() >= limit.deadline) {
+      const interrupted = limit.interrupted();
       return fail({
-        reason: limit.spent() ? 'timed-out' : 'interrupted',
-        detail: 'the promote ran out of time or was interrupted before the record was written',
-        timedOut: limit.spent(),
-        interrupted: !limit.spent(),
+        reason: interrupted ? 'interrupted' : 'timed-out',
+        detail: interrupted ? 'the sweep was interrupted before the record was written' : 'promote.timeoutSeconds ran out before the record was written',
+        timedOut: !interrupted,
+        interrupted,
       });
     }
 

@@ -19,8 +19,8 @@ export type StepContext = {
   deadline: number;
   /** Aborts on the budget's end or on the sweep's SIGTERM. */
   signal: AbortSignal;
-  /** True once the budget (not the sweep) ended the step. */
-  budgetSpent: () => boolean;
+  /** True when the sweep itself is stopping (SIGTERM/SIGINT); any other stop is the budget running out. */
+  interrupted: () => boolean;
 };
 
 export function logLine(logFile: string, line: string): void {
@@ -29,7 +29,8 @@ export function logLine(logFile: string, line: string): void {
 }
 
 function stopped(ctx: StepContext, step: string): StepFailure {
-  const timedOut = ctx.budgetSpent();
+  // The step's own timeout and the budget end together; only the sweep's signal means "interrupted".
+  const timedOut = !ctx.interrupted();
   return timedOut
     ? { reason: 'timed-out', detail: `${step} was still running when promote.timeoutSeconds (${ctx.spec.timeoutSeconds} s) ran out`, timedOut, interrupted: false }
     : { reason: 'interrupted', detail: `${step} was interrupted`, timedOut, interrupted: true };
@@ -92,27 +93,25 @@ export async function runStep(
 export async function checkHealth(ctx: StepContext): Promise<StepFailure | null> {
   const url = expandString(ctx.spec.health.url, ctx.values);
   const remaining = Math.max(0.001, (ctx.deadline - performance.now()) / 1000);
+  const cutShort = remaining < ctx.spec.health.timeoutSeconds;
   const health = await pollHealth(
     { ...ctx.spec.health, url, timeoutSeconds: Math.min(ctx.spec.health.timeoutSeconds, remaining) },
     { signal: ctx.signal, onAttempt: (line) => logLine(ctx.logFile, line) },
   );
   if (health.healthy) return null;
-  if (ctx.signal.aborted) return stopped(ctx, 'health check');
+  // A poll the promote budget cut short did not get its full chance: that is a timeout, not a verdict.
+  if (ctx.signal.aborted || cutShort) return stopped(ctx, 'health check');
   return { reason: 'unhealthy', detail: `${url}: ${health.reason ?? 'unhealthy'}`, timedOut: false, interrupted: false };
 }
 
 /** A budget of `seconds` that also ends when the sweep's own signal fires. */
 export function budget(seconds: number, outer: AbortSignal | undefined) {
   const controller = new AbortController();
-  let spent = false;
-  const timer = setTimeout(() => {
-    spent = true;
-    controller.abort();
-  }, seconds * 1000);
+  const timer = setTimeout(() => controller.abort(), seconds * 1000);
   return {
     deadline: performance.now() + seconds * 1000,
     signal: outer === undefined ? controller.signal : AbortSignal.any([outer, controller.signal]),
-    spent: () => spent,
+    interrupted: () => outer?.aborted === true,
     dispose: () => clearTimeout(timer),
   };
 }

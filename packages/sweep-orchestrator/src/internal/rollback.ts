@@ -46,7 +46,7 @@ export async function rollBack(opts: {
       logFile,
       deadline: limit.deadline,
       signal: limit.signal,
-      budgetSpent: limit.spent,
+      interrupted: limit.interrupted,
     };
     const deploy = await runStep(ctx, 'rollback-deploy', spec.deploy);
     const problem = deploy.ok ? await checkHealth(ctx) : deploy.failure;
