@@ -54,6 +54,11 @@ describe('Markdown excuses', () => {
     expect(section(md, 'keycloak')).not.toContain('**Gate:**');
   });
 
+  it('shows log paths from the state directory when the caller does not say where it is', () => {
+    const { stateDir: _dropped, ...ctx } = fleetContext();
+    expect(section(renderReport('md', ctx), 'gitea')).toContain('  - test: `runs/20261122T030002Z-4f2a/gitea/test.log`');
+  });
+
   it('names the run where a failure streak began when older runs are known', () => {
     const ctx = fleetContext();
     const failed = recipeRun('discourse', { outcome: 'FAILED' });

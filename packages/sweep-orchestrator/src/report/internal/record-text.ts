@@ -16,12 +16,12 @@ export function warningText(warning: RecipeRun['sync']['warnings'][number]): str
 }
 
 /**
- * `[step, path]` pairs. run.json stores log paths relative to the run directory; with
- * `stateDir` known they are shown as absolute paths an operator can open.
+ * `[step, path]` pairs. run.json stores log paths relative to the run directory; they are
+ * shown from the state directory (`runs/<runId>/…`), or absolute when `stateDir` is known.
  */
 export function logEntries(entry: RecipeRun, runId: string, stateDir: string | undefined): [string, string][] {
-  const base = stateDir === undefined ? null : `${stateDir.replace(/\/+$/, '')}/runs/${runId}`;
-  return Object.entries(entry.logs).map(([step, path]) => [step, base && !path.startsWith('/') ? `${base}/${path}` : path]);
+  const base = `${stateDir === undefined ? '' : `${stateDir.replace(/\/+$/, '')}/`}runs/${runId}`;
+  return Object.entries(entry.logs).map(([step, path]) => [step, path.startsWith('/') ? path : `${base}/${path}`]);
 }
 
 const GATE_REFUSED = 'gate refused: ';
