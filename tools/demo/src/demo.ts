@@ -1,0 +1,153 @@
+// `npm start`: a whole week of canon on a local fleet, from scratch, with the real CLI.
+// Last week's sweep sets the scene quietly; then upstream moves on, this week's sweep runs
+// with live progress, a second sweep shows what is skipped, and the reports are written.
+
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { canonRunner, type CanonRunner } from './canon-process.js';
+import { demoConfig, FORGE_TOKEN_ENV } from './config.js';
+import { DEMO_RECIPES, PULLS } from './fleet-plan.js';
+import { outcomeCounts, readLatestRun, type DemoRun } from './run-record.js';
+import type { Ui } from './ui.js';
+import { advanceWeek, buildWorld, type World } from './world.js';
+
+export type DemoOptions = {
+  /** Rebuilt from scratch on every run. */
+  dir: string;
+  ui: Ui;
+  /** Ctrl-C: stops canon, closes every server, and the demo ends with `interrupted: true`. */
+  signal?: AbortSignal;
+  /** Paths are printed relative to this directory; default the current one. */
+  shownFrom?: string;
+};
+
+export type DemoResult = {
+  ok: boolean;
+  interrupted: boolean;
+  problems: string[];
+  reports: { md: string; html: string; prom: string };
+  durationMs: number;
+};
+
+class Interrupted extends Error {}
+
+export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
+  const { dir, ui, signal } = opts;
+  const t0 = performance.now();
+  const problems: string[] = [];
+  const reports = { md: join(dir, 'report.md'), html: join(dir, 'report.html'), prom: join(dir, 'canon.prom') };
+  const shown = (p: string): string => relative(opts.shownFrom ?? process.cwd(), p) || '.';
+  let world: World | null = null;
+  let runner: CanonRunner | null = null;
+  const onAbort = (): void => void runner?.stop(10_000);
+  signal?.addEventListener('abort', onAbort);
+  const checkpoint = (): void => {
+    if (signal?.aborted) throw new Interrupted();
+  };
+
+  try {
+    ui.step(`Building a local fleet under ${shown(dir)}/ (from scratch)`);
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(join(dir, 'logs'), { recursive: true });
+    world = await buildWorld(join(dir, 'git'));
+    checkpoint();
+    const { fleet, warm } = world;
+    const forge = fleet.forge;
+    if (!forge) throw new Error('the demo fleet has no forge stand-in');
+    ui.line(`git smart-HTTP server ${fleet.server.baseUrl} · forge stand-in ${forge.url} · warm host ${warm.url}`);
+    for (const r of DEMO_RECIPES) ui.line(`${r.name.padEnd(15)} ${ui.dim(r.shows)}`);
+
+    const planFile = join(dir, 'suite-plan.json');
+    const behaviour = Object.fromEntries(DEMO_RECIPES.flatMap((r) => Object.entries(r.suite ?? {}).map(([v, b]) => [`${r.name}@${v}`, b])));
+    const hangPidFile = join(dir, 'logs', 'hang-tree.pids');
+    await writeFile(planFile, `${JSON.stringify({ behaviour, hangTree: warm.hangTree, hangPidFile }, null, 2)}\n`);
+    const configPath = join(dir, 'canon.config.json');
+    const config = demoConfig({ dir, fleet, warm, planFile });
+    await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
+    const stateDir = join(dir, 'state');
+    runner = canonRunner({ ...process.env, CANON_CONFIG: configPath, [FORGE_TOKEN_ENV]: forge.token }, dir);
+    ui.line(`config: ${shown(configPath)}`);
+
+    ui.step('Last week: canon sweep (quietly; it seeds the canonicals and the history)');
+    const lastWeekLog = join(dir, 'logs', 'last-week.ndjson');
+    const lastWeekErr = join(dir, 'logs', 'last-week.stderr.log');
+    const last = await runner.run(['sweep', '--json'], { logFile: lastWeekErr });
+    await writeFile(lastWeekLog, last.stdout);
+    checkpoint();
+    if (last.code !== 0 && last.code !== 1) {
+      throw new Error(`canon sweep exited ${String(last.code ?? last.signal)}, expected 0 or 1; its messages are in ${lastWeekErr}:\n${await tail(lastWeekErr)}`);
+    }
+    const lastRun = await readLatestRun(stateDir);
+    ui.line(`run ${lastRun.runId}: ${outcomeCounts(lastRun)} (exit ${String(last.code)}; events in ${shown(lastWeekLog)})`);
+
+    ui.step('During the week, upstream moved on');
+    const week = await advanceWeek(world);
+    for (const item of week.news) ui.line(item);
+    checkpoint();
+
+    ui.step('This week: canon sweep');
+    const sweep = await runner.run(['sweep'], { show: true });
+    checkpoint();
+    const thisWeek = await readLatestRun(stateDir);
+    ui.line(`canon sweep exited ${String(sweep.code)} (1: not every recipe was PROMOTED or SKIPPED)`);
+    checkOutcomes(thisWeek, ui, problems);
+    const [owner, repo] = [fleet.recipe(PULLS.recipe).forgeRepo.owner, fleet.recipe(PULLS.recipe).forgeRepo.repo];
+    const stateOf = (n: number): string => forge.pull(owner, repo, n)?.state ?? 'missing';
+    expectThat(stateOf(week.pulls.contained) === 'closed', `PR #${week.pulls.contained} (already in upstream) was closed with a comment`, ui, problems);
+    expectThat(stateOf(week.pulls.open) === 'open', `PR #${week.pulls.open} (not in upstream) is still open`, ui, problems);
+
+    ui.step('Right after: canon sweep again');
+    await runner.run(['sweep'], { show: true });
+    checkpoint();
+    const again = await readLatestRun(stateDir);
+    const retried = again.recipes.filter((r) => r.durationsMs.test !== null).map((r) => r.recipe);
+    const passed = new Set(thisWeek.recipes.filter((r) => r.outcome === 'PROMOTED' || r.outcome === 'SKIPPED').map((r) => r.recipe));
+    expectThat(
+      again.recipes.every((r) => !passed.has(r.recipe) || (r.outcome === 'SKIPPED' && r.durationsMs.test === null)),
+      `every recipe that was PROMOTED or SKIPPED is now SKIPPED without a test (${passed.size} recipes)`,
+      ui, problems,
+    );
+    ui.line(`retried, because a version that did not pass stays new until it passes or is blocked: ${retried.join(', ') || 'none'}`);
+
+    ui.step(`Reports of this week's sweep (run ${thisWeek.runId})`);
+    for (const [format, path] of [['md', reports.md], ['html', reports.html], ['prom', reports.prom]] as const) {
+      const result = await runner.run(['report', '--run', thisWeek.runId, '--format', format, '--out', path]);
+      checkpoint();
+      expectThat(result.code === 0, `canon report --format ${format}  →  ${shown(path)}`, ui, problems);
+    }
+    ui.step('canon status');
+    await runner.run(['status'], { show: true });
+    checkpoint();
+    return { ok: problems.length === 0, interrupted: false, problems, reports, durationMs: performance.now() - t0 };
+  } catch (error) {
+    if (error instanceof Interrupted || signal?.aborted) {
+      return { ok: false, interrupted: true, problems, reports, durationMs: performance.now() - t0 };
+    }
+    throw error;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    await runner?.stop(10_000);
+    await world?.close();
+  }
+}
+
+async function tail(path: string): Promise<string> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  return text.trimEnd().split('\n').slice(-15).join('\n');
+}
+
+function expectThat(ok: boolean, text: string, ui: Ui, problems: string[]): void {
+  if (ok) ui.good(text);
+  else {
+    ui.bad(text);
+    problems.push(text);
+  }
+}
+
+function checkOutcomes(run: DemoRun, ui: Ui, problems: string[]): void {
+  for (const recipe of DEMO_RECIPES) {
+    const entry = run.recipes.find((r) => r.recipe === recipe.name);
+    const got = entry?.outcome ?? 'missing';
+    expectThat(got === recipe.expect, `${recipe.name.padEnd(15)} ${got}${got === recipe.expect ? '' : ` (expected ${recipe.expect})`}  ${ui.dim(entry?.detail ?? '')}`, ui, problems);
+  }
+}
