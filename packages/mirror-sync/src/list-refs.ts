@@ -2,6 +2,7 @@ import { listServerRefs, type ServerRef } from 'isomorphic-git';
 import { authorizationHeader, secretsOf } from './internal/auth.js';
 import { DEFAULT_TIMEOUT_MS } from './internal/defaults.js';
 import { httpWithTimeout } from './internal/http.js';
+import { listWithGit } from './internal/ls-remote.js';
 import { MirrorSyncError, type MirrorSyncErrorCode, type MirrorSyncStage } from './errors.js';
 import type { ListRemoteRefsOptions, RemoteRefs, RemoteTag } from './types.js';
 import { redactText, redactUrl, validateRemoteUrl } from './url.js';
@@ -54,6 +55,7 @@ export function toRemoteRefs(refs: readonly ServerRef[]): RemoteRefs {
 /**
  * Lists a remote's branches, tags (peeled) and default branch in process, in one HTTP
  * request (protocol v1: `GET info/refs?service=git-upload-pack`; v2 would cost two).
+ * ssh and scp-like remotes are listed with `git ls-remote` instead.
  */
 export async function listRemoteRefs(url: string, opts: ListRemoteRefsOptions & ListRefsContext = {}): Promise<RemoteRefs> {
   const stage = opts.stage ?? 'list-upstream';
@@ -63,11 +65,9 @@ export async function listRemoteRefs(url: string, opts: ListRemoteRefsOptions & 
   if (!valid.ok) {
     throw new MirrorSyncError('INVALID_URL', stage, { recipe, remote }, `Refusing remote ${JSON.stringify(remote)}: ${valid.reason}. Fix the URL in the config.`);
   }
-  if (!/^https?:/.test(url)) {
-    throw new MirrorSyncError('INVALID_URL', stage, { recipe, remote }, `Listing refs in process needs an http(s) URL, got ${JSON.stringify(remote)}. Use the forge's https clone URL.`);
-  }
-  const header = authorizationHeader(opts.auth);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!/^https?:/i.test(url)) return toRemoteRefs(await listWithGit(url, { stage, recipe, auth: opts.auth, timeoutMs }));
+  const header = authorizationHeader(opts.auth);
   let refs: ServerRef[];
   try {
     refs = await listServerRefs({

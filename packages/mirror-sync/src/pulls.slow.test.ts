@@ -18,6 +18,7 @@ describe('syncMirror PR cleanup', () => {
   let r: FleetRecipe;
   let mirrorBefore: Record<string, string>;
   let result: SyncResult;
+  let ffHead: string;
 
   const options = (recipe: FleetRecipe, extra: Partial<SyncOptions> = {}): SyncOptions => ({
     recipe: recipe.name, upstream: recipe.upstreamUrl, mirror: recipe.mirrorUrl, branch: 'HEAD', workDir,
@@ -40,7 +41,7 @@ describe('syncMirror PR cleanup', () => {
     const m0 = upstream.main;
 
     // #1 fast-forward: upstream later builds on the PR's very commit.
-    await commit(upstream, { branch: 'ff', parents: [m0], files: { 'ff.txt': 'ff\n' } });
+    ffHead = await commit(upstream, { branch: 'ff', parents: [m0], files: { 'ff.txt': 'ff\n' } });
     await publish(1, 'ff');
     // #2 squash-equivalent: two PR commits, one squashed commit upstream.
     await commit(mirror, { branch: 'squash', parents: [m0], files: { 'sq.txt': 'one\n' } });
@@ -84,12 +85,13 @@ describe('syncMirror PR cleanup', () => {
     const bases = await execa('git', ['--git-dir', r.upstream.path, 'merge-base', '--all', 'main', 'cc-pr']);
     expect(String(bases.stdout).split('\n')).toHaveLength(2);
     expect(result.closedPulls.sort((a, b) => a - b)).toEqual(CLOSED);
+    const named: Record<number, string> = { 1: ffHead, 2: '("squash of sq")', 3: '("cherry-pick")', 4: '("the criss-cross change")' };
     for (const n of CLOSED) {
       expect(fleet.forge?.pull('ci-mirrors', 'prs', n)?.state).toBe('closed');
       const comments = fleet.forge?.comments('ci-mirrors', 'prs', n) ?? [];
       expect(comments).toHaveLength(1);
       expect(comments[0]?.body).toContain(result.mainAfter);
-      expect(comments[0]?.body).toContain('the criss-cross change');
+      expect(comments[0]?.body).toContain(named[n]);
     }
   });
 

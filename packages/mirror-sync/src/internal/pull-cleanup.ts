@@ -2,6 +2,9 @@ import type { ForgeTarget, RemoteAuth, SyncResult } from '../types.js';
 import { forgeClient } from './forge-client.js';
 import { gitStep } from './git-step.js';
 
+/** How far back along main the comment looks for the commit that brought the change. */
+const MAX_SEARCH = 64;
+
 export type PullCleanupContext = {
   recipe: string;
   forge: ForgeTarget;
@@ -64,7 +67,6 @@ export async function cleanupPulls(ctx: PullCleanupContext): Promise<void> {
   }
   const heads = !haveMain || !haveHeads ? await localRefs() : local;
   const mainTree = (await withResult(() => gitStep({ ...localStep, doing: 'reading the main tree' }, ['rev-parse', '--verify', `${ctx.mainAfter}^{tree}`]))).stdout.trim();
-  const subject = (await withResult(() => gitStep({ ...localStep, doing: 'reading the main commit' }, ['log', '-1', '--format=%s', ctx.mainAfter]))).stdout.trim();
   const verdicts = new Map<string, boolean>();
   const alreadyContained = async (head: string, number: number): Promise<boolean> => {
     const cached = verdicts.get(head);
@@ -75,6 +77,26 @@ export async function cleanupPulls(ctx: PullCleanupContext): Promise<void> {
     const verdict = merged.exitCode === 0 && merged.stdout.split('\n')[0]?.trim() === mainTree;
     verdicts.set(head, verdict);
     return verdict;
+  };
+  // The comment names the first upstream commit (on main's first-parent line) that
+  // already contains the PR: the PR head itself when upstream took it as is.
+  const containingCommit = async (head: string): Promise<{ oid: string; subject: string }> => {
+    const ancestor = await withResult(() => gitStep({ ...localStep, doing: 'checking ancestry', okCodes: [0, 1] }, ['merge-base', '--is-ancestor', head, ctx.mainAfter]));
+    const log = await withResult(() =>
+      gitStep({ ...localStep, doing: 'listing upstream commits' }, ancestor.exitCode === 0
+        ? ['log', '-1', '--format=%H %T %s', head]
+        : ['log', '--first-parent', `--max-count=${String(MAX_SEARCH)}`, '--format=%H %T %s', ctx.mainAfter, `^${head}`]),
+    );
+    const commits = log.stdout.split('\n').filter(Boolean).map((line) => {
+      const [oid = '', tree = '', ...subject] = line.split(' ');
+      return { oid, tree, subject: subject.join(' ') };
+    });
+    if (ancestor.exitCode === 0 && commits[0]) return commits[0];
+    for (const commit of commits.reverse()) {
+      const merged = await withResult(() => gitStep({ ...localStep, doing: 'locating the upstream commit', okCodes: [0, 1] }, ['merge-tree', '--write-tree', '--no-messages', commit.oid, head]));
+      if (merged.exitCode === 0 && merged.stdout.split('\n')[0]?.trim() === commit.tree) return commit;
+    }
+    return { oid: ctx.mainAfter, subject: commits.find((c) => c.oid === ctx.mainAfter)?.subject ?? '' };
   };
 
   for (const pull of candidates) {
@@ -88,10 +110,11 @@ export async function cleanupPulls(ctx: PullCleanupContext): Promise<void> {
       ctx.result.keptPulls.push(pull.number);
       continue;
     }
+    const containing = await containingCommit(head);
     const body =
-      `Upstream's \`${ctx.branch}\` already contains this change as of ${ctx.mainAfter} ("${subject}"): ` +
-      `merging this pull request into \`${ctx.branch}\` would change nothing (\`git merge-tree --write-tree\` gives ${ctx.branch}'s own tree). ` +
-      'Closed by canon while syncing the mirror.';
+      `Upstream already contains this change: ${containing.oid} ("${containing.subject}"). ` +
+      `Merging this pull request into \`${ctx.branch}\` at ${ctx.mainAfter} would change nothing ` +
+      `(\`git merge-tree --write-tree\` gives ${ctx.branch}'s own tree), so canon closed it while syncing the mirror.`;
     await client.closeWithComment(pull.number, body);
     ctx.result.closedPulls.push(pull.number);
   }
