@@ -1,134 +1,140 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { commit, tag } from '@canon/testkit';
 import type { RecipeRun } from '@canon/warm-registry';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createScenario, must, type Scenario } from './harness.js';
-
-let s: Scenario | null = null;
-afterEach(async () => {
-  await s?.close();
-  s = null;
-});
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createScenario, must, type CanonResult, type Scenario } from './harness.js';
 
 async function entry(sc: Scenario, recipe: string): Promise<RecipeRun> {
-  const found = (await sc.latestRun()).recipes.find((r) => r.recipe === recipe);
-  if (found === undefined) throw new Error(`no ${recipe} in the latest run`);
-  return found;
+  return must((await sc.latestRun()).recipes.find((r) => r.recipe === recipe), `${recipe} in the latest run`);
 }
 
-/** A scenario whose `alpha` is already seeded at 1.0.0+1 and has a new 1.1.0+1 release upstream. */
-async function seededWithNewRelease(): Promise<Scenario> {
-  const sc = await createScenario({ recipes: [{ name: 'alpha', releases: ['1.0.0+1'] }] });
-  const first = await sc.canon(['sweep']);
-  expect(first.code, first.stdout).toBe(0);
-  const up = sc.fleet.recipe('alpha').upstream;
-  await commit(up, { files: { VERSION: '1.1.0+1\n' } });
-  await tag(up, '1.1.0+1');
-  return sc;
+async function firstRun(sc: Scenario): Promise<{ recipes: RecipeRun[] }> {
+  const id = must((await sc.runIds())[0], 'the first run');
+  return JSON.parse(await readFile(`${sc.stateDir}/runs/${id}/run.json`, 'utf8')) as { recipes: RecipeRun[] };
 }
 
-const DOMAIN = 'warm-alpha.ci.test';
+const domain = (recipe: string): string => `warm-${recipe}.ci.test`;
 
+// One fleet, two sweeps: the first seeds every recipe at 1.0.0+1, then each gets a 1.1.0+1
+// release that fails in its own way in the second sweep.
 describe('nothing unverified is ever recorded: the canonical stays byte-identical', () => {
-  it('a red suite: FAILED, no deploy', async () => {
-    s = await seededWithNewRelease();
-    const before = await s.readCanonical('alpha');
-    const deploys = s.warm.events(DOMAIN).length;
-    await s.behave({ 'alpha@1.1.0+1': 'fail' });
-    const r = await s.canon(['sweep']);
-    expect(r.code).toBe(1);
-    expect(await entry(s, 'alpha')).toMatchObject({ outcome: 'FAILED', tested: { version: '1.1.0+1' } });
-    expect(await s.readCanonical('alpha')).toEqual(before);
-    expect(s.warm.events(DOMAIN)).toHaveLength(deploys);
+  let s: Scenario;
+  const failing = ['red', 'unhealthy', 'fallback', 'nodeploy', 'verify', 'snapshot'];
+  const before = new Map<string, Buffer | null>();
+  let seeded: CanonResult;
+  let second: CanonResult;
+  beforeAll(async () => {
+    s = await createScenario({ recipes: [...failing, 'guarded'].map((name) => ({ name, releases: ['1.0.0+1'] })) });
+    await s.writeConfig({ protectedDomains: [domain('guarded')] });
+    s.warm.setDeployed(domain('guarded'), 'live-data');
+    seeded = await s.canon(['sweep', '--recipe', ...failing, '--recipe', 'guarded']);
+    for (const name of failing) {
+      before.set(name, await s.readCanonical(name));
+      const up = s.fleet.recipe(name).upstream;
+      await commit(up, { files: { VERSION: '1.1.0+1\n' } });
+      await tag(up, '1.1.0+1');
+    }
+    await s.behave({ 'red@1.1.0+1': 'fail' });
+    s.warm.configure(domain('unhealthy'), { unhealthyVersions: ['1.1.0+1'] });
+    s.warm.configure(domain('fallback'), { fallbackVersions: ['1.1.0+1'] });
+    s.warm.configure(domain('nodeploy'), { failDeployVersions: ['1.1.0+1'] });
+    s.warm.configure(domain('verify'), { verifyOutput: '1.0.0+1' });
+    s.warm.configure(domain('snapshot'), { faults: { snapshot: 'fail' } });
+    second = await s.canon(['sweep', ...failing.flatMap((n) => ['--recipe', n])]);
+  });
+  afterAll(() => s.close());
+
+  it('the seed sweep promoted every recipe but refused to tear down the protected domain', async () => {
+    expect(seeded.code, seeded.stdout).toBe(1);
+    expect(second.code, second.stdout).toBe(1);
+    for (const name of failing) expect(before.get(name)).not.toBeNull();
+    const guarded = must((await firstRun(s)).recipes.find((r) => r.recipe === 'guarded'), 'guarded in the seed run');
+    expect(guarded.outcome).toBe('GREEN-BUT-PROMOTE-FAILED');
+    expect(guarded.detail).toMatch(/protected/);
+    expect(s.warm.events(domain('guarded')).map((ev) => ev.op)).not.toContain('teardown');
+    expect(s.warm.state(domain('guarded'))).toMatchObject({ deployed: 'live-data', volumes: true });
+    expect(await s.readCanonical('guarded')).toBeNull();
+  });
+
+  it('a red suite: FAILED, no deploy of the red version', async () => {
+    expect(await entry(s, 'red')).toMatchObject({ outcome: 'FAILED', tested: { version: '1.1.0+1' } });
+    expect(await s.readCanonical('red')).toEqual(before.get('red'));
+    expect(s.warm.events(domain('red')).filter((e) => e.version === '1.1.0+1')).toEqual([]);
   });
 
   it.each([
-    { why: 'unhealthy after deploy', setup: { unhealthyVersions: ['1.1.0+1'] }, reason: /unhealthy/ },
-    { why: "a proxy's fallback page (rejectBodyPattern)", setup: { fallbackVersions: ['1.1.0+1'] }, reason: /unhealthy|404 page not found/ },
-    { why: 'deploy failure', setup: { failDeployVersions: ['1.1.0+1'] }, reason: /deploy/ },
-  ])('$why: GREEN-BUT-PROMOTE-FAILED, previous canonical redeployed and healthy', async ({ setup, reason }) => {
-    s = await seededWithNewRelease();
-    const before = await s.readCanonical('alpha');
-    s.warm.configure(DOMAIN, setup);
-    const r = await s.canon(['sweep']);
-    expect(r.code).toBe(1);
-    const e = await entry(s, 'alpha');
+    { name: 'unhealthy', reason: /unhealthy/ },
+    { name: 'fallback', reason: /unhealthy|404 page not found/ },
+    { name: 'nodeploy', reason: /deploy/ },
+  ])('$name: GREEN-BUT-PROMOTE-FAILED, previous canonical redeployed and healthy', async ({ name, reason }) => {
+    const e = await entry(s, name);
     expect(e.outcome).toBe('GREEN-BUT-PROMOTE-FAILED');
     expect(e.detail).toMatch(reason);
     expect(e.detail).toMatch(/rolled back .*healthy/);
-    expect(await s.readCanonical('alpha')).toEqual(before);
-    expect(s.warm.state(DOMAIN).deployed).toBe('1.0.0+1');
-    const rollback = s.warm.events(DOMAIN).filter((ev) => ev.op === 'deploy' && ev.mode === 'rollback');
+    expect(await s.readCanonical(name)).toEqual(before.get(name));
+    expect(s.warm.state(domain(name)).deployed).toBe('1.0.0+1');
+    const rollback = s.warm.events(domain(name)).filter((ev) => ev.op === 'deploy' && ev.mode === 'rollback');
     expect(rollback.map((ev) => ev.version)).toEqual(['1.0.0+1']);
   });
 
-  it('verify printing another version is not a promotion', async () => {
-    s = await seededWithNewRelease();
-    const before = await s.readCanonical('alpha');
-    s.warm.configure(DOMAIN, { verifyOutput: '1.0.0+1' });
-    expect((await s.canon(['sweep'])).code).toBe(1);
-    const e = await entry(s, 'alpha');
+  it.each([
+    { name: 'verify', reason: /verify/ },
+    { name: 'snapshot', reason: /snapshot/ },
+  ])('a failing $name step is not a promotion', async ({ name, reason }) => {
+    const e = await entry(s, name);
     expect(e.outcome).toBe('GREEN-BUT-PROMOTE-FAILED');
-    expect(e.detail).toMatch(/verify/);
-    expect(await s.readCanonical('alpha')).toEqual(before);
-  });
-
-  it('a failing snapshot is not a promotion', async () => {
-    s = await seededWithNewRelease();
-    const before = await s.readCanonical('alpha');
-    s.warm.configure(DOMAIN, { faults: { snapshot: 'fail' } });
-    expect((await s.canon(['sweep'])).code).toBe(1);
-    const e = await entry(s, 'alpha');
-    expect(e.outcome).toBe('GREEN-BUT-PROMOTE-FAILED');
-    expect(e.detail).toMatch(/snapshot/);
-    expect(await s.readCanonical('alpha')).toEqual(before);
-  });
-
-  it('a protected domain is never torn down: the seed is refused', async () => {
-    s = await createScenario({ recipes: ['alpha'] });
-    await s.writeConfig({ protectedDomains: [DOMAIN] });
-    s.warm.setDeployed(DOMAIN, 'live-data');
-    const r = await s.canon(['sweep']);
-    expect(r.code).toBe(1);
-    const e = await entry(s, 'alpha');
-    expect(e.outcome).toBe('GREEN-BUT-PROMOTE-FAILED');
-    expect(e.detail).toMatch(/protected/);
-    expect(s.warm.events(DOMAIN).map((ev) => ev.op)).not.toContain('teardown');
-    expect(s.warm.state(DOMAIN)).toMatchObject({ deployed: 'live-data', volumes: true });
-    expect(await s.readCanonical('alpha')).toBeNull();
+    expect(e.detail).toMatch(reason);
+    expect(await s.readCanonical(name)).toEqual(before.get(name));
   });
 });
 
 describe('per-recipe failures stay with their recipe', () => {
-  it('a corrupt record: ERROR naming the file, file untouched, the other recipe goes on', async () => {
-    s = await createScenario({ recipes: ['alpha', 'beta'] });
-    const garbage = Buffer.from('{"schema": 1, "recipe": "alpha", "vers');
-    await mkdir(dirname(s.canonicalPath('alpha')), { recursive: true });
-    await writeFile(s.canonicalPath('alpha'), garbage);
-    const r = await s.canon(['sweep']);
-    expect(r.code).toBe(1);
-    const e = await entry(s, 'alpha');
+  let s: Scenario;
+  const garbage = Buffer.from('{"schema": 1, "recipe": "corrupt", "vers');
+  let r: CanonResult;
+  beforeAll(async () => {
+    s = await createScenario({ recipes: ['corrupt', 'outage', 'held', 'fine'] });
+    await mkdir(dirname(s.canonicalPath('corrupt')), { recursive: true });
+    await writeFile(s.canonicalPath('corrupt'), garbage);
+    s.fleet.server.setFault('upstream/outage', 'outage');
+    await s.busy(['held']);
+    r = await s.canon(['sweep']);
+  });
+  afterAll(() => s.close());
+
+  it('the sweep goes on past every failing recipe and exits 1', async () => {
+    expect(r.code, r.stdout).toBe(1);
+    expect((await entry(s, 'fine')).outcome).toBe('PROMOTED');
+    expect((await s.calls()).map((c) => c.recipe)).toEqual(['fine']);
+  });
+
+  it('a corrupt record: ERROR naming the file, which is left untouched', async () => {
+    const e = await entry(s, 'corrupt');
     expect(e.outcome).toBe('ERROR');
-    expect(e.detail).toContain(s.canonicalPath('alpha'));
-    expect(await s.readCanonical('alpha')).toEqual(garbage);
-    expect((await entry(s, 'beta')).outcome).toBe('PROMOTED');
-    expect((await s.calls()).map((c) => c.recipe)).toEqual(['beta']);
+    expect(e.detail).toContain(s.canonicalPath('corrupt'));
+    expect(await s.readCanonical('corrupt')).toEqual(garbage);
   });
 
-  it('upstream answering 503 for one recipe: SYNC-FAILED for it only, never tested', async () => {
-    s = await createScenario({ recipes: ['alpha', 'beta'] });
-    s.fleet.server.setFault('upstream/beta', 'outage');
-    const r = await s.canon(['sweep']);
-    expect(r.code).toBe(1);
-    expect(await entry(s, 'beta')).toMatchObject({ outcome: 'SYNC-FAILED', sync: { status: 'failed' } });
-    expect((await entry(s, 'beta')).detail).toMatch(/503|list-upstream|upstream/);
-    expect((await entry(s, 'alpha')).outcome).toBe('PROMOTED');
-    expect((await s.calls()).map((c) => c.recipe)).toEqual(['alpha']);
+  it('upstream answering 503: SYNC-FAILED for that recipe only, never tested', async () => {
+    const e = await entry(s, 'outage');
+    expect(e).toMatchObject({ outcome: 'SYNC-FAILED', sync: { status: 'failed' } });
+    expect(e.detail).toMatch(/503|list-upstream|upstream/);
   });
 
-  it('a legacy registry record is read as-is: no new version means no run, and it is never rewritten', async () => {
+  it('a busy recipe is skipped without running its test', async () => {
+    expect(await entry(s, 'held')).toMatchObject({ outcome: 'SKIPPED', decision: { reason: 'busy' } });
+  });
+});
+
+describe('a legacy registry directory', () => {
+  let s: Scenario;
+  beforeAll(async () => {
     s = await createScenario({ recipes: [{ name: 'alpha', releases: ['1.0.0+1'] }], presynced: true });
+  });
+  afterAll(() => s.close());
+
+  it('is read as-is: no new version means no run, and the record is never rewritten', async () => {
     const t = must(s.fleet.recipe('alpha').upstream.tags[0], 'the release tag');
     const legacy = Buffer.from(`${JSON.stringify({ recipe: 'alpha', version: '1.0.0+1', commit: t.commit, status: 'deployed', ts: '20260617T050314Z' })}\n`);
     await mkdir(dirname(s.canonicalPath('alpha')), { recursive: true });
@@ -137,17 +143,9 @@ describe('per-recipe failures stay with their recipe', () => {
     expect(r.code, r.stdout).toBe(0);
     expect(await entry(s, 'alpha')).toMatchObject({ outcome: 'SKIPPED', decision: { reason: 'no-new-version', canonical: '1.0.0+1' } });
     expect(await s.readCanonical('alpha')).toEqual(legacy);
+    expect(await s.calls()).toEqual([]);
     const status = await s.canon(['status', '--json']);
     expect(status.code).toBe(0);
     expect(status.stdout).toContain('1.0.0+1');
-  });
-
-  it('a busy recipe is skipped without running its test', async () => {
-    s = await createScenario({ recipes: ['alpha', 'beta'] });
-    await s.busy(['alpha']);
-    const r = await s.canon(['sweep']);
-    expect(r.code).toBe(0);
-    expect(await entry(s, 'alpha')).toMatchObject({ outcome: 'SKIPPED', decision: { reason: 'busy' } });
-    expect((await s.calls()).map((c) => c.recipe)).toEqual(['beta']);
   });
 });

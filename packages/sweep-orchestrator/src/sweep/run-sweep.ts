@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { summarizeOutcomes } from '@canon/warm-registry';
 import {
   acquireSweepLock, createRun, newRunId, openRegistry, pruneRuns, reapOrphans,
@@ -72,6 +73,8 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
         message: `ended process group ${orphan.pid} left behind by run ${orphan.runId}${orphan.signalled ? '' : ' (already gone)'}`,
       });
     }
+    // Commands run with cwd = workDir (busyCheck) before any sync or checkout has created it.
+    await mkdir(config.workDir, { recursive: true });
     const registry = openRegistry({ stateDir: config.stateDir, ...(config.registryDir === null ? {} : { registryDir: config.registryDir }) });
     const store = await createRun({ stateDir: config.stateDir, runId });
     const record: RunRecord = {
