@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { envInterpreter, resolveOnPath } from './resolve-on-path.js';
 import type { UnitProblem } from './verify-units.js';
 
@@ -10,17 +11,28 @@ export type ProgramCheck = {
   problems: UnitProblem[];
   /** Program (and interpreter) → the file that would run. */
   resolved: Record<string, string>;
+  /**
+   * Programs that only exist at run time, so cannot be checked beforehand: a placeholder
+   * (`{checkout}/ci/run.sh`) or a path relative to the command's working directory.
+   */
+  unchecked: string[];
 };
 
 /**
  * Checks that every program resolves on `pathDirs`, and that every script among them
- * that starts with `#!/usr/bin/env X` finds X there too. Reports every miss.
+ * that starts with `#!/usr/bin/env X` finds X there too. Reports every miss; programs
+ * that exist only at run time are listed in `unchecked`.
  */
 export function checkPrograms(programs: readonly string[], pathDirs: readonly string[]): ProgramCheck {
   const problems: UnitProblem[] = [];
   const resolved: Record<string, string> = {};
+  const unchecked: string[] = [];
   const shown = pathDirs.length === 0 ? '(empty)' : pathDirs.join(':');
   for (const program of [...new Set(programs)]) {
+    if (program.includes('{') || (program.includes('/') && !path.isAbsolute(program))) {
+      unchecked.push(program);
+      continue;
+    }
     const file = resolveOnPath(program, pathDirs);
     if (file === null) {
       problems.push({
@@ -44,5 +56,5 @@ export function checkPrograms(programs: readonly string[], pathDirs: readonly st
       resolved[interpreter] = interpreterFile;
     }
   }
-  return { ok: problems.length === 0, problems, resolved };
+  return { ok: problems.length === 0, problems, resolved, unchecked };
 }

@@ -74,6 +74,12 @@ describe('renderUnits', () => {
     expect(argv[3]).toBe('/etc/canon/my 100% $HOME config.json');
   });
 
+  it('leaves programs that exist only at run time (placeholders, paths relative to the checkout) unresolved', () => {
+    const { unchecked, path: unitPath } = renderUnits({ ...host.renderInput, programs: [...host.programs, '{checkout}/ci/run.sh', './run-tests'] });
+    expect(unchecked).toEqual(['{checkout}/ci/run.sh', './run-tests']);
+    expect(unitPath).toEqual(renderUnits(host.renderInput).path);
+  });
+
   it('refuses to render a unit whose programs would not resolve, naming each one', () => {
     const attempt = (): unknown => renderUnits({ ...host.renderInput, programs: ['abra', 'warm-snapshot', 'no-such-tool'] });
     expect(attempt).toThrow(TimerUnitsError);

@@ -31,6 +31,8 @@ export type RenderedUnits = {
   path: string[];
   /** Program → the file it resolved to at render time. */
   resolved: Record<string, string>;
+  /** Programs that exist only at run time (placeholders, relative paths): not resolved. */
+  unchecked: string[];
 };
 
 export const SERVICE_NAME = 'canon-sweep.service';
@@ -59,10 +61,10 @@ export function renderUnits(input: RenderInput): RenderedUnits {
   if (problems.length > 0) {
     throw new TimerUnitsError('INVALID_INPUT', `cannot render the units:\n- ${problems.join('\n- ')}`, { problems });
   }
-  const { unitPath, resolved } = buildPath(input);
+  const { unitPath, resolved, unchecked } = buildPath(input);
   const service = renderService(input, unitPath);
   const timer = renderTimer(input.schedule);
-  return { service, timer, path: unitPath, resolved };
+  return { service, timer, path: unitPath, resolved, unchecked };
 }
 
 function validateInput(input: RenderInput): string[] {
@@ -111,7 +113,7 @@ function validateInput(input: RenderInput): string[] {
  * `#!/usr/bin/env X` interpreter, canon's own `node` included) in search order, so each
  * name resolves under the unit exactly as it did here.
  */
-function buildPath(input: RenderInput): { unitPath: string[]; resolved: Record<string, string> } {
+function buildPath(input: RenderInput): { unitPath: string[]; resolved: Record<string, string>; unchecked: string[] } {
   const pathDirs = (input.pathDirs ?? []).map((d) => path.resolve(d));
   const search = [...pathDirs, ...(input.searchPath ?? splitPath(process.env.PATH)).filter((d) => path.isAbsolute(d)).map((d) => path.resolve(d))];
   const wanted = [...input.programs, ...REQUIRED_PROGRAMS];
@@ -131,7 +133,7 @@ function buildPath(input: RenderInput): { unitPath: string[]; resolved: Record<s
     (program.includes('/') ? absoluteDirs : bareDirs).push(path.dirname(file));
   }
   bareDirs.sort((a, b) => search.indexOf(a) - search.indexOf(b));
-  return { unitPath: [...new Set([...pathDirs, ...bareDirs, ...absoluteDirs])], resolved: check.resolved };
+  return { unitPath: [...new Set([...pathDirs, ...bareDirs, ...absoluteDirs])], resolved: check.resolved, unchecked: check.unchecked };
 }
 
 function renderService(input: RenderInput, unitPath: readonly string[]): string {

@@ -44,6 +44,12 @@ describe('verifyUnits on rendered units', () => {
     });
   });
 
+  it('notes, but does not fail, programs that exist only when the sweep runs', async () => {
+    const result = await verifyUnits(unitsDir, { ...expected, programs: [...host.programs, '{checkout}/ci/run.sh'], systemdAnalyze: null });
+    expect(result.ok).toBe(true);
+    expect(result.notes).toContain('{checkout}/ci/run.sh exists only when the sweep runs (placeholder or relative path): not checked');
+  });
+
   it.skipIf(systemdAnalyze === null)('finds nothing wrong with them with systemd-analyze calendar and verify too (skipped: no systemd-analyze)', async () => {
     expect(await verifyUnits(unitsDir, expected)).toEqual({ ok: true, problems: [], notes: [] });
   });

@@ -56,7 +56,7 @@ export async function verifyUnits(dir: string, expected: VerifyExpected): Promis
   if (analyze === null) notes.push('systemd-analyze not found: OnCalendar= checked by canon\'s parser only, and systemd-analyze verify skipped');
 
   if (timer !== null) await checkTimer(timer, timerPath, expected, analyze, problems);
-  if (service !== null) checkService(service, servicePath, expected, problems);
+  if (service !== null) checkService(service, servicePath, expected, problems, notes);
   if (expected.enrolledCount < 1) {
     problems.push({
       code: 'HOLLOW',
@@ -115,7 +115,7 @@ async function checkTimer(
   }
 }
 
-function checkService(service: UnitFile, file: string, expected: VerifyExpected, problems: UnitProblem[]): void {
+function checkService(service: UnitFile, file: string, expected: VerifyExpected, problems: UnitProblem[], notes: string[]): void {
   const type = lastValue(service, 'Service', 'Type');
   if (type !== 'oneshot') {
     problems.push({ code: 'NOT_ONESHOT', message: `${file}: Type=${type ?? '(unset, i.e. simple)'}; the sweep must be Type=oneshot so the timer waits for it to finish` });
@@ -152,7 +152,9 @@ function checkService(service: UnitFile, file: string, expected: VerifyExpected,
     }
     configFlag ??= configArgument(argv);
   }
-  problems.push(...checkPrograms(wanted, unitPath).problems);
+  const programs = checkPrograms(wanted, unitPath);
+  problems.push(...programs.problems);
+  for (const program of programs.unchecked) notes.push(`${program} exists only when the sweep runs (placeholder or relative path): not checked`);
 
   const workingDirectory = lastValue(service, 'Service', 'WorkingDirectory')?.replace(/^-/, '').replaceAll('%%', '%');
   const workingOk = workingDirectory !== undefined && path.isAbsolute(workingDirectory) && isDirectory(workingDirectory);

@@ -1,0 +1,3 @@
+import { canonVitestConfig } from '../../vitest.shared.js';
+
+export default canonVitestConfig();
