@@ -142,6 +142,33 @@ describe('runCommand', () => {
     expect(seen.env.PATH).toBe(process.env.PATH);
   });
 
+  it('keeps secret variables of canon\'s environment away from the child', async () => {
+    const dir = scratch();
+    process.env.CANON_TEST_FORGE_TOKEN = 's3cret';
+    try {
+      const result = await runCommand(
+        options(dir, [node, '-e', 'console.log(String(process.env.CANON_TEST_FORGE_TOKEN))'], {
+          capture: true,
+          withheldEnv: ['CANON_TEST_FORGE_TOKEN'],
+        }),
+      );
+      expect(result.stdout).toBe('undefined\n');
+    } finally {
+      delete process.env.CANON_TEST_FORGE_TOKEN;
+    }
+  });
+
+  it('refuses to start when the log file cannot be written', async () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'runs'), 'a file where the run directory should be');
+    const marker = join(dir, 'ran');
+    const error = await runCommand(options(dir, [node, '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`])).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: 'LOG_UNWRITABLE' });
+    expect(() => readFileSync(marker)).toThrow();
+  });
+
   it('throws SPAWN_FAILED naming the program when it cannot start, and logs why', async () => {
     const dir = scratch();
     const opts = options(dir, ['canon-no-such-program', 'x']);

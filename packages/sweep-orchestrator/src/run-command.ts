@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { trackChild, untrackChild } from '@canon/warm-registry';
@@ -23,6 +22,8 @@ export type RunCommandOptions = {
   /** Keep stdout in the result (it is logged either way). */
   capture?: boolean;
   signal?: AbortSignal;
+  /** Variables of canon's own environment the child must not inherit (e.g. the forge token's). */
+  withheldEnv?: readonly string[];
 };
 
 export type CommandResult = {
@@ -37,7 +38,7 @@ export type CommandResult = {
   stderrTail: string;
 };
 
-export type CommandErrorCode = 'SPAWN_FAILED' | 'TRACK_FAILED';
+export type CommandErrorCode = 'SPAWN_FAILED' | 'TRACK_FAILED' | 'LOG_UNWRITABLE';
 
 export class CommandError extends Error {
   override readonly name = 'CommandError';
@@ -46,21 +47,28 @@ export class CommandError extends Error {
 
   constructor(code: CommandErrorCode, data: CommandError['data'], options: { cause: unknown }) {
     const why = (options.cause as Error | undefined)?.message ?? String(options.cause);
-    super(
-      code === 'SPAWN_FAILED'
-        ? `could not start ${formatArgv(data.argv)} in ${data.cwd}: ${why}; check that the program is installed and on PATH and that the directory exists`
-        : `could not record the process group of ${formatArgv(data.argv)} under the state directory: ${why}; the command was stopped`,
-      options,
-    );
+    const messages: Record<CommandErrorCode, string> = {
+      SPAWN_FAILED: `could not start ${formatArgv(data.argv)} in ${data.cwd}: ${why}; check that the program is installed and on PATH and that the directory exists`,
+      TRACK_FAILED: `could not record the process group of ${formatArgv(data.argv)} under the state directory: ${why}; the command was stopped`,
+      LOG_UNWRITABLE: `could not open the log file ${data.logFile}: ${why}; check that the state directory is writable. ${formatArgv(data.argv)} was not started`,
+    };
+    super(messages[code], options);
     this.code = code;
     this.data = data;
   }
 }
 
 const STDERR_TAIL_BYTES = 4096;
+/** Node fires longer timers at once; no step needs more than ~24 days. */
+const MAX_TIMER_MS = 2_147_483_647;
 const CAPTURE_LIMIT_BYTES = 1 << 20;
 /** After the group is gone, how long to wait for the pipes to close (an escaped `setsid` process may hold them). */
 const PIPE_DRAIN_MS = 1000;
+
+function childEnv(extra: Record<string, string>, withheld: readonly string[]): NodeJS.ProcessEnv {
+  const inherited = Object.entries(process.env).filter(([name]) => !withheld.includes(name));
+  return { ...Object.fromEntries(inherited), ...extra };
+}
 
 export function formatArgv(argv: readonly string[]): string {
   return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
@@ -74,8 +82,16 @@ export function formatArgv(argv: readonly string[]): string {
 export async function runCommand(opts: RunCommandOptions): Promise<CommandResult> {
   const started = performance.now();
   const [program, ...args] = opts.argv;
-  await mkdir(dirname(opts.logFile), { recursive: true });
-  const log = createWriteStream(opts.logFile, { flags: 'a' });
+  const errorData = { argv: opts.argv, cwd: opts.cwd, logFile: opts.logFile };
+  let fd;
+  try {
+    await mkdir(dirname(opts.logFile), { recursive: true });
+    fd = await open(opts.logFile, 'a');
+  } catch (cause) {
+    throw new CommandError('LOG_UNWRITABLE', errorData, { cause });
+  }
+  // Opened up front so a log that cannot be written stops the step before anything starts.
+  const log = fd.createWriteStream();
   const closeLog = (line: string) => new Promise<void>((resolve) => log.end(`${line}\n`, () => resolve()));
   log.write(`# ${new Date().toISOString()} $ ${formatArgv(opts.argv)}  (cwd ${opts.cwd})\n`);
   const result = (partial: Partial<CommandResult>): CommandResult => ({
@@ -89,7 +105,6 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
     stderrTail: '',
     ...partial,
   });
-  const errorData = { argv: opts.argv, cwd: opts.cwd, logFile: opts.logFile };
 
   if (opts.signal?.aborted === true) {
     await closeLog('# not started: the run was interrupted');
@@ -102,7 +117,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
 
   const child = spawn(program, args, {
     cwd: opts.cwd,
-    env: { ...process.env, ...opts.env },
+    env: childEnv(opts.env, opts.withheldEnv ?? []),
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -147,7 +162,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
     signalGroup(pgid, 'SIGTERM');
     graceTimer = setTimeout(() => signalGroup(pgid, 'SIGKILL'), opts.killGraceMs);
   };
-  const timeoutTimer = setTimeout(() => stop('timeout'), opts.timeoutMs);
+  const timeoutTimer = setTimeout(() => stop('timeout'), Math.min(opts.timeoutMs, MAX_TIMER_MS));
   const onAbort = () => stop('abort');
   opts.signal?.addEventListener('abort', onAbort, { once: true });
 

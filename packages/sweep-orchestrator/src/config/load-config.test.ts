@@ -176,6 +176,7 @@ describe('loadConfig', () => {
     expect(error?.data.errors).toEqual([{ path: 'forge.tokenEnv', message: 'environment variable FORGE_TOKEN is unset or empty' }]);
     const ok = await loadConfig({ flag: path, env: { FORGE_TOKEN: 'tok' }, cwd: '/' });
     expect(ok.forge?.token).toBe('tok');
+    expect(ok.secretEnv).toEqual(['FORGE_TOKEN']);
   });
 
   it('rejects a file that is not JSON with CONFIG_INVALID', async () => {

@@ -69,6 +69,7 @@ export async function resolveConfig(json: unknown, opts: { path: string; env: No
     concurrency: raw.concurrency ?? BUILTIN.concurrency,
     includePrereleases: raw.includePrereleases ?? BUILTIN.includePrereleases,
     diskBudgetGiB: raw.diskBudgetGiB ?? null,
+    secretEnv: raw.forge?.tokenEnv === undefined ? [] : [raw.forge.tokenEnv],
   };
 }
 

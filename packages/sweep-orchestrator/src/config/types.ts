@@ -51,4 +51,6 @@ export type ResolvedConfig = {
   concurrency: number;
   includePrereleases: boolean;
   diskBudgetGiB: number | null;
+  /** Environment variables that hold secrets (forge.tokenEnv); commands must not inherit them. */
+  secretEnv?: string[];
 };

@@ -73,6 +73,7 @@ export async function runStep(
       runId: v.runId,
       capture,
       signal: ctx.signal,
+      withheldEnv: ctx.config.secretEnv ?? [],
     });
   } catch (error) {
     if (!(error instanceof CommandError)) throw error;
