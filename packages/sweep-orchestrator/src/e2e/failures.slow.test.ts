@@ -28,7 +28,7 @@ describe('nothing unverified is ever recorded: the canonical stays byte-identica
     s = await createScenario({ recipes: [...failing, 'guarded'].map((name) => ({ name, releases: ['1.0.0+1'] })) });
     await s.writeConfig({ protectedDomains: [domain('guarded')] });
     s.warm.setDeployed(domain('guarded'), 'live-data');
-    seeded = await s.canon(['sweep', '--recipe', ...failing, '--recipe', 'guarded']);
+    seeded = await s.canon(['sweep', ...[...failing, 'guarded'].flatMap((n) => ['--recipe', n])]);
     for (const name of failing) {
       before.set(name, await s.readCanonical(name));
       const up = s.fleet.recipe(name).upstream;
