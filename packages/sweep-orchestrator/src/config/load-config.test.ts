@@ -125,6 +125,7 @@ describe('loadConfig', () => {
     [{ recipes: { beta: { test: { command: [] } } } }, 'recipes.beta.test.command: '],
     [{ recipes: { beta: { branch: '--upload-pack=x' } } }, 'recipes.beta.branch: '],
     [{ recipes: { beta: {} }, concurrency: 0 }, 'concurrency: '],
+    [{ recipes: { a: { promote: { domain: 'warm.example.org' } }, b: { promote: { domain: 'warm.example.org' } } } }, 'recipes.b.promote.domain: warm.example.org is also the warm domain of recipe a'],
     [{ recipes: { beta: {} }, protectedDomains: ['not a domain'] }, 'protectedDomains[0]: '],
     [{ recipes: { beta: {} }, forge: { type: 'gitea', url: 'https://git.example.org' } }, 'forge: set exactly one of'],
   ])('reports %j as a problem at its JSON path', async (patch, expected) => {

@@ -91,6 +91,19 @@ function resolveAll(raw: RawConfig, problems: ConfigProblem[]): ResolvedRecipe[]
     if (result.recipe === null) problems.push(...result.problems);
     else out.push(result.recipe);
   }
+  // Two recipes deploying to one warm domain would overwrite each other's canonical deployment.
+  const owners = new Map<string, string>();
+  for (const r of out) {
+    if (r.promote === null) continue;
+    const owner = owners.get(r.promote.domain);
+    if (owner === undefined) owners.set(r.promote.domain, r.name);
+    else {
+      problems.push({
+        path: formatJsonPath(['recipes', r.name, 'promote', 'domain']),
+        message: `${r.promote.domain} is also the warm domain of recipe ${owner}; each recipe needs its own`,
+      });
+    }
+  }
   return out;
 }
 
