@@ -22,15 +22,22 @@ describe('checkoutTag', () => {
     await rm(scratch, { recursive: true, force: true });
   });
 
-  const head = async (dir: string) => String((await execa('git', ['rev-parse', 'HEAD'], { cwd: dir })).stdout);
+  const head = async (dir: string) =>
+    String((await execa('git', ['rev-parse', 'HEAD'], { cwd: dir })).stdout);
 
   it('checks out an annotated tag detached at its peeled commit, then another tag in the same dir, cleanly', async () => {
     const app = fleet.recipe('app');
     const [v100, v110] = app.upstream.tags;
     const dir = join(scratch, 'app');
-    expect(await checkoutTag({ url: app.mirrorUrl, tag: '1.0.0+1', commit: v100?.commit ?? '', dir })).toEqual({ dir, commit: v100?.commit });
+    expect(
+      await checkoutTag({ url: app.mirrorUrl, tag: '1.0.0+1', commit: v100?.commit ?? '', dir }),
+    ).toEqual({ dir, commit: v100?.commit });
     expect(await readFile(join(dir, 'VERSION'), 'utf8')).toBe('1.0.0+1\n');
-    expect(String((await execa('git', ['symbolic-ref', '-q', 'HEAD'], { cwd: dir, reject: false })).exitCode)).toBe('1');
+    expect(
+      String(
+        (await execa('git', ['symbolic-ref', '-q', 'HEAD'], { cwd: dir, reject: false })).exitCode,
+      ),
+    ).toBe('1');
 
     await writeFile(join(dir, 'leftover.log'), 'from the last test run\n');
     await writeFile(join(dir, 'VERSION'), 'edited by a test\n');
@@ -48,7 +55,12 @@ describe('checkoutTag', () => {
     await checkoutTag({ url: app.mirrorUrl, tag: '1.0.0+1', commit: v100?.commit ?? '', dir });
     const moved = await commit(app.mirror, { files: { VERSION: 'sneaky\n' } });
     await moveTag(app.mirror, '1.0.0+1', moved);
-    const error = await checkoutTag({ url: app.mirrorUrl, tag: '1.0.0+1', commit: v100?.commit ?? '', dir }).catch((e: unknown) => e);
+    const error = await checkoutTag({
+      url: app.mirrorUrl,
+      tag: '1.0.0+1',
+      commit: v100?.commit ?? '',
+      dir,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MirrorSyncError);
     expect(error).toMatchObject({ code: 'TAG_MOVED', stage: 'checkout' });
     expect(await head(dir)).toBe(v100?.commit);
@@ -56,8 +68,21 @@ describe('checkoutTag', () => {
 
   it('names the stage and the missing tag when the fetch fails', async () => {
     const app = fleet.recipe('app');
-    const error = await checkoutTag({ url: app.mirrorUrl, tag: '9.9.9', commit: app.upstream.main, dir: join(scratch, 'none'), recipe: 'app' }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ name: 'MirrorSyncError', stage: 'checkout', code: 'FETCH_FAILED', data: { recipe: 'app' } });
-    await expect(checkoutTag({ url: 'ext::sh', tag: 'x', commit: app.upstream.main, dir: scratch })).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
+    const error = await checkoutTag({
+      url: app.mirrorUrl,
+      tag: '9.9.9',
+      commit: app.upstream.main,
+      dir: join(scratch, 'none'),
+      recipe: 'app',
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      name: 'MirrorSyncError',
+      stage: 'checkout',
+      code: 'FETCH_FAILED',
+      data: { recipe: 'app' },
+    });
+    await expect(
+      checkoutTag({ url: 'ext::sh', tag: 'x', commit: app.upstream.main, dir: scratch }),
+    ).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
   });
 });

@@ -15,32 +15,75 @@ export async function checkoutTag(opts: CheckoutOptions): Promise<{ dir: string;
   const recipe = opts.recipe ?? opts.tag;
   const remote = redactUrl(opts.url);
   const refuse = (reason: string) =>
-    new MirrorSyncError('INVALID_OPTIONS', 'checkout', { recipe, remote }, `${recipe}: checkout of tag ${JSON.stringify(opts.tag)} refused: ${reason}.`);
+    new MirrorSyncError(
+      'INVALID_OPTIONS',
+      'checkout',
+      { recipe, remote },
+      `${recipe}: checkout of tag ${JSON.stringify(opts.tag)} refused: ${reason}.`,
+    );
   const valid = validateRemoteUrl(opts.url);
   if (!valid.ok) throw refuse(valid.reason);
   if (!isValidRefName(`refs/tags/${opts.tag}`)) throw refuse('not a valid tag name');
-  if (!OID.test(opts.commit)) throw refuse(`commit ${JSON.stringify(opts.commit)} is not a full object id`);
+  if (!OID.test(opts.commit))
+    throw refuse(`commit ${JSON.stringify(opts.commit)} is not a full object id`);
 
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const step = (doing: string, extra: Partial<GitStep> = {}): GitStep => ({
-    stage: 'checkout', recipe, remote: null, timeoutMs, cwd: opts.dir, failCode: 'CHECKOUT_FAILED', doing, ...extra,
+    stage: 'checkout',
+    recipe,
+    remote: null,
+    timeoutMs,
+    cwd: opts.dir,
+    failCode: 'CHECKOUT_FAILED',
+    doing,
+    ...extra,
   });
   await mkdir(opts.dir, { recursive: true });
   await gitStep(step('preparing the checkout directory'), ['init', '--quiet']);
   const ref = `refs/tags/${opts.tag}`;
-  await gitStep(step(`fetching tag ${opts.tag}`, { remote: opts.url, auth: opts.auth, failCode: 'FETCH_FAILED' }), [
-    'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--', opts.url, `+${ref}:${ref}`,
-  ]);
-  const peeled = (await gitStep(step('reading the tag'), ['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`])).stdout.trim();
+  await gitStep(
+    step(`fetching tag ${opts.tag}`, {
+      remote: opts.url,
+      auth: opts.auth,
+      failCode: 'FETCH_FAILED',
+    }),
+    ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--', opts.url, `+${ref}:${ref}`],
+  );
+  const peeled = (
+    await gitStep(step('reading the tag'), [
+      'rev-parse',
+      '--verify',
+      '--end-of-options',
+      `${ref}^{commit}`,
+    ])
+  ).stdout.trim();
   if (peeled !== opts.commit) {
-    throw new MirrorSyncError('TAG_MOVED', 'checkout', { recipe, remote }, `${recipe}: tag ${opts.tag} on ${remote} points at ${peeled}, expected ${opts.commit} (the commit that was decided on). Not checking out; sync and decide again.`);
+    throw new MirrorSyncError(
+      'TAG_MOVED',
+      'checkout',
+      { recipe, remote },
+      `${recipe}: tag ${opts.tag} on ${remote} points at ${peeled}, expected ${opts.commit} (the commit that was decided on). Not checking out; sync and decide again.`,
+    );
   }
-  await gitStep(step(`checking out ${opts.tag}`), ['checkout', '--quiet', '--force', '--detach', opts.commit]);
+  await gitStep(step(`checking out ${opts.tag}`), [
+    'checkout',
+    '--quiet',
+    '--force',
+    '--detach',
+    opts.commit,
+  ]);
   // A cold test must not see files an earlier run left behind.
   await gitStep(step('removing untracked files'), ['clean', '-ffdxq']);
-  const head = (await gitStep(step('reading HEAD'), ['rev-parse', '--verify', 'HEAD'])).stdout.trim();
+  const head = (
+    await gitStep(step('reading HEAD'), ['rev-parse', '--verify', 'HEAD'])
+  ).stdout.trim();
   if (head !== opts.commit) {
-    throw new MirrorSyncError('HEAD_MISMATCH', 'checkout', { recipe, remote }, `${recipe}: after checking out ${opts.tag}, HEAD is ${head}, expected ${opts.commit}. Remove ${opts.dir} and retry.`);
+    throw new MirrorSyncError(
+      'HEAD_MISMATCH',
+      'checkout',
+      { recipe, remote },
+      `${recipe}: after checking out ${opts.tag}, HEAD is ${head}, expected ${opts.commit}. Remove ${opts.dir} and retry.`,
+    );
   }
   return { dir: opts.dir, commit: head };
 }

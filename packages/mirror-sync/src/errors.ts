@@ -1,6 +1,7 @@
 import type { SyncResult } from './types.js';
 
-export type MirrorSyncStage = 'list-upstream' | 'list-mirror' | 'fetch' | 'push' | 'forge' | 'checkout';
+export type MirrorSyncStage =
+  'list-upstream' | 'list-mirror' | 'fetch' | 'push' | 'forge' | 'checkout';
 
 export type MirrorSyncErrorCode =
   | 'INVALID_OPTIONS'
@@ -47,7 +48,13 @@ export class MirrorSyncError extends Error {
   readonly stage: MirrorSyncStage;
   readonly data: MirrorSyncErrorData;
 
-  constructor(code: MirrorSyncErrorCode, stage: MirrorSyncStage, data: MirrorSyncErrorData, message: string, options?: { cause?: unknown }) {
+  constructor(
+    code: MirrorSyncErrorCode,
+    stage: MirrorSyncStage,
+    data: MirrorSyncErrorData,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.stage = stage;

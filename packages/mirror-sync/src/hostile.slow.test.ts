@@ -29,7 +29,8 @@ describe('hostile tag names', () => {
     fleet = await createFleet({ recipes: ['evil'], presynced: true });
     workDir = await mkdtemp(join(tmpdir(), 'canon-mirror-sync-hostile-'));
     const evil = fleet.recipe('evil');
-    for (const [i, name] of HOSTILE.entries()) await tag(evil.upstream, name, 'main', { annotated: i % 2 === 0 });
+    for (const [i, name] of HOSTILE.entries())
+      await tag(evil.upstream, name, 'main', { annotated: i % 2 === 0 });
   });
   afterAll(async () => {
     await fleet.close();
@@ -38,11 +39,18 @@ describe('hostile tag names', () => {
 
   it('are mirrored byte for byte and never reach a shell or option parser', async () => {
     const evil = fleet.recipe('evil');
-    const result = await syncMirror({ recipe: 'evil', upstream: evil.upstreamUrl, mirror: evil.mirrorUrl, branch: 'HEAD', workDir });
+    const result = await syncMirror({
+      recipe: 'evil',
+      upstream: evil.upstreamUrl,
+      mirror: evil.mirrorUrl,
+      branch: 'HEAD',
+      workDir,
+    });
     expect([...result.pushedTags].sort()).toEqual([...HOSTILE].sort());
     const upstream = (await readRefs(evil.upstream)).refs;
     const mirror = (await readRefs(evil.mirror)).refs;
-    for (const name of HOSTILE) expect(mirror[`refs/tags/${name}`]).toBe(upstream[`refs/tags/${name}`]);
+    for (const name of HOSTILE)
+      expect(mirror[`refs/tags/${name}`]).toBe(upstream[`refs/tags/${name}`]);
     expect(await findPwned([workDir, fleet.root, process.cwd()])).toEqual([]);
   });
 
@@ -50,7 +58,12 @@ describe('hostile tag names', () => {
     const evil = fleet.recipe('evil');
     const name = HOSTILE[1] ?? '';
     const dir = join(workDir, 'checkout');
-    const out = await checkoutTag({ url: evil.mirrorUrl, tag: name, commit: evil.upstream.main, dir });
+    const out = await checkoutTag({
+      url: evil.mirrorUrl,
+      tag: name,
+      commit: evil.upstream.main,
+      dir,
+    });
     expect(out.commit).toBe(evil.upstream.main);
     expect(await readFile(join(dir, 'VERSION'), 'utf8')).toBe('0.2.0+1.1.0\n');
     expect(await findPwned([workDir, fleet.root, process.cwd()])).toEqual([]);

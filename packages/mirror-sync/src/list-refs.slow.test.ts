@@ -6,7 +6,13 @@ import { listRemoteRefs } from './list-refs.js';
 describe('listRemoteRefs', () => {
   let fleet: Fleet;
   beforeAll(async () => {
-    fleet = await createFleet({ recipes: [{ name: 'gitea', releases: ['1.0.0+1.0', { version: '1.1.0+1.1', annotated: false }] }, 'empty'], presynced: true });
+    fleet = await createFleet({
+      recipes: [
+        { name: 'gitea', releases: ['1.0.0+1.0', { version: '1.1.0+1.1', annotated: false }] },
+        'empty',
+      ],
+      presynced: true,
+    });
     await pushPullRef(fleet.recipe('gitea').mirror, { number: 7, head: 'main~1', branch: 'pr-7' });
   });
   afterAll(() => fleet.close());
@@ -18,7 +24,10 @@ describe('listRemoteRefs', () => {
     expect(fleet.server.requests.count).toBe(1);
     const { refs: onDisk } = await readRefs(gitea.mirror);
     expect(refs.head).toBe('main');
-    expect(refs.branches).toEqual({ main: onDisk['refs/heads/main'], 'pr-7': onDisk['refs/heads/pr-7'] });
+    expect(refs.branches).toEqual({
+      main: onDisk['refs/heads/main'],
+      'pr-7': onDisk['refs/heads/pr-7'],
+    });
     expect(refs.pulls).toEqual({ 7: onDisk['refs/pull/7/head'] });
     const [annotated, lightweight] = gitea.upstream.tags;
     expect(refs.tags).toEqual([
@@ -29,8 +38,15 @@ describe('listRemoteRefs', () => {
 
   it('lists an empty repository as having nothing, and a missing one as NOT_FOUND', async () => {
     await createBareRepo(fleet.root, 'ci-mirrors/blank');
-    expect(await listRemoteRefs(fleet.server.url('ci-mirrors/blank'))).toEqual({ head: null, branches: {}, tags: [], pulls: {} });
-    const missing = await listRemoteRefs(fleet.server.url('ci-mirrors/nothing-here'), { stage: 'list-mirror' }).catch((e: unknown) => e);
+    expect(await listRemoteRefs(fleet.server.url('ci-mirrors/blank'))).toEqual({
+      head: null,
+      branches: {},
+      tags: [],
+      pulls: {},
+    });
+    const missing = await listRemoteRefs(fleet.server.url('ci-mirrors/nothing-here'), {
+      stage: 'list-mirror',
+    }).catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(MirrorSyncError);
     expect(missing).toMatchObject({ code: 'NOT_FOUND', stage: 'list-mirror' });
   });
@@ -43,8 +59,16 @@ describe('listRemoteRefs', () => {
     fleet.server.setFault(gitea.upstream.name, fault);
     try {
       const started = Date.now();
-      const error = await listRemoteRefs(gitea.upstreamUrl, { timeoutMs: 800, recipe: 'gitea' }).catch((e: unknown) => e);
-      expect(error).toMatchObject({ name: 'MirrorSyncError', code, stage: 'list-upstream', data: { recipe: 'gitea', remote: gitea.upstreamUrl } });
+      const error = await listRemoteRefs(gitea.upstreamUrl, {
+        timeoutMs: 800,
+        recipe: 'gitea',
+      }).catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        name: 'MirrorSyncError',
+        code,
+        stage: 'list-upstream',
+        data: { recipe: 'gitea', remote: gitea.upstreamUrl },
+      });
       expect(Date.now() - started).toBeLessThan(3000);
     } finally {
       fleet.server.setFault(gitea.upstream.name, null);
@@ -53,7 +77,11 @@ describe('listRemoteRefs', () => {
 
   it('refuses URLs that are not plain remotes before any request', async () => {
     fleet.server.resetCounters();
-    for (const url of ['ext::sh -c touch% /tmp/pwned', '--upload-pack=touch /tmp/pwned', 'file:///etc']) {
+    for (const url of [
+      'ext::sh -c touch% /tmp/pwned',
+      '--upload-pack=touch /tmp/pwned',
+      'file:///etc',
+    ]) {
       await expect(listRemoteRefs(url)).rejects.toMatchObject({ code: 'INVALID_URL' });
     }
     expect(fleet.server.requests.count).toBe(0);

@@ -23,13 +23,23 @@ function isTimeout(error: unknown): boolean {
 
 function classify(error: unknown): { code: MirrorSyncErrorCode; what: string; status?: number } {
   const status = statusOf(error);
-  if (status === 401 || status === 403) return { code: 'AUTH_FAILED', what: `the server answered ${String(status)} (credentials missing or refused)`, status };
-  if (status === 404) return { code: 'NOT_FOUND', what: 'the server answered 404 (no such repository)', status };
-  if (status !== undefined && status >= 500) return { code: 'REMOTE_UNAVAILABLE', what: `the server answered ${String(status)}`, status };
-  if (status !== undefined) return { code: 'REMOTE_ERROR', what: `the server answered ${String(status)}`, status };
+  if (status === 401 || status === 403)
+    return {
+      code: 'AUTH_FAILED',
+      what: `the server answered ${String(status)} (credentials missing or refused)`,
+      status,
+    };
+  if (status === 404)
+    return { code: 'NOT_FOUND', what: 'the server answered 404 (no such repository)', status };
+  if (status !== undefined && status >= 500)
+    return { code: 'REMOTE_UNAVAILABLE', what: `the server answered ${String(status)}`, status };
+  if (status !== undefined)
+    return { code: 'REMOTE_ERROR', what: `the server answered ${String(status)}`, status };
   if (isTimeout(error)) return { code: 'TIMEOUT', what: 'no complete answer before the deadline' };
-  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  if (error instanceof TypeError) return { code: 'REMOTE_UNAVAILABLE', what: `the connection failed${cause}` };
+  const cause =
+    error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  if (error instanceof TypeError)
+    return { code: 'REMOTE_UNAVAILABLE', what: `the connection failed${cause}` };
   return { code: 'REMOTE_ERROR', what: error instanceof Error ? error.message : String(error) };
 }
 
@@ -42,7 +52,11 @@ export function toRemoteRefs(refs: readonly ServerRef[]): RemoteRefs {
     } else if (ref.ref.startsWith('refs/heads/')) {
       out.branches[ref.ref.slice('refs/heads/'.length)] = ref.oid;
     } else if (ref.ref.startsWith('refs/tags/')) {
-      const tag: RemoteTag = { name: ref.ref.slice('refs/tags/'.length), commit: ref.peeled ?? ref.oid, oid: ref.oid };
+      const tag: RemoteTag = {
+        name: ref.ref.slice('refs/tags/'.length),
+        commit: ref.peeled ?? ref.oid,
+        oid: ref.oid,
+      };
       out.tags.push(tag);
     } else {
       const pull = /^refs\/pull\/(\d+)\/head$/.exec(ref.ref);
@@ -57,16 +71,25 @@ export function toRemoteRefs(refs: readonly ServerRef[]): RemoteRefs {
  * request (protocol v1: `GET info/refs?service=git-upload-pack`; v2 would cost two).
  * ssh and scp-like remotes are listed with `git ls-remote` instead.
  */
-export async function listRemoteRefs(url: string, opts: ListRemoteRefsOptions & ListRefsContext = {}): Promise<RemoteRefs> {
+export async function listRemoteRefs(
+  url: string,
+  opts: ListRemoteRefsOptions & ListRefsContext = {},
+): Promise<RemoteRefs> {
   const stage = opts.stage ?? 'list-upstream';
   const recipe = opts.recipe ?? '';
   const remote = redactUrl(url);
   const valid = validateRemoteUrl(url);
   if (!valid.ok) {
-    throw new MirrorSyncError('INVALID_URL', stage, { recipe, remote }, `Refusing remote ${JSON.stringify(remote)}: ${valid.reason}. Fix the URL in the config.`);
+    throw new MirrorSyncError(
+      'INVALID_URL',
+      stage,
+      { recipe, remote },
+      `Refusing remote ${JSON.stringify(remote)}: ${valid.reason}. Fix the URL in the config.`,
+    );
   }
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (!/^https?:/i.test(url)) return toRemoteRefs(await listWithGit(url, { stage, recipe, auth: opts.auth, timeoutMs }));
+  if (!/^https?:/i.test(url))
+    return toRemoteRefs(await listWithGit(url, { stage, recipe, auth: opts.auth, timeoutMs }));
   const header = authorizationHeader(opts.auth);
   let refs: ServerRef[];
   try {

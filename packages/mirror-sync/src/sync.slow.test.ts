@@ -1,4 +1,17 @@
-import { commit, createFleet, deleteTag, moveTag, pushPullRef, readRefs, revParse, setHead, setRefs, tag, type Fleet, type FleetRecipe } from '@canon/testkit';
+import {
+  commit,
+  createFleet,
+  deleteTag,
+  moveTag,
+  pushPullRef,
+  readRefs,
+  revParse,
+  setHead,
+  setRefs,
+  tag,
+  type Fleet,
+  type FleetRecipe,
+} from '@canon/testkit';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +26,13 @@ describe('syncMirror', () => {
     fleet = await createFleet({
       recipes: [
         { name: 'fresh', presynced: false },
-        'noop', 'commits', 'tags', 'bulk', 'others', 'follow-head', 'explicit-branch',
+        'noop',
+        'commits',
+        'tags',
+        'bulk',
+        'others',
+        'follow-head',
+        'explicit-branch',
       ],
       presynced: true,
     });
@@ -25,17 +44,32 @@ describe('syncMirror', () => {
   });
 
   const options = (r: FleetRecipe, extra: Partial<SyncOptions> = {}): SyncOptions => ({
-    recipe: r.name, upstream: r.upstreamUrl, mirror: r.mirrorUrl, branch: 'HEAD', workDir, ...extra,
+    recipe: r.name,
+    upstream: r.upstreamUrl,
+    mirror: r.mirrorUrl,
+    branch: 'HEAD',
+    workDir,
+    ...extra,
   });
   const branchesAndTags = (refs: Record<string, string>) =>
-    Object.fromEntries(Object.entries(refs).filter(([ref]) => ref.startsWith('refs/heads/main') || ref.startsWith('refs/tags/')));
+    Object.fromEntries(
+      Object.entries(refs).filter(
+        ([ref]) => ref.startsWith('refs/heads/main') || ref.startsWith('refs/tags/'),
+      ),
+    );
 
   it('fills an empty mirror with upstream main and every tag', async () => {
     const r = fleet.recipe('fresh');
     const result = await syncMirror(options(r));
     expect(result).toMatchObject({
-      status: 'synced', changed: true, mainBefore: null, mainAfter: r.upstream.main,
-      pushedTags: ['0.1.0+1.0.0', '0.2.0+1.1.0'], movedTags: [], deletedTags: [], warnings: [],
+      status: 'synced',
+      changed: true,
+      mainBefore: null,
+      mainAfter: r.upstream.main,
+      pushedTags: ['0.1.0+1.0.0', '0.2.0+1.1.0'],
+      movedTags: [],
+      deletedTags: [],
+      warnings: [],
     });
     expect((await readRefs(r.mirror)).refs).toEqual((await readRefs(r.upstream)).refs);
   });
@@ -52,16 +86,30 @@ describe('syncMirror', () => {
         [r.mirror.name, 'git-upload-pack', 'GET'],
       ]),
     );
-    expect(result).toMatchObject({ status: 'unchanged', changed: false, mainBefore: r.upstream.main, mainAfter: r.upstream.main, pushedTags: [] });
+    expect(result).toMatchObject({
+      status: 'unchanged',
+      changed: false,
+      mainBefore: r.upstream.main,
+      mainAfter: r.upstream.main,
+      pushedTags: [],
+    });
     expect(result.tags.map((t) => t.name)).toEqual(['0.1.0+1.0.0', '0.2.0+1.1.0']);
     expect(await readRefs(r.mirror)).toEqual(before);
   });
 
   it('moves main forward when upstream has new commits', async () => {
     const r = fleet.recipe('commits');
-    const head = await commit(r.upstream, { files: { 'compose.yml': 'services: {}\n' }, message: 'upstream work' });
+    const head = await commit(r.upstream, {
+      files: { 'compose.yml': 'services: {}\n' },
+      message: 'upstream work',
+    });
     const result = await syncMirror(options(r));
-    expect(result).toMatchObject({ status: 'synced', mainBefore: r.upstream.main, mainAfter: head, pushedTags: [] });
+    expect(result).toMatchObject({
+      status: 'synced',
+      mainBefore: r.upstream.main,
+      mainAfter: head,
+      pushedTags: [],
+    });
     expect(await revParse(r.mirror, 'refs/heads/main')).toBe(head);
   });
 
@@ -75,13 +123,20 @@ describe('syncMirror', () => {
     await tag(r.upstream, 'light-moved', 'main', { annotated: false });
     await deleteTag(r.upstream, '0.1.0+1.0.0');
     const result = await syncMirror(options(r));
-    expect(result.pushedTags.sort()).toEqual(['0.2.0+1.1.0', '0.3.0+1.2.0', '0.3.1+1.2.0', 'light-moved']);
+    expect(result.pushedTags.sort()).toEqual([
+      '0.2.0+1.1.0',
+      '0.3.0+1.2.0',
+      '0.3.1+1.2.0',
+      'light-moved',
+    ]);
     expect(result.movedTags.sort()).toEqual(['0.2.0+1.1.0', 'light-moved']);
     expect(result.deletedTags).toEqual(['0.1.0+1.0.0']);
-    expect(result.warnings.map((w) => `${w.code} ${w.message.split(' ')[1] ?? ''}`).sort()).toEqual([
-      'tag-deleted 0.1.0+1.0.0', 'tag-moved 0.2.0+1.1.0', 'tag-moved light-moved',
-    ]);
-    expect(branchesAndTags((await readRefs(r.mirror)).refs)).toEqual(branchesAndTags((await readRefs(r.upstream)).refs));
+    expect(result.warnings.map((w) => `${w.code} ${w.message.split(' ')[1] ?? ''}`).sort()).toEqual(
+      ['tag-deleted 0.1.0+1.0.0', 'tag-moved 0.2.0+1.1.0', 'tag-moved light-moved'],
+    );
+    expect(branchesAndTags((await readRefs(r.mirror)).refs)).toEqual(
+      branchesAndTags((await readRefs(r.upstream)).refs),
+    );
     const again = await syncMirror(options(r));
     expect(again.status).toBe('unchanged');
   });
@@ -95,15 +150,23 @@ describe('syncMirror', () => {
     const started = Date.now();
     const result = await syncMirror(options(r));
     expect(result.pushedTags).toHaveLength(200);
-    const pushes = fleet.server.requests.forRepo(r.mirror.name).filter((e) => e.method === 'POST' && e.service === 'git-receive-pack');
+    const pushes = fleet.server.requests
+      .forRepo(r.mirror.name)
+      .filter((e) => e.method === 'POST' && e.service === 'git-receive-pack');
     expect(pushes).toHaveLength(1);
-    expect(Object.keys((await readRefs(r.mirror)).refs).filter((ref) => ref.startsWith('refs/tags/9.'))).toHaveLength(200);
+    expect(
+      Object.keys((await readRefs(r.mirror)).refs).filter((ref) => ref.startsWith('refs/tags/9.')),
+    ).toHaveLength(200);
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('never touches other branches or refs/pull/* on the mirror, even when main is rewritten', async () => {
     const r = fleet.recipe('others');
-    await commit(r.mirror, { branch: 'ci-config', parents: ['main'], files: { '.drone.yml': 'ours\n' } });
+    await commit(r.mirror, {
+      branch: 'ci-config',
+      parents: ['main'],
+      files: { '.drone.yml': 'ours\n' },
+    });
     await pushPullRef(r.mirror, { number: 3, head: 'refs/heads/ci-config' });
     await commit(r.mirror, { files: { 'LOCAL.md': 'a commit only the mirror has\n' } });
     const before = (await readRefs(r.mirror)).refs;
@@ -111,12 +174,17 @@ describe('syncMirror', () => {
     expect(result.mainAfter).toBe(r.upstream.main);
     const after = (await readRefs(r.mirror)).refs;
     expect(after['refs/heads/main']).toBe(r.upstream.main);
-    for (const ref of ['refs/heads/ci-config', 'refs/pull/3/head']) expect(after[ref]).toBe(before[ref]);
+    for (const ref of ['refs/heads/ci-config', 'refs/pull/3/head'])
+      expect(after[ref]).toBe(before[ref]);
   });
 
   it("follows upstream's HEAD, or the branch it is told", async () => {
     const follow = fleet.recipe('follow-head');
-    const trunk = await commit(follow.upstream, { branch: 'trunk', parents: ['main'], files: { TRUNK: 'yes\n' } });
+    const trunk = await commit(follow.upstream, {
+      branch: 'trunk',
+      parents: ['main'],
+      files: { TRUNK: 'yes\n' },
+    });
     await setHead(follow.upstream, 'trunk');
     const followed = await syncMirror(options(follow));
     expect(followed).toMatchObject({ mainBefore: null, mainAfter: trunk });
@@ -124,8 +192,15 @@ describe('syncMirror', () => {
     expect(await revParse(follow.mirror, 'refs/heads/main')).toBe(follow.upstream.main);
 
     const explicit = fleet.recipe('explicit-branch');
-    const dev = await commit(explicit.upstream, { branch: 'develop', parents: ['main'], files: { DEV: 'yes\n' } });
+    const dev = await commit(explicit.upstream, {
+      branch: 'develop',
+      parents: ['main'],
+      files: { DEV: 'yes\n' },
+    });
     expect((await syncMirror(options(explicit, { branch: 'develop' }))).mainAfter).toBe(dev);
-    await expect(syncMirror(options(explicit, { branch: 'nope' }))).rejects.toMatchObject({ code: 'BRANCH_NOT_FOUND', stage: 'list-upstream' });
+    await expect(syncMirror(options(explicit, { branch: 'nope' }))).rejects.toMatchObject({
+      code: 'BRANCH_NOT_FOUND',
+      stage: 'list-upstream',
+    });
   });
 });

@@ -13,24 +13,51 @@ const RECIPE_NAME = /^[a-z0-9][a-z0-9._-]*$/;
 
 function checkOptions(opts: SyncOptions): void {
   const problems: string[] = [];
-  if (!RECIPE_NAME.test(opts.recipe)) problems.push(`recipe ${JSON.stringify(opts.recipe)} does not match [a-z0-9][a-z0-9._-]*`);
-  if (opts.branch !== 'HEAD' && !isValidRefName(`refs/heads/${opts.branch}`)) problems.push(`branch ${JSON.stringify(opts.branch)} is not a valid branch name`);
+  if (!RECIPE_NAME.test(opts.recipe))
+    problems.push(`recipe ${JSON.stringify(opts.recipe)} does not match [a-z0-9][a-z0-9._-]*`);
+  if (opts.branch !== 'HEAD' && !isValidRefName(`refs/heads/${opts.branch}`))
+    problems.push(`branch ${JSON.stringify(opts.branch)} is not a valid branch name`);
   if (!opts.workDir) problems.push('workDir is empty');
   if (problems.length > 0) {
-    throw new MirrorSyncError('INVALID_OPTIONS', 'list-upstream', { recipe: opts.recipe, remote: redactUrl(opts.upstream) }, `mirror sync refused: ${problems.join('; ')}.`);
+    throw new MirrorSyncError(
+      'INVALID_OPTIONS',
+      'list-upstream',
+      { recipe: opts.recipe, remote: redactUrl(opts.upstream) },
+      `mirror sync refused: ${problems.join('; ')}.`,
+    );
   }
-  for (const [url, stage] of [[opts.upstream, 'list-upstream'], [opts.mirror, 'list-mirror']] as const) {
+  for (const [url, stage] of [
+    [opts.upstream, 'list-upstream'],
+    [opts.mirror, 'list-mirror'],
+  ] as const) {
     const valid = validateRemoteUrl(url);
     if (!valid.ok) {
-      throw new MirrorSyncError('INVALID_URL', stage, { recipe: opts.recipe, remote: redactUrl(url) }, `${opts.recipe}: refusing remote ${JSON.stringify(redactUrl(url))}: ${valid.reason}. Fix the URL in the config.`);
+      throw new MirrorSyncError(
+        'INVALID_URL',
+        stage,
+        { recipe: opts.recipe, remote: redactUrl(url) },
+        `${opts.recipe}: refusing remote ${JSON.stringify(redactUrl(url))}: ${valid.reason}. Fix the URL in the config.`,
+      );
     }
   }
 }
 
 async function listBoth(opts: SyncOptions, timeoutMs: number): Promise<[RemoteRefs, RemoteRefs]> {
   const [up, mi] = await Promise.allSettled([
-    opts.upstreamRefs ?? listRemoteRefs(opts.upstream, { stage: 'list-upstream', recipe: opts.recipe, timeoutMs, ...(opts.auth?.upstream ? { auth: opts.auth.upstream } : {}) }),
-    opts.mirrorRefs ?? listRemoteRefs(opts.mirror, { stage: 'list-mirror', recipe: opts.recipe, timeoutMs, ...(opts.auth?.mirror ? { auth: opts.auth.mirror } : {}) }),
+    opts.upstreamRefs ??
+      listRemoteRefs(opts.upstream, {
+        stage: 'list-upstream',
+        recipe: opts.recipe,
+        timeoutMs,
+        ...(opts.auth?.upstream ? { auth: opts.auth.upstream } : {}),
+      }),
+    opts.mirrorRefs ??
+      listRemoteRefs(opts.mirror, {
+        stage: 'list-mirror',
+        recipe: opts.recipe,
+        timeoutMs,
+        ...(opts.auth?.mirror ? { auth: opts.auth.mirror } : {}),
+      }),
   ]);
   if (up.status === 'rejected') throw up.reason;
   if (mi.status === 'rejected') throw mi.reason;
@@ -38,13 +65,30 @@ async function listBoth(opts: SyncOptions, timeoutMs: number): Promise<[RemoteRe
 }
 
 /** Every upstream ref name and oid is checked before any of them reaches git's argv. */
-function checkUpstreamRefs(recipe: string, upstream: string, refs: RemoteRefs, branch: string): void {
+function checkUpstreamRefs(
+  recipe: string,
+  upstream: string,
+  refs: RemoteRefs,
+  branch: string,
+): void {
   const bad = [
-    ...refs.tags.filter((t) => !isValidRefName(`refs/tags/${t.name}`) || !OID.test(t.commit) || (t.oid !== undefined && !OID.test(t.oid))).map((t) => `refs/tags/${t.name}`),
+    ...refs.tags
+      .filter(
+        (t) =>
+          !isValidRefName(`refs/tags/${t.name}`) ||
+          !OID.test(t.commit) ||
+          (t.oid !== undefined && !OID.test(t.oid)),
+      )
+      .map((t) => `refs/tags/${t.name}`),
     ...(OID.test(refs.branches[branch] ?? '') ? [] : [`refs/heads/${branch}`]),
   ];
   if (bad.length > 0) {
-    throw new MirrorSyncError('INVALID_REF', 'list-upstream', { recipe, remote: redactUrl(upstream), refs: bad }, `${recipe}: upstream advertised refs that are not valid git ref names or object ids: ${bad.map((r) => JSON.stringify(r)).join(', ')}. Nothing was pushed; report this to the upstream maintainers.`);
+    throw new MirrorSyncError(
+      'INVALID_REF',
+      'list-upstream',
+      { recipe, remote: redactUrl(upstream), refs: bad },
+      `${recipe}: upstream advertised refs that are not valid git ref names or object ids: ${bad.map((r) => JSON.stringify(r)).join(', ')}. Nothing was pushed; report this to the upstream maintainers.`,
+    );
   }
 }
 
@@ -59,11 +103,21 @@ export async function syncMirror(opts: SyncOptions): Promise<SyncResult> {
 
   const branch = opts.branch === 'HEAD' ? upstreamRefs.head : opts.branch;
   if (branch === null) {
-    throw new MirrorSyncError('NO_DEFAULT_BRANCH', 'list-upstream', { recipe: opts.recipe, remote: redactUrl(opts.upstream) }, `${opts.recipe}: upstream ${redactUrl(opts.upstream)} does not say which branch HEAD points at (empty repository?). Set "branch" for this recipe.`);
+    throw new MirrorSyncError(
+      'NO_DEFAULT_BRANCH',
+      'list-upstream',
+      { recipe: opts.recipe, remote: redactUrl(opts.upstream) },
+      `${opts.recipe}: upstream ${redactUrl(opts.upstream)} does not say which branch HEAD points at (empty repository?). Set "branch" for this recipe.`,
+    );
   }
   const mainAfter = upstreamRefs.branches[branch];
   if (mainAfter === undefined) {
-    throw new MirrorSyncError('BRANCH_NOT_FOUND', 'list-upstream', { recipe: opts.recipe, remote: redactUrl(opts.upstream) }, `${opts.recipe}: upstream has no branch ${JSON.stringify(branch)} (it has ${Object.keys(upstreamRefs.branches).join(', ') || 'none'}). Fix "branch" for this recipe.`);
+    throw new MirrorSyncError(
+      'BRANCH_NOT_FOUND',
+      'list-upstream',
+      { recipe: opts.recipe, remote: redactUrl(opts.upstream) },
+      `${opts.recipe}: upstream has no branch ${JSON.stringify(branch)} (it has ${Object.keys(upstreamRefs.branches).join(', ') || 'none'}). Fix "branch" for this recipe.`,
+    );
   }
   checkUpstreamRefs(opts.recipe, opts.upstream, upstreamRefs, branch);
 
@@ -90,10 +144,30 @@ export async function syncMirror(opts: SyncOptions): Promise<SyncResult> {
   if (changed) {
     const cwd = await cacheRepo();
     // Fetch by name, then push the exact oids that were listed: what is reported is what lands.
-    const fetchSpecs = [`+refs/heads/${branch}:refs/heads/${branch}`, ...plan.push.map((t) => `+refs/tags/${t.name}:refs/tags/${t.name}`)];
+    const fetchSpecs = [
+      `+refs/heads/${branch}:refs/heads/${branch}`,
+      ...plan.push.map((t) => `+refs/tags/${t.name}:refs/tags/${t.name}`),
+    ];
     await gitStep(
-      { stage: 'fetch', recipe: opts.recipe, remote: opts.upstream, auth: opts.auth?.upstream, timeoutMs, cwd, failCode: 'FETCH_FAILED', doing: 'fetching from upstream' },
-      ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--', opts.upstream, ...fetchSpecs],
+      {
+        stage: 'fetch',
+        recipe: opts.recipe,
+        remote: opts.upstream,
+        auth: opts.auth?.upstream,
+        timeoutMs,
+        cwd,
+        failCode: 'FETCH_FAILED',
+        doing: 'fetching from upstream',
+      },
+      [
+        'fetch',
+        '--quiet',
+        '--no-tags',
+        '--no-write-fetch-head',
+        '--',
+        opts.upstream,
+        ...fetchSpecs,
+      ],
     );
     const pushSpecs = [
       ...(mainBefore === mainAfter ? [] : [`+${mainAfter}:refs/heads/${branch}`]),
@@ -102,7 +176,16 @@ export async function syncMirror(opts: SyncOptions): Promise<SyncResult> {
     ];
     // One atomic push for the branch and every tag: all of it lands, or none.
     await gitStep(
-      { stage: 'push', recipe: opts.recipe, remote: opts.mirror, auth: opts.auth?.mirror, timeoutMs, cwd, failCode: 'PUSH_FAILED', doing: 'pushing to the mirror' },
+      {
+        stage: 'push',
+        recipe: opts.recipe,
+        remote: opts.mirror,
+        auth: opts.auth?.mirror,
+        timeoutMs,
+        cwd,
+        failCode: 'PUSH_FAILED',
+        doing: 'pushing to the mirror',
+      },
       ['push', '--quiet', '--atomic', '--no-verify', '--', opts.mirror, ...pushSpecs],
     );
   }

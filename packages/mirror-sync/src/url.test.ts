@@ -31,11 +31,13 @@ describe('validateRemoteUrl', () => {
 
 describe('redaction', () => {
   it('hides userinfo in URLs and listed secrets in text', () => {
-    expect(redactUrl('https://bot:t0ken@git.example.org/x.git')).toBe('https://***@git.example.org/x.git');
-    expect(redactUrl('https://git.example.org/x.git')).toBe('https://git.example.org/x.git');
-    expect(redactText("fatal: unable to access 'https://bot:t0ken@h/x.git/': 401 (t0ken)", ['t0ken'])).toBe(
-      "fatal: unable to access 'https://***@h/x.git/': 401 (***)",
+    expect(redactUrl('https://bot:t0ken@git.example.org/x.git')).toBe(
+      'https://***@git.example.org/x.git',
     );
+    expect(redactUrl('https://git.example.org/x.git')).toBe('https://git.example.org/x.git');
+    expect(
+      redactText("fatal: unable to access 'https://bot:t0ken@h/x.git/': 401 (t0ken)", ['t0ken']),
+    ).toBe("fatal: unable to access 'https://***@h/x.git/': 401 (***)");
   });
 });
 

@@ -24,10 +24,16 @@ const SCP_LIKE = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+$/;
  */
 export function validateRemoteUrl(url: string): { ok: true } | { ok: false; reason: string } {
   if (url.length === 0) return { ok: false, reason: 'the URL is empty' };
-  if (url.startsWith('-')) return { ok: false, reason: 'a URL must not start with "-" (git would read it as an option)' };
+  if (url.startsWith('-'))
+    return { ok: false, reason: 'a URL must not start with "-" (git would read it as an option)' };
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f\s]/.test(url)) return { ok: false, reason: 'the URL contains whitespace or control characters' };
-  if (/^[A-Za-z0-9+.-]+::/.test(url)) return { ok: false, reason: `transport helpers like "${url.slice(0, url.indexOf('::') + 2)}" are not allowed` };
+  if (/[\u0000-\u001f\u007f\s]/.test(url))
+    return { ok: false, reason: 'the URL contains whitespace or control characters' };
+  if (/^[A-Za-z0-9+.-]+::/.test(url))
+    return {
+      ok: false,
+      reason: `transport helpers like "${url.slice(0, url.indexOf('::') + 2)}" are not allowed`,
+    };
   if (SCP_LIKE.test(url)) return { ok: true };
   let parsed: URL;
   try {
@@ -36,7 +42,10 @@ export function validateRemoteUrl(url: string): { ok: true } | { ok: false; reas
     return { ok: false, reason: 'expected https://, http://, ssh:// or git@host:path' };
   }
   if (!['https:', 'http:', 'ssh:'].includes(parsed.protocol)) {
-    return { ok: false, reason: `scheme "${parsed.protocol}" is not allowed; expected https, http or ssh` };
+    return {
+      ok: false,
+      reason: `scheme "${parsed.protocol}" is not allowed; expected https, http or ssh`,
+    };
   }
   if (parsed.hostname === '') return { ok: false, reason: 'the URL has no host' };
   return { ok: true };

@@ -7,7 +7,14 @@ describe('createFleet', () => {
   beforeAll(async () => {
     fleet = await createFleet({
       recipes: [
-        { name: 'gitea', releases: ['3.5.0+1.23.0-rootless', { version: '3.6.0+1.24.2-rootless', annotated: false }], untaggedCommits: 1 },
+        {
+          name: 'gitea',
+          releases: [
+            '3.5.0+1.23.0-rootless',
+            { version: '3.6.0+1.24.2-rootless', annotated: false },
+          ],
+          untaggedCommits: 1,
+        },
         { name: 'custom-html', presynced: false },
       ],
       presynced: true,
@@ -24,7 +31,9 @@ describe('createFleet', () => {
     expect(annotated?.oid).not.toBe(annotated?.commit);
     expect(lightweight?.oid).toBe(lightweight?.commit);
     expect(refs['refs/tags/3.6.0+1.24.2-rootless']).toBe(lightweight?.commit);
-    expect(await readFileAt(gitea.upstream, '3.6.0+1.24.2-rootless', 'VERSION')).toBe('3.6.0+1.24.2-rootless');
+    expect(await readFileAt(gitea.upstream, '3.6.0+1.24.2-rootless', 'VERSION')).toBe(
+      '3.6.0+1.24.2-rootless',
+    );
     expect(refs['refs/heads/main']).not.toBe(lightweight?.commit);
   });
 
@@ -33,7 +42,9 @@ describe('createFleet', () => {
     const upstream = (await readRefs(gitea.upstream)).refs;
     expect((await readRefs(gitea.mirror)).refs).toEqual(upstream);
     expect((await readRefs(fleet.recipe('custom-html').mirror)).refs).toEqual({});
-    expect(fleet.recipe('custom-html').mirrorUrl).toBe(`${fleet.server.baseUrl}/ci-mirrors/custom-html.git`);
+    expect(fleet.recipe('custom-html').mirrorUrl).toBe(
+      `${fleet.server.baseUrl}/ci-mirrors/custom-html.git`,
+    );
   });
 
   it('moves and deletes tags, including names that look like options or shell', async () => {
@@ -50,10 +61,16 @@ describe('createFleet', () => {
 
   it('opens PRs: branch and refs/pull/<n>/head on the mirror, the PR on the forge', async () => {
     const gitea = fleet.recipe('gitea');
-    const pr = await fleet.openPull('gitea', { branch: 'fix-healthcheck', files: { 'compose.yml': 'changed\n' } });
+    const pr = await fleet.openPull('gitea', {
+      branch: 'fix-healthcheck',
+      files: { 'compose.yml': 'changed\n' },
+    });
     const { refs } = await readRefs(gitea.mirror);
     expect(refs['refs/pull/1/head']).toBe(pr.head);
     expect(refs['refs/heads/fix-healthcheck']).toBe(pr.head);
-    expect(fleet.forge?.pull('ci-mirrors', 'gitea', 1)).toMatchObject({ state: 'open', head: { ref: 'fix-healthcheck', sha: pr.head } });
+    expect(fleet.forge?.pull('ci-mirrors', 'gitea', 1)).toMatchObject({
+      state: 'open',
+      head: { ref: 'fix-healthcheck', sha: pr.head },
+    });
   });
 });

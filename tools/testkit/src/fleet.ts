@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startForge, type ForgeOptions, type ForgeStandIn } from './forge.js';
 import { startGitServer, type GitServer } from './git-server.js';
-import { createRecipeRepo, createPullBranch, type RecipeRelease, type RecipeRepo } from './recipe.js';
+import {
+  createRecipeRepo,
+  createPullBranch,
+  type RecipeRelease,
+  type RecipeRepo,
+} from './recipe.js';
 import { copyRefs, createBareRepo, type BareRepo, type FileContent } from './repos.js';
 
 export type FleetRecipeSpec = {
@@ -94,7 +99,10 @@ export async function createFleet(opts: CreateFleetOptions): Promise<Fleet> {
     });
     const mirror = await createBareRepo(root, `${mirrorOwner}/${spec.name}`);
     if (spec.presynced ?? opts.presynced ?? false) {
-      await copyRefs(upstream, mirror, ['+refs/heads/main:refs/heads/main', '+refs/tags/*:refs/tags/*']);
+      await copyRefs(upstream, mirror, [
+        '+refs/heads/main:refs/heads/main',
+        '+refs/tags/*:refs/tags/*',
+      ]);
     }
     return {
       name: spec.name,
@@ -120,7 +128,10 @@ export async function createFleet(opts: CreateFleetOptions): Promise<Fleet> {
 
   const recipe = (name: string): FleetRecipe => {
     const found = recipes.find((r) => r.name === name);
-    if (!found) throw new Error(`fleet has no recipe ${JSON.stringify(name)}; it has ${recipes.map((r) => r.name).join(', ')}`);
+    if (!found)
+      throw new Error(
+        `fleet has no recipe ${JSON.stringify(name)}; it has ${recipes.map((r) => r.name).join(', ')}`,
+      );
     return found;
   };
 
@@ -132,7 +143,14 @@ export async function createFleet(opts: CreateFleetOptions): Promise<Fleet> {
     recipe,
     async openPull(name, o) {
       const r = recipe(name);
-      const number = o.number ?? (forge ? Math.max(0, ...forge.pulls(r.forgeRepo.owner, r.forgeRepo.repo).map((p) => p.number ?? 0)) + 1 : 1);
+      const number =
+        o.number ??
+        (forge
+          ? Math.max(
+              0,
+              ...forge.pulls(r.forgeRepo.owner, r.forgeRepo.repo).map((p) => p.number ?? 0),
+            ) + 1
+          : 1);
       const head = await createPullBranch(r.mirror, {
         number,
         branch: o.branch,
@@ -140,7 +158,12 @@ export async function createFleet(opts: CreateFleetOptions): Promise<Fleet> {
         ...(o.from === undefined ? {} : { from: o.from }),
         ...(o.message === undefined ? {} : { message: o.message }),
       });
-      forge?.addPull({ ...r.forgeRepo, number, head: { ref: o.branch, sha: head }, ...(o.title === undefined ? {} : { title: o.title }) });
+      forge?.addPull({
+        ...r.forgeRepo,
+        number,
+        head: { ref: o.branch, sha: head },
+        ...(o.title === undefined ? {} : { title: o.title }),
+      });
       return { number, head };
     },
     async close() {

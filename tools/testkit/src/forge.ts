@@ -1,6 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Comment, CreateIssueCommentOption, EditPullRequestOption, PullRequest, ServerVersion, User } from 'gitea-js';
+import type {
+  Comment,
+  CreateIssueCommentOption,
+  EditPullRequestOption,
+  PullRequest,
+  ServerVersion,
+  User,
+} from 'gitea-js';
 
 // The bodies below are typed with gitea-js's own types, so the stand-in cannot drift
 // from the shapes the real Gitea API (and the client canon uses) agree on.
@@ -55,7 +62,12 @@ class HttpError extends Error {
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json;charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
 }
@@ -116,7 +128,7 @@ export async function startForge(opts: ForgeOptions = {}): Promise<ForgeStandIn>
   };
   const findPull = (owner: string, repo: string, index: number): PullRequest => {
     const pull = repos.get(`${owner}/${repo}`)?.pulls.find((p) => p.number === index);
-    if (!pull) throw new HttpError(404, 'The target couldn\'t be found.');
+    if (!pull) throw new HttpError(404, "The target couldn't be found.");
     return pull;
   };
 
@@ -125,7 +137,11 @@ export async function startForge(opts: ForgeOptions = {}): Promise<ForgeStandIn>
     return value === token && /^(token|bearer)$/i.test(scheme ?? '');
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse, reqUrl: URL): Promise<number> => {
+  const handle = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    reqUrl: URL,
+  ): Promise<number> => {
     if (failure !== null) {
       send(res, failure, { message: 'forge stand-in: induced failure', url: reqUrl.toString() });
       return failure;
@@ -145,13 +161,21 @@ export async function startForge(opts: ForgeOptions = {}): Promise<ForgeStandIn>
     if (pulls?.[1] && pulls[2] && pulls[3] === undefined && req.method === 'GET') {
       const state = reqUrl.searchParams.get('state') ?? 'open';
       const page = positiveInt(reqUrl.searchParams.get('page'), 1);
-      const limit = Math.min(MAX_LIMIT, positiveInt(reqUrl.searchParams.get('limit'), DEFAULT_LIMIT));
+      const limit = Math.min(
+        MAX_LIMIT,
+        positiveInt(reqUrl.searchParams.get('limit'), DEFAULT_LIMIT),
+      );
       const matching = (repos.get(`${pulls[1]}/${pulls[2]}`)?.pulls ?? [])
         .filter((p) => state === 'all' || p.state === state)
         .sort((a, b) => (b.number ?? 0) - (a.number ?? 0));
       const body: PullRequest[] = matching.slice((page - 1) * limit, page * limit);
       const headers: Record<string, string> = { 'x-total-count': String(matching.length) };
-      const link = linkHeader(new URL(reqUrl.pathname + reqUrl.search, url), page, limit, matching.length);
+      const link = linkHeader(
+        new URL(reqUrl.pathname + reqUrl.search, url),
+        page,
+        limit,
+        matching.length,
+      );
       if (link) headers.link = link;
       send(res, 200, body, headers);
       return 200;
@@ -166,7 +190,10 @@ export async function startForge(opts: ForgeOptions = {}): Promise<ForgeStandIn>
       if (!isRecord(raw)) throw new HttpError(422, 'expected an EditPullRequestOption object');
       const edit: EditPullRequestOption = raw;
       if (edit.state !== undefined && edit.state !== 'open' && edit.state !== 'closed') {
-        throw new HttpError(422, `state must be "open" or "closed", got ${JSON.stringify(edit.state)}`);
+        throw new HttpError(
+          422,
+          `state must be "open" or "closed", got ${JSON.stringify(edit.state)}`,
+        );
       }
       const now = new Date().toISOString();
       if (edit.state !== undefined) {
@@ -210,7 +237,12 @@ export async function startForge(opts: ForgeOptions = {}): Promise<ForgeStandIn>
 
   const server = createServer((req, res) => {
     const reqUrl = new URL(req.url ?? '/', url || 'http://127.0.0.1');
-    const entry: ForgeRequestLogEntry = { method: req.method ?? 'GET', path: reqUrl.pathname, query: reqUrl.search.replace(/^\?/, ''), status: 0 };
+    const entry: ForgeRequestLogEntry = {
+      method: req.method ?? 'GET',
+      path: reqUrl.pathname,
+      query: reqUrl.search.replace(/^\?/, ''),
+      status: 0,
+    };
     requests.push(entry);
     handle(req, res, reqUrl).then(
       (status) => {
@@ -219,7 +251,10 @@ export async function startForge(opts: ForgeOptions = {}): Promise<ForgeStandIn>
       (error: unknown) => {
         const status = error instanceof HttpError ? error.status : 500;
         entry.status = status;
-        send(res, status, { message: error instanceof Error ? error.message : String(error), url: reqUrl.toString() });
+        send(res, status, {
+          message: error instanceof Error ? error.message : String(error),
+          url: reqUrl.toString(),
+        });
       },
     );
   });
@@ -238,7 +273,8 @@ export async function startForge(opts: ForgeOptions = {}): Promise<ForgeStandIn>
     addPull(o) {
       const state = repoState(o.owner, o.repo);
       const number = o.number ?? Math.max(0, ...state.pulls.map((p) => p.number ?? 0)) + 1;
-      if (state.pulls.some((p) => p.number === number)) throw new Error(`PR #${String(number)} already exists in ${o.owner}/${o.repo}`);
+      if (state.pulls.some((p) => p.number === number))
+        throw new Error(`PR #${String(number)} already exists in ${o.owner}/${o.repo}`);
       const now = new Date().toISOString();
       const htmlUrl = `${url}/${o.owner}/${o.repo}/pulls/${String(number)}`;
       const pull: PullRequest = {
@@ -263,9 +299,15 @@ export async function startForge(opts: ForgeOptions = {}): Promise<ForgeStandIn>
       state.pulls.push(pull);
       return pull;
     },
-    pulls: (owner, repo) => [...(repos.get(`${owner}/${repo}`)?.pulls ?? [])].sort((a, b) => (a.number ?? 0) - (b.number ?? 0)),
-    pull: (owner, repo, index) => repos.get(`${owner}/${repo}`)?.pulls.find((p) => p.number === index),
-    comments: (owner, repo, index) => [...(repos.get(`${owner}/${repo}`)?.comments.get(index) ?? [])],
+    pulls: (owner, repo) =>
+      [...(repos.get(`${owner}/${repo}`)?.pulls ?? [])].sort(
+        (a, b) => (a.number ?? 0) - (b.number ?? 0),
+      ),
+    pull: (owner, repo, index) =>
+      repos.get(`${owner}/${repo}`)?.pulls.find((p) => p.number === index),
+    comments: (owner, repo, index) => [
+      ...(repos.get(`${owner}/${repo}`)?.comments.get(index) ?? []),
+    ],
     setFailure(status) {
       failure = status;
     },

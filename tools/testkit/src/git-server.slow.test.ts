@@ -6,7 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFleet, type Fleet } from './fleet.js';
 import { commit, readRefs, revParse } from './repos.js';
 
-const gitEnv = { GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
+const gitEnv = {
+  GIT_TERMINAL_PROMPT: '0',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+};
 const git = (args: string[], opts: { cwd?: string; timeout?: number } = {}) =>
   execa('git', args, { env: gitEnv, reject: false, ...opts });
 
@@ -36,7 +40,12 @@ describe('startGitServer', () => {
     const v0 = await git(['-c', 'protocol.version=0', 'ls-remote', alpha.upstreamUrl]);
     expect(v0.stdout).toBe(v2.stdout);
     expect(fleet.server.requests.count).toBe(1);
-    expect(fleet.server.requests.log[0]).toMatchObject({ repo: 'upstream/alpha.git', service: 'git-upload-pack', protocol: 'v0', status: 200 });
+    expect(fleet.server.requests.log[0]).toMatchObject({
+      repo: 'upstream/alpha.git',
+      service: 'git-upload-pack',
+      protocol: 'v0',
+      status: 200,
+    });
   });
 
   it('clones, and accepts pushes that land in the bare repository', async () => {
@@ -44,11 +53,18 @@ describe('startGitServer', () => {
     const work = join(scratch, 'beta');
     expect((await git(['clone', '--quiet', beta.mirrorUrl, work])).exitCode).toBe(0);
     const local = { name: 'work', path: join(work, '.git') };
-    const oid = await commit(local, { files: { 'NEW.md': 'pushed\n' }, message: 'pushed over http' });
+    const oid = await commit(local, {
+      files: { 'NEW.md': 'pushed\n' },
+      message: 'pushed over http',
+    });
     const push = await git(['push', '--quiet', 'origin', 'main:refs/heads/feature'], { cwd: work });
     expect(push.stderr).toBe('');
     expect((await readRefs(beta.mirror)).refs['refs/heads/feature']).toBe(oid);
-    expect(fleet.server.requests.forRepo(beta.mirror.name).some((r) => r.service === 'git-receive-pack' && r.status === 200)).toBe(true);
+    expect(
+      fleet.server.requests
+        .forRepo(beta.mirror.name)
+        .some((r) => r.service === 'git-receive-pack' && r.status === 200),
+    ).toBe(true);
   });
 
   it('answers 503 for an outage and leaves hanging requests open until the client gives up', async () => {
@@ -61,7 +77,11 @@ describe('startGitServer', () => {
     fleet.server.setFault('upstream/alpha', 'hang');
     const started = Date.now();
     // Own process group: killing only git would leave git-remote-http holding the pipe.
-    const hung = execa('git', ['ls-remote', alpha.upstreamUrl], { env: gitEnv, reject: false, detached: true });
+    const hung = execa('git', ['ls-remote', alpha.upstreamUrl], {
+      env: gitEnv,
+      reject: false,
+      detached: true,
+    });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(hung.exitCode).toBeNull();
     process.kill(-(hung.pid ?? 0), 'SIGKILL');
@@ -78,7 +98,12 @@ describe('startGitServer', () => {
     fleet.server.requireToken(beta.mirror.name, 's3cret-token');
     const anonymous = await git(['ls-remote', beta.mirrorUrl]);
     expect(anonymous.exitCode).not.toBe(0);
-    const withHeader = await git(['-c', 'http.extraHeader=Authorization: Bearer s3cret-token', 'ls-remote', beta.mirrorUrl]);
+    const withHeader = await git([
+      '-c',
+      'http.extraHeader=Authorization: Bearer s3cret-token',
+      'ls-remote',
+      beta.mirrorUrl,
+    ]);
     expect(withHeader.exitCode).toBe(0);
     expect(withHeader.stdout).toContain(await revParse(beta.mirror, 'main'));
     expect(JSON.stringify(fleet.server.requests.log)).not.toContain('s3cret');

@@ -73,7 +73,8 @@ function presentedToken(req: IncomingMessage): string | null {
 function splitRepoPath(pathname: string): { repo: string; rest: string } | null {
   const match = /^\/(.+?\.git)(\/.*)?$/.exec(pathname);
   if (!match?.[1]) return null;
-  if (match[1].split('/').some((segment) => segment === '..' || segment === '.' || segment === '')) return null;
+  if (match[1].split('/').some((segment) => segment === '..' || segment === '.' || segment === ''))
+    return null;
   return { repo: match[1], rest: match[2] ?? '/' };
 }
 
@@ -214,7 +215,9 @@ export async function startGitServer(opts: GitServerOptions): Promise<GitServer>
     if (fault === 'outage') {
       entry.status = 503;
       req.resume();
-      res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '3600' }).end('upstream is down (testkit outage)\n');
+      res
+        .writeHead(503, { 'content-type': 'text/plain', 'retry-after': '3600' })
+        .end('upstream is down (testkit outage)\n');
       return;
     }
     const required = tokens.get(split.repo);
@@ -222,10 +225,23 @@ export async function startGitServer(opts: GitServerOptions): Promise<GitServer>
     if (required !== undefined && !entry.authorized) {
       entry.status = 401;
       req.resume();
-      res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Basic realm="testkit"' }).end('token required\n');
+      res
+        .writeHead(401, {
+          'content-type': 'text/plain',
+          'www-authenticate': 'Basic realm="testkit"',
+        })
+        .end('token required\n');
       return;
     }
-    runBackend(opts.root, req, res, pathname, entry.query, entry.authorized ? 'canon' : null, entry);
+    runBackend(
+      opts.root,
+      req,
+      res,
+      pathname,
+      entry.query,
+      entry.authorized ? 'canon' : null,
+      entry,
+    );
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,11 @@
 export { startGitServer } from './git-server.js';
-export type { GitRequestLog, GitRequestLogEntry, GitServer, GitServerFault, GitServerOptions } from './git-server.js';
+export type {
+  GitRequestLog,
+  GitRequestLogEntry,
+  GitServer,
+  GitServerFault,
+  GitServerOptions,
+} from './git-server.js';
 export {
   commit,
   copyRefs,
@@ -18,9 +24,21 @@ export {
 } from './repos.js';
 export type { BareRepo, CommitOptions, FileContent, TagInfo, TagOptions } from './repos.js';
 export { createPullBranch, createRecipeRepo, pushPullRef } from './recipe.js';
-export type { CreateRecipeRepoOptions, PullBranchOptions, PullRefOptions, RecipeRelease, RecipeRepo } from './recipe.js';
+export type {
+  CreateRecipeRepoOptions,
+  PullBranchOptions,
+  PullRefOptions,
+  RecipeRelease,
+  RecipeRepo,
+} from './recipe.js';
 export { createFleet } from './fleet.js';
-export type { CreateFleetOptions, Fleet, FleetRecipe, FleetRecipeSpec, OpenPullOptions } from './fleet.js';
+export type {
+  CreateFleetOptions,
+  Fleet,
+  FleetRecipe,
+  FleetRecipeSpec,
+  OpenPullOptions,
+} from './fleet.js';
 export { startForge } from './forge.js';
 export type { AddPullOptions, ForgeOptions, ForgeRequestLogEntry, ForgeStandIn } from './forge.js';
 export * from './warm-host.js';

@@ -3,7 +3,8 @@ import type { BareRepo, FileContent, TagInfo } from './repos.js';
 import { commit, createBareRepo, readRefs, setRef } from './repos.js';
 
 /** A release: its tag name, or the tag with options (lightweight tags, extra files). */
-export type RecipeRelease = string | { version: string; annotated?: boolean; files?: Record<string, FileContent> };
+export type RecipeRelease =
+  string | { version: string; annotated?: boolean; files?: Record<string, FileContent> };
 
 export type CreateRecipeRepoOptions = {
   /** Directory the git server serves. */
@@ -34,19 +35,47 @@ function composeFile(recipe: string, version: string): string {
  */
 export async function createRecipeRepo(opts: CreateRecipeRepoOptions): Promise<RecipeRepo> {
   const repo = await createBareRepo(opts.root, opts.name);
-  const recipe = opts.recipe ?? repo.name.replace(/\.git$/, '').split('/').pop() ?? 'recipe';
+  const recipe =
+    opts.recipe ??
+    repo.name
+      .replace(/\.git$/, '')
+      .split('/')
+      .pop() ??
+    'recipe';
   const when = gitTime();
   const items: ImportItem[] = [];
   let mark = 1;
   const add = (files: Record<string, FileContent>, message: string) => {
-    items.push({ kind: 'commit', ref: 'refs/heads/main', mark, parents: mark === 1 ? [] : [`:${String(mark - 1)}`], files, message, when });
+    items.push({
+      kind: 'commit',
+      ref: 'refs/heads/main',
+      mark,
+      parents: mark === 1 ? [] : [`:${String(mark - 1)}`],
+      files,
+      message,
+      when,
+    });
     mark += 1;
     return `:${String(mark - 1)}`;
   };
-  add({ 'README.md': `# ${recipe}\n\nA Co-op Cloud recipe (test fixture).\n`, 'compose.yml': composeFile(recipe, '0.0.0'), ...opts.files }, `Initial ${recipe} recipe`);
+  add(
+    {
+      'README.md': `# ${recipe}\n\nA Co-op Cloud recipe (test fixture).\n`,
+      'compose.yml': composeFile(recipe, '0.0.0'),
+      ...opts.files,
+    },
+    `Initial ${recipe} recipe`,
+  );
   const releases = (opts.releases ?? []).map((r) => (typeof r === 'string' ? { version: r } : r));
   for (const spec of releases) {
-    const at = add({ 'compose.yml': composeFile(recipe, spec.version), VERSION: `${spec.version}\n`, ...spec.files }, `chore: publish ${spec.version} release`);
+    const at = add(
+      {
+        'compose.yml': composeFile(recipe, spec.version),
+        VERSION: `${spec.version}\n`,
+        ...spec.files,
+      },
+      `chore: publish ${spec.version} release`,
+    );
     items.push(
       spec.annotated === false
         ? { kind: 'reset', ref: `refs/tags/${spec.version}`, from: at }
@@ -54,14 +83,18 @@ export async function createRecipeRepo(opts: CreateRecipeRepoOptions): Promise<R
     );
   }
   for (let i = 1; i <= (opts.untaggedCommits ?? 0); i += 1) {
-    add({ [`notes/untagged-${String(i)}.md`]: `work in progress ${String(i)}\n` }, `wip ${String(i)}`);
+    add(
+      { [`notes/untagged-${String(i)}.md`]: `work in progress ${String(i)}\n` },
+      `wip ${String(i)}`,
+    );
   }
   const marks = await fastImport(repo.path, items);
   const { refs } = await readRefs(repo);
   const tags: TagInfo[] = releases.map((spec, i) => {
     const oid = refs[`refs/tags/${spec.version}`];
     const commitOid = marks.get(i + 2);
-    if (!oid || !commitOid) throw new Error(`fast-import did not create tag ${spec.version} in ${repo.name}`);
+    if (!oid || !commitOid)
+      throw new Error(`fast-import did not create tag ${spec.version} in ${repo.name}`);
     return { name: spec.version, oid, commit: commitOid };
   });
   const main = refs['refs/heads/main'];

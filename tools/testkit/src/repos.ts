@@ -37,24 +37,38 @@ export type TagInfo = {
 };
 
 /** Creates (or reuses) the bare repository `<root>/<name>` with `HEAD` → `refs/heads/<initialBranch>`. */
-export async function createBareRepo(root: string, name: string, opts: { initialBranch?: string } = {}): Promise<BareRepo> {
+export async function createBareRepo(
+  root: string,
+  name: string,
+  opts: { initialBranch?: string } = {},
+): Promise<BareRepo> {
   const normalized = normalizeRepoName(name);
   const path = join(root, normalized);
   await mkdir(path, { recursive: true });
-  await runGit(['init', '--quiet', '--bare', `--initial-branch=${opts.initialBranch ?? 'main'}`, path]);
+  await runGit([
+    'init',
+    '--quiet',
+    '--bare',
+    `--initial-branch=${opts.initialBranch ?? 'main'}`,
+    path,
+  ]);
   return { name: normalized, path };
 }
 
 /** `git rev-parse --verify <rev>` in the repository. */
 export async function revParse(repo: BareRepo, rev: string): Promise<string> {
-  return (await runGit(['--git-dir', repo.path, 'rev-parse', '--verify', '--end-of-options', rev])).stdout;
+  return (await runGit(['--git-dir', repo.path, 'rev-parse', '--verify', '--end-of-options', rev]))
+    .stdout;
 }
 
 /** Like `revParse`, but null when the revision does not exist. */
 export async function tryRevParse(repo: BareRepo, rev: string): Promise<string | null> {
-  const result = await runGit(['--git-dir', repo.path, 'rev-parse', '--verify', '--quiet', '--end-of-options', rev], {
-    okCodes: [0, 1],
-  });
+  const result = await runGit(
+    ['--git-dir', repo.path, 'rev-parse', '--verify', '--quiet', '--end-of-options', rev],
+    {
+      okCodes: [0, 1],
+    },
+  );
   return result.exitCode === 0 ? result.stdout : null;
 }
 
@@ -87,7 +101,13 @@ export async function commit(repo: BareRepo, opts: CommitOptions = {}): Promise<
   return oid;
 }
 
-async function writeTag(repo: BareRepo, name: string, target: string, opts: TagOptions, force: boolean): Promise<TagInfo> {
+async function writeTag(
+  repo: BareRepo,
+  name: string,
+  target: string,
+  opts: TagOptions,
+  force: boolean,
+): Promise<TagInfo> {
   const commitOid = await revParse(repo, `${target}^{commit}`);
   const ref = `refs/tags/${name}`;
   let oid = commitOid;
@@ -98,18 +118,34 @@ async function writeTag(repo: BareRepo, name: string, target: string, opts: TagO
     oid = (await runGit(['--git-dir', repo.path, 'mktag'], { input: body })).stdout;
   }
   // The all-zero old value makes creating an existing tag fail instead of moving it.
-  const update = await runGit(['--git-dir', repo.path, 'update-ref', ref, oid, ...(force ? [] : ['0'.repeat(40)])], { okCodes: [0, 128] });
-  if (update.exitCode !== 0) throw new Error(`tag ${JSON.stringify(name)} already exists in ${repo.name}; use moveTag to re-point it`);
+  const update = await runGit(
+    ['--git-dir', repo.path, 'update-ref', ref, oid, ...(force ? [] : ['0'.repeat(40)])],
+    { okCodes: [0, 128] },
+  );
+  if (update.exitCode !== 0)
+    throw new Error(
+      `tag ${JSON.stringify(name)} already exists in ${repo.name}; use moveTag to re-point it`,
+    );
   return { name, oid, commit: commitOid };
 }
 
 /** Creates tag `name` at `target` (default `main`); annotated unless `annotated: false`. */
-export async function tag(repo: BareRepo, name: string, target = 'main', opts: TagOptions = {}): Promise<TagInfo> {
+export async function tag(
+  repo: BareRepo,
+  name: string,
+  target = 'main',
+  opts: TagOptions = {},
+): Promise<TagInfo> {
   return writeTag(repo, name, target, opts, false);
 }
 
 /** Re-points an existing tag (as upstream maintainers sometimes do after a release). */
-export async function moveTag(repo: BareRepo, name: string, target: string, opts: TagOptions = {}): Promise<TagInfo> {
+export async function moveTag(
+  repo: BareRepo,
+  name: string,
+  target: string,
+  opts: TagOptions = {},
+): Promise<TagInfo> {
   return writeTag(repo, name, target, opts, true);
 }
 
@@ -129,15 +165,24 @@ export async function deleteRef(repo: BareRepo, ref: string): Promise<void> {
 }
 
 /** Every ref of the repository (`refs/...` → oid, tag objects unpeeled) and where `HEAD` points. */
-export async function readRefs(repo: BareRepo): Promise<{ head: string | null; refs: Record<string, string> }> {
-  const listed = await runGit(['--git-dir', repo.path, 'for-each-ref', '--format=%(objectname) %(refname)']);
+export async function readRefs(
+  repo: BareRepo,
+): Promise<{ head: string | null; refs: Record<string, string> }> {
+  const listed = await runGit([
+    '--git-dir',
+    repo.path,
+    'for-each-ref',
+    '--format=%(objectname) %(refname)',
+  ]);
   const refs: Record<string, string> = {};
   for (const line of listed.stdout.split('\n')) {
     if (!line) continue;
     const space = line.indexOf(' ');
     refs[line.slice(space + 1)] = line.slice(0, space);
   }
-  const head = await runGit(['--git-dir', repo.path, 'symbolic-ref', '--quiet', 'HEAD'], { okCodes: [0, 1] });
+  const head = await runGit(['--git-dir', repo.path, 'symbolic-ref', '--quiet', 'HEAD'], {
+    okCodes: [0, 1],
+  });
   return { head: head.exitCode === 0 ? head.stdout : null, refs };
 }
 
@@ -150,16 +195,34 @@ export async function readFileAt(repo: BareRepo, rev: string, path: string): Pro
  * Copies refs between two local repositories (objects included), e.g. to pre-sync a
  * mirror: `copyRefs(upstream, mirror, ['+refs/heads/main:refs/heads/main', '+refs/tags/*:refs/tags/*'])`.
  */
-export async function copyRefs(from: BareRepo, to: BareRepo, refspecs: readonly string[]): Promise<void> {
-  await runGit(['--git-dir', to.path, 'fetch', '--quiet', '--no-tags', '--', from.path, ...refspecs]);
+export async function copyRefs(
+  from: BareRepo,
+  to: BareRepo,
+  refspecs: readonly string[],
+): Promise<void> {
+  await runGit([
+    '--git-dir',
+    to.path,
+    'fetch',
+    '--quiet',
+    '--no-tags',
+    '--',
+    from.path,
+    ...refspecs,
+  ]);
 }
 
 /** Points many refs at once (one `git update-ref --stdin`), e.g. 200 lightweight tags. */
 export async function setRefs(repo: BareRepo, refs: Record<string, string>): Promise<void> {
   const resolved = new Map<string, string>();
-  for (const target of new Set(Object.values(refs))) resolved.set(target, await revParse(repo, target));
-  const lines = Object.entries(refs).map(([ref, target]) => `update ${ref} ${resolved.get(target) ?? target}`);
-  await runGit(['--git-dir', repo.path, 'update-ref', '--stdin'], { input: `${lines.join('\n')}\n` });
+  for (const target of new Set(Object.values(refs)))
+    resolved.set(target, await revParse(repo, target));
+  const lines = Object.entries(refs).map(
+    ([ref, target]) => `update ${ref} ${resolved.get(target) ?? target}`,
+  );
+  await runGit(['--git-dir', repo.path, 'update-ref', '--stdin'], {
+    input: `${lines.join('\n')}\n`,
+  });
 }
 
 /** Makes `HEAD` point at `refs/heads/<branch>` (the repository's default branch). */

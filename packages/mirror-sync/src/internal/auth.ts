@@ -18,5 +18,9 @@ export function secretsOf(auth: RemoteAuth | undefined): string[] {
 export function gitAuthEnv(auth: RemoteAuth | undefined): Record<string, string> {
   const header = authorizationHeader(auth);
   if (!header) return { GIT_CONFIG_COUNT: '0' };
-  return { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: ${header}` };
+  return {
+    GIT_CONFIG_COUNT: '1',
+    GIT_CONFIG_KEY_0: 'http.extraHeader',
+    GIT_CONFIG_VALUE_0: `Authorization: ${header}`,
+  };
 }

@@ -15,7 +15,14 @@ export async function ensureCacheRepo(workDir: string, recipe: string): Promise<
     await mkdir(path, { recursive: true });
   }
   await gitStep(
-    { stage: 'fetch', recipe, remote: null, timeoutMs: 30_000, failCode: 'FETCH_FAILED', doing: `creating the cache repository ${path}` },
+    {
+      stage: 'fetch',
+      recipe,
+      remote: null,
+      timeoutMs: 30_000,
+      failCode: 'FETCH_FAILED',
+      doing: `creating the cache repository ${path}`,
+    },
     ['init', '--quiet', '--bare', path],
   );
   return path;

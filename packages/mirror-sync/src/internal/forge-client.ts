@@ -8,7 +8,12 @@ export type OpenPull = { number: number; baseRef: string | null };
 const PAGE_LIMIT = 50;
 const MAX_PAGES = 200;
 
-type ForgeContext = { recipe: string; forge: ForgeTarget; timeoutMs: number; result: () => SyncResult };
+type ForgeContext = {
+  recipe: string;
+  forge: ForgeTarget;
+  timeoutMs: number;
+  result: () => SyncResult;
+};
 
 function httpStatus(error: unknown): number | undefined {
   if (error instanceof Response) return error.status;
@@ -18,8 +23,10 @@ function httpStatus(error: unknown): number | undefined {
 /** Any forge failure: the sync already happened, so the error carries its result. */
 export function forgeError(ctx: ForgeContext, doing: string, error: unknown): MirrorSyncError {
   const status = httpStatus(error);
-  const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-  const code = status === 401 || status === 403 ? 'AUTH_FAILED' : timedOut ? 'TIMEOUT' : 'FORGE_FAILED';
+  const timedOut =
+    error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+  const code =
+    status === 401 || status === 403 ? 'AUTH_FAILED' : timedOut ? 'TIMEOUT' : 'FORGE_FAILED';
   const what =
     status !== undefined
       ? `the forge answered ${String(status)}${code === 'AUTH_FAILED' ? ' (token missing, wrong or without repository access)' : ''}`
@@ -30,7 +37,12 @@ export function forgeError(ctx: ForgeContext, doing: string, error: unknown): Mi
   return new MirrorSyncError(
     code,
     'forge',
-    { recipe: ctx.recipe, remote, ...(status === undefined ? {} : { status }), result: ctx.result() },
+    {
+      recipe: ctx.recipe,
+      remote,
+      ...(status === undefined ? {} : { status }),
+      result: ctx.result(),
+    },
     redactText(
       `${ctx.recipe}: ${doing} on ${remote} (${ctx.forge.owner}/${ctx.forge.repo}) failed: expected a 2xx answer, but ${what}. The mirror itself was synced (see data.result); fix the forge settings and sync again to clean up pull requests.`,
       [ctx.forge.token],
@@ -43,7 +55,8 @@ function parsePull(raw: unknown): OpenPull | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const { number, base } = raw as { number?: unknown; base?: unknown };
   if (typeof number !== 'number' || !Number.isInteger(number) || number <= 0) return null;
-  const ref = typeof base === 'object' && base !== null ? (base as { ref?: unknown }).ref : undefined;
+  const ref =
+    typeof base === 'object' && base !== null ? (base as { ref?: unknown }).ref : undefined;
   return { number, baseRef: typeof ref === 'string' ? ref : null };
 }
 
@@ -59,18 +72,29 @@ export function forgeClient(ctx: ForgeContext) {
       for (let page = 1; page <= MAX_PAGES; page += 1) {
         let res;
         try {
-          res = await api.repos.repoListPullRequests(owner, repo, { state: 'open', page, limit: PAGE_LIMIT }, params());
+          res = await api.repos.repoListPullRequests(
+            owner,
+            repo,
+            { state: 'open', page, limit: PAGE_LIMIT },
+            params(),
+          );
         } catch (error) {
           throw forgeError(ctx, 'listing open pull requests', error);
         }
-        if (!Array.isArray(res.data)) throw forgeError(ctx, 'listing open pull requests', new Error('the answer is not a JSON array'));
+        if (!Array.isArray(res.data))
+          throw forgeError(
+            ctx,
+            'listing open pull requests',
+            new Error('the answer is not a JSON array'),
+          );
         for (const raw of res.data) {
           const pull = parsePull(raw);
           if (pull && !pulls.some((p) => p.number === pull.number)) pulls.push(pull);
         }
         const total = Number.parseInt(res.headers.get('x-total-count') ?? '', 10);
         const hasNext = /rel="next"/.test(res.headers.get('link') ?? '');
-        if (res.data.length === 0 || (Number.isFinite(total) ? pulls.length >= total : !hasNext)) break;
+        if (res.data.length === 0 || (Number.isFinite(total) ? pulls.length >= total : !hasNext))
+          break;
       }
       return pulls;
     },

@@ -20,16 +20,28 @@ export type GitStep = {
   okCodes?: readonly number[];
 };
 
-function codeFromStderr(stderr: string, fallback: MirrorSyncErrorCode): { code: MirrorSyncErrorCode; status?: number } {
+function codeFromStderr(
+  stderr: string,
+  fallback: MirrorSyncErrorCode,
+): { code: MirrorSyncErrorCode; status?: number } {
   const http = /returned error: (\d{3})/.exec(stderr);
   const status = http?.[1] ? Number(http[1]) : undefined;
-  if (status === 401 || status === 403 || /Authentication failed|could not read Username/.test(stderr)) {
+  if (
+    status === 401 ||
+    status === 403 ||
+    /Authentication failed|could not read Username/.test(stderr)
+  ) {
     return { code: 'AUTH_FAILED', ...(status === undefined ? {} : { status }) };
   }
   if (status === 404) return { code: 'NOT_FOUND', status };
   if (status !== undefined && status >= 500) return { code: 'REMOTE_UNAVAILABLE', status };
-  if (fallback === 'PUSH_FAILED' && /\[(remote )?rejected\]|atomic push failed|pre-receive hook declined/.test(stderr)) return { code: 'PUSH_REJECTED' };
-  if (/Could not resolve host|Failed to connect|Connection refused|Connection reset/.test(stderr)) return { code: 'REMOTE_UNAVAILABLE' };
+  if (
+    fallback === 'PUSH_FAILED' &&
+    /\[(remote )?rejected\]|atomic push failed|pre-receive hook declined/.test(stderr)
+  )
+    return { code: 'PUSH_REJECTED' };
+  if (/Could not resolve host|Failed to connect|Connection refused|Connection reset/.test(stderr))
+    return { code: 'REMOTE_UNAVAILABLE' };
   return { code: fallback };
 }
 
@@ -41,10 +53,17 @@ export async function gitStep(step: GitStep, args: readonly string[]): Promise<G
     env: gitAuthEnv(step.auth),
     timeoutMs: step.timeoutMs,
   });
-  if (!result.timedOut && result.exitCode !== null && (step.okCodes ?? [0]).includes(result.exitCode)) return result;
+  if (
+    !result.timedOut &&
+    result.exitCode !== null &&
+    (step.okCodes ?? [0]).includes(result.exitCode)
+  )
+    return result;
   const stderr = redactText(result.stderr, secrets);
   const remote = step.remote === null ? '' : redactUrl(step.remote);
-  const { code, status } = result.timedOut ? { code: 'TIMEOUT' as const, status: undefined } : codeFromStderr(stderr, step.failCode);
+  const { code, status } = result.timedOut
+    ? { code: 'TIMEOUT' as const, status: undefined }
+    : codeFromStderr(stderr, step.failCode);
   const outcome = result.timedOut
     ? `it did not finish within ${String(step.timeoutMs)} ms and its process group was killed`
     : `git exited with ${result.exitCode === null ? `signal ${String(result.signal)}` : String(result.exitCode)}: ${tail(stderr, 3).trim() || '(no output)'}`;

@@ -32,7 +32,14 @@ export function httpWithTimeout(timeoutMs: number): HttpClient {
       res.headers.forEach((value, key) => {
         headers[key] = value;
       });
-      return { url: res.url, method: req.method ?? 'GET', headers, body: once(bytes), statusCode: res.status, statusMessage: res.statusText };
+      return {
+        url: res.url,
+        method: req.method ?? 'GET',
+        headers,
+        body: once(bytes),
+        statusCode: res.status,
+        statusMessage: res.statusText,
+      };
     },
   };
 }

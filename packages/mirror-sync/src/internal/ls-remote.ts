@@ -35,7 +35,15 @@ export async function listWithGit(
   ctx: { stage: MirrorSyncStage; recipe: string; auth: RemoteAuth | undefined; timeoutMs: number },
 ): Promise<ServerRef[]> {
   const listed = await gitStep(
-    { stage: ctx.stage, recipe: ctx.recipe, remote: url, auth: ctx.auth, timeoutMs: ctx.timeoutMs, failCode: 'REMOTE_ERROR', doing: 'listing refs' },
+    {
+      stage: ctx.stage,
+      recipe: ctx.recipe,
+      remote: url,
+      auth: ctx.auth,
+      timeoutMs: ctx.timeoutMs,
+      failCode: 'REMOTE_ERROR',
+      doing: 'listing refs',
+    },
     ['ls-remote', '--symref', '--', url],
   );
   return parseLsRemote(listed.stdout);

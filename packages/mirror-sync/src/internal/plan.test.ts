@@ -28,7 +28,10 @@ describe('planTags', () => {
   });
 
   it('compares peeled commits when a side does not know the tag objects', () => {
-    const plan = planTags(refs([{ name: 'a', commit: c(1), oid: c(2) }]), refs([{ name: 'a', commit: c(1) }]));
+    const plan = planTags(
+      refs([{ name: 'a', commit: c(1), oid: c(2) }]),
+      refs([{ name: 'a', commit: c(1) }]),
+    );
     expect(plan).toEqual({ push: [], moved: [], deleted: [] });
   });
 });

@@ -4,9 +4,19 @@
 const FORBIDDEN = /[\u0000-\u0020\u007f~^:?*[\\]/;
 
 export function isValidRefName(ref: string): boolean {
-  if (!ref.startsWith('refs/') || ref.endsWith('/') || ref.endsWith('.') || ref.includes('..') || ref.includes('@{') || ref.includes('//')) return false;
+  if (
+    !ref.startsWith('refs/') ||
+    ref.endsWith('/') ||
+    ref.endsWith('.') ||
+    ref.includes('..') ||
+    ref.includes('@{') ||
+    ref.includes('//')
+  )
+    return false;
   if (FORBIDDEN.test(ref)) return false;
-  return ref.split('/').every((part) => part.length > 0 && !part.startsWith('.') && !part.endsWith('.lock'));
+  return ref
+    .split('/')
+    .every((part) => part.length > 0 && !part.startsWith('.') && !part.endsWith('.lock'));
 }
 
 export const OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;

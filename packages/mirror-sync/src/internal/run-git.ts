@@ -41,7 +41,10 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
  * group gets SIGTERM, then SIGKILL: killing only git would leave `git-remote-http`
  * holding the pipe, and the call would never return (NOTES.md, execa).
  */
-export async function runGitCommand(args: readonly string[], opts: GitCommandOptions): Promise<GitCommandResult> {
+export async function runGitCommand(
+  args: readonly string[],
+  opts: GitCommandOptions,
+): Promise<GitCommandResult> {
   const child = execa('git', args, {
     ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
     env: { ...BASE_ENV, ...opts.env },

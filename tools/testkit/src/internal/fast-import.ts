@@ -27,7 +27,8 @@ function data(text: string): string {
 }
 
 function line(value: string): string {
-  if (/[\n\r]/.test(value)) throw new Error(`fixture names must not contain line breaks: ${JSON.stringify(value)}`);
+  if (/[\n\r]/.test(value))
+    throw new Error(`fixture names must not contain line breaks: ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -45,7 +46,8 @@ function render(items: readonly ImportItem[]): string {
       });
       for (const [path, content] of Object.entries(item.files)) {
         if (content === null) out += `D ${line(path)}\n`;
-        else if (typeof content === 'string') out += `M 100644 inline ${line(path)}\n${data(content)}`;
+        else if (typeof content === 'string')
+          out += `M 100644 inline ${line(path)}\n${data(content)}`;
         else out += `M 100755 inline ${line(path)}\n${data(content.content)}`;
       }
       out += '\n';
@@ -63,10 +65,24 @@ export function gitTime(date?: Date | string): string {
  * Writes commits and tags into a repository with one `git fast-import` process (instead
  * of a dozen plumbing calls per commit); returns commit mark → oid.
  */
-export async function fastImport(gitDir: string, items: readonly ImportItem[]): Promise<Map<number, string>> {
+export async function fastImport(
+  gitDir: string,
+  items: readonly ImportItem[],
+): Promise<Map<number, string>> {
   const marksFile = join(tmpdir(), `canon-testkit-marks-${randomUUID()}`);
   try {
-    await runGit(['--git-dir', gitDir, 'fast-import', '--quiet', '--force', '--done', `--export-marks=${marksFile}`], { input: render(items) });
+    await runGit(
+      [
+        '--git-dir',
+        gitDir,
+        'fast-import',
+        '--quiet',
+        '--force',
+        '--done',
+        `--export-marks=${marksFile}`,
+      ],
+      { input: render(items) },
+    );
     const marks = new Map<number, string>();
     for (const entry of (await readFile(marksFile, 'utf8')).split('\n')) {
       const match = /^:(\d+) ([0-9a-f]+)$/.exec(entry);

@@ -23,7 +23,10 @@ export type GitRunOptions = {
 export type GitRunResult = { stdout: string; stderr: string; exitCode: number };
 
 /** Runs system git with an argv array (never a shell) and fixture-safe environment. */
-export async function runGit(args: readonly string[], opts: GitRunOptions = {}): Promise<GitRunResult> {
+export async function runGit(
+  args: readonly string[],
+  opts: GitRunOptions = {},
+): Promise<GitRunResult> {
   const result = await execa('git', args, {
     ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
     ...(opts.input === undefined ? {} : { input: opts.input }),
