@@ -39,13 +39,18 @@ async function processesMentioning(dir: string): Promise<string[]> {
   return found;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+/**
+ * Running or sleeping, as opposed to gone or a zombie: a killed process whose parent died
+ * waits as a zombie until PID 1 reaps it, and that can take a moment on some machines.
+ */
+async function alive(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+  return stat !== null && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+}
+
+async function living(pids: number[]): Promise<number[]> {
+  const states = await Promise.all(pids.map(alive));
+  return pids.filter((_, i) => states[i]);
 }
 
 async function hangTreePids(dir: string): Promise<number[]> {
@@ -86,7 +91,7 @@ describe.skipIf(!existsSync(MAIN))('npm start (needs the built demo: nx builds i
 
     const hung = await hangTreePids(dir);
     expect(hung.length).toBeGreaterThanOrEqual(2);
-    expect(hung.filter(alive)).toEqual([]);
+    expect(await living(hung)).toEqual([]);
     expect(await processesMentioning(dir)).toEqual([]);
   }, 150_000);
 
@@ -102,7 +107,7 @@ describe.skipIf(!existsSync(MAIN))('npm start (needs the built demo: nx builds i
     const result = await demo.done;
     expect(result.code, result.stdout + result.stderr).toBe(130);
     expect(result.stdout).toContain('interrupted; every process it started has ended');
-    expect((await hangTreePids(dir)).filter(alive)).toEqual([]);
+    expect(await living(await hangTreePids(dir))).toEqual([]);
     expect(await processesMentioning(dir)).toEqual([]);
     const latest = JSON.parse(await readFile(join(dir, 'state', 'runs', 'latest.json'), 'utf8')) as { interrupted: boolean };
     expect(latest.interrupted).toBe(true);
