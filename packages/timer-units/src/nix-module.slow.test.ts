@@ -7,10 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseUnitFile, type UnitFile } from './internal/unit-syntax.js';
 import { renderUnits } from './render-units.js';
 import { resolveOnPath, splitPath } from './resolve-on-path.js';
+import { unless } from './test-support/skip-reason.js';
 
 const nixDir = fileURLToPath(new URL('../../../nix/', import.meta.url));
 const nixInstantiate = resolveOnPath('nix-instantiate', splitPath(process.env.PATH));
 const hostPath = splitPath(process.env.PATH);
+const NO_NIX = 'nix-instantiate not on PATH (CI installs Debian\'s nix-bin)';
 
 // As root or not, without a Nix daemon: a dummy store is enough to evaluate.
 async function nix(args: readonly string[]): Promise<string> {
@@ -45,13 +47,13 @@ describe('nix/', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it.skipIf(nixInstantiate === null)('package.nix and module.nix parse (skipped: nix-instantiate not on PATH; CI installs nix-bin)', async () => {
+  it.skipIf(nixInstantiate === null)(`package.nix and module.nix parse${unless(nixInstantiate, NO_NIX)}`, async () => {
     for (const file of ['package.nix', 'module.nix', 'tests/stub-lib.nix', 'tests/eval-module.nix']) {
       expect(await nix(['--parse', path.join(nixDir, file)])).not.toBe('');
     }
   });
 
-  it.skipIf(nixInstantiate === null)('module.nix renders the same service and timer as renderUnits (skipped: nix-instantiate not on PATH; CI installs nix-bin)', async () => {
+  it.skipIf(nixInstantiate === null)(`module.nix renders the same service and timer as renderUnits${unless(nixInstantiate, NO_NIX)}`, async () => {
     // Directories standing in for store paths, holding the programs each package provides.
     const pkg = async (name: string, programs: Record<string, string>): Promise<string> => {
       const bin = path.join(root, 'store', name, 'bin');

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeCalendar } from './internal/systemd-analyze.js';
 import { parseOnCalendar } from './parse-on-calendar.js';
 import { resolveOnPath, splitPath } from './resolve-on-path.js';
+import { unless } from './test-support/skip-reason.js';
 
 const systemdAnalyze = resolveOnPath('systemd-analyze', splitPath(process.env.PATH));
 
@@ -31,7 +32,7 @@ const spec = fc.oneof(
 );
 
 describe('parseOnCalendar against systemd-analyze calendar', () => {
-  it.skipIf(systemdAnalyze === null)('agrees with systemd on generated specs (skipped: no systemd-analyze on PATH)', async () => {
+  it.skipIf(systemdAnalyze === null)(`agrees with systemd on generated specs${unless(systemdAnalyze, 'no systemd-analyze on PATH')}`, async () => {
     const binary = systemdAnalyze ?? '';
     let accepted = 0;
     await fc.assert(

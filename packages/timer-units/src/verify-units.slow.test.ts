@@ -2,6 +2,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveOnPath, splitPath } from './resolve-on-path.js';
+import { unless } from './test-support/skip-reason.js';
 import { createFleetHost, type FleetHost } from './test-support/fleet-host.js';
 import { verifyUnits, type VerifyExpected } from './verify-units.js';
 import { writeUnits } from './write-units.js';
@@ -50,7 +51,7 @@ describe('verifyUnits on rendered units', () => {
     expect(result.notes).toContain('{checkout}/ci/run.sh exists only when the sweep runs (placeholder or relative path): not checked');
   });
 
-  it.skipIf(systemdAnalyze === null)('finds nothing wrong with them with systemd-analyze calendar and verify too (skipped: no systemd-analyze)', async () => {
+  it.skipIf(systemdAnalyze === null)(`finds nothing wrong with them with systemd-analyze calendar and verify too${unless(systemdAnalyze, 'no systemd-analyze on PATH')}`, async () => {
     expect(await verifyUnits(unitsDir, expected)).toEqual({ ok: true, problems: [], notes: [] });
   });
 });
@@ -139,7 +140,7 @@ describe('verifyUnits catches each seeded defect by name', () => {
     expect(await ownCodes()).toEqual(['MISSING_PERSISTENT']);
   });
 
-  it.skipIf(systemdAnalyze === null)('a unit key systemd does not know, through systemd-analyze verify (skipped: no systemd-analyze)', async () => {
+  it.skipIf(systemdAnalyze === null)(`a unit key systemd does not know, through systemd-analyze verify${unless(systemdAnalyze, 'no systemd-analyze on PATH')}`, async () => {
     await edit('service', (t) => t.replace('KillMode=control-group', 'KillMode=control-group\nProtectSytem=full'));
     const result = await verifyUnits(unitsDir, expected);
     expect(result.problems).toEqual([{ code: 'SYSTEMD_ANALYZE', message: expect.stringMatching(/canon-sweep\.service:\d+: Unknown key 'ProtectSytem'/) }]);
