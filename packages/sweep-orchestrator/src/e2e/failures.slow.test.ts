@@ -26,7 +26,8 @@ describe('nothing unverified is ever recorded: the canonical stays byte-identica
   let second: CanonResult;
   beforeAll(async () => {
     s = await createScenario({ recipes: [...failing, 'guarded'].map((name) => ({ name, releases: ['1.0.0+1'] })) });
-    await s.writeConfig({ protectedDomains: [domain('guarded')] });
+    // Tests and promotes of different recipes may overlap (`concurrency`): also exercised here.
+    await s.writeConfig({ protectedDomains: [domain('guarded')], concurrency: 3 });
     s.warm.setDeployed(domain('guarded'), 'live-data');
     seeded = await s.canon(['sweep', ...[...failing, 'guarded'].flatMap((n) => ['--recipe', n])]);
     for (const name of failing) {
@@ -42,7 +43,7 @@ describe('nothing unverified is ever recorded: the canonical stays byte-identica
     s.warm.configure(domain('verify'), { verifyOutput: '1.0.0+1' });
     s.warm.configure(domain('snapshot'), { faults: { snapshot: 'fail' } });
     second = await s.canon(['sweep', ...failing.flatMap((n) => ['--recipe', n])]);
-  });
+  }, 240_000);
   afterAll(() => s.close());
 
   it('the seed sweep promoted every recipe but refused to tear down the protected domain', async () => {
@@ -100,7 +101,7 @@ describe('per-recipe failures stay with their recipe', () => {
     s.fleet.server.setFault('upstream/outage', 'outage');
     await s.busy(['held']);
     r = await s.canon(['sweep']);
-  });
+  }, 120_000);
   afterAll(() => s.close());
 
   it('the sweep goes on past every failing recipe and exits 1', async () => {
