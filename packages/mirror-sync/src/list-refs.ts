@@ -103,7 +103,7 @@ export async function listRemoteRefs(
     });
   } catch (error) {
     const { code, what, status } = classify(error);
-    const side = stage === 'list-mirror' ? 'mirror' : 'upstream';
+    const side = opts.stage === undefined ? 'the' : stage === 'list-mirror' ? 'mirror' : 'upstream';
     throw new MirrorSyncError(
       code,
       stage,

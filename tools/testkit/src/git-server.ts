@@ -217,7 +217,7 @@ export async function startGitServer(opts: GitServerOptions): Promise<GitServer>
       req.resume();
       res
         .writeHead(503, { 'content-type': 'text/plain', 'retry-after': '3600' })
-        .end('upstream is down (testkit outage)\n');
+        .end('repository unavailable (testkit outage)\n');
       return;
     }
     const required = tokens.get(split.repo);
