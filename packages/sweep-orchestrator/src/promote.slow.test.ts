@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WarmHost } from '@canon/testkit';
@@ -240,5 +240,18 @@ describe('promoteRecipe', () => {
     );
     expect(result).toMatchObject({ ok: false, timedOut: true, reason: 'timed-out' });
     expect(result.durationMs).toBeLessThan(6000);
+  });
+
+  it('advances over a legacy record, leaving out a previous commit that is not a full object id', async () => {
+    mkdirSync(join(dir, 'state', 'registry', 'alpha'), { recursive: true });
+    writeFileSync(
+      canonicalFile('alpha'),
+      JSON.stringify({ recipe: 'alpha', version: OLD.version, commit: 'abc1234', status: 'canonical', ts: '20260617T050314Z' }),
+    );
+    host.setDeployed('warm-alpha.test', OLD.version);
+    const result = await promote(await configWith({ verify: null, snapshot: null, park: null, volumeSize: null }));
+    expect(result).toMatchObject({ ok: true, mode: 'advance' });
+    expect(result.warnings).toEqual([expect.stringContaining('"abc1234" is not a full object id')]);
+    expect(JSON.parse(readFileSync(canonicalFile('alpha'), 'utf8'))).toMatchObject({ schema: 1, version: NEW.version, previous: null });
   });
 });

@@ -6,6 +6,8 @@ import type { StepContext, StepFailure } from './internal/promote-steps.js';
 import { budget, checkHealth, logLine, runStep } from './internal/promote-steps.js';
 import { rollBack } from './internal/rollback.js';
 
+const FULL_OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+
 export type PromoteInput = {
   config: ResolvedConfig;
   recipe: ResolvedRecipe;
@@ -191,7 +193,15 @@ async function promoteUnderLock(
     }
 
     phase('record');
+    const warnings: string[] = [];
     const before = input.canonicalBefore;
+    // The record holds full object ids; a legacy record with another kind of commit string
+    // must not block every future promotion, so it is left out of `previous` and reported.
+    const previous =
+      before === null ? null : FULL_OID.test(before.commit) ? { version: before.version, commit: before.commit } : null;
+    if (before !== null && previous === null) {
+      warnings.push(`the previous canonical's commit "${before.commit}" is not a full object id; previous is recorded as null`);
+    }
     try {
       await input.registry.writeCanonical({
         schema: 1,
@@ -203,7 +213,7 @@ async function promoteUnderLock(
         ts: new Date().toISOString(),
         domain: spec.domain,
         runId: input.runId,
-        previous: before === null ? null : { version: before.version, commit: before.commit },
+        previous,
       });
     } catch (error) {
       return fail({ reason: 'record-write-failed', detail: (error as Error).message, timedOut: false, interrupted: false });
@@ -214,11 +224,12 @@ async function promoteUnderLock(
       runId: input.runId,
       version: tested.version,
       commit: tested.commit,
-      previous: before === null ? null : { version: before.version, commit: before.commit },
+      previous,
       domain: spec.domain,
     });
     logLine(logFile, `promoted ${recipe.name} ${tested.version} (${tested.commit})`);
-    return { ok: true, ...(await afterPromotion(input, spec, ctx)) };
+    const after = await afterPromotion(input, spec, ctx);
+    return { ok: true, warnings: [...warnings, ...after.warnings], warmVolumeBytes: after.warmVolumeBytes };
   } finally {
     limit.dispose();
   }
