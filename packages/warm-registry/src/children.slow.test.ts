@@ -40,7 +40,9 @@ async function goneWithin(pids: number[], ms: number): Promise<boolean> {
 /** A "sweep" that starts a tracked process group and is then SIGKILLed, leaving the group behind. */
 async function killedSweepWithGroup(stateDir: string, runId: string, ignoreTerm: boolean) {
   const sweep = startWorker(bundle.path, ['start-group', stateDir, runId, ignoreTerm ? 'ignore-term' : '']);
-  const { leader, grandchild } = (await sweep.next(30_000)) as { leader: number; grandchild: number };
+  const started = await sweep.next(30_000);
+  expect(started).toMatchObject({ leader: expect.any(Number), grandchild: expect.any(Number) });
+  const { leader, grandchild } = started as { leader: number; grandchild: number };
   leftovers.push(leader, grandchild);
   sweep.child.kill('SIGKILL');
   await sweep.exited;

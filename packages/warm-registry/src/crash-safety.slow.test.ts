@@ -54,4 +54,4 @@ it(`canonical.json is always the old or the new record across ${KILLS} SIGKILLs 
   expect(seen).toHaveLength(KILLS);
   // A temp file left behind proves the kill cut a write between open and rename.
   expect(cutMidWrite).toBeGreaterThan(KILLS / 20);
-}, 120_000);
+}, 180_000);

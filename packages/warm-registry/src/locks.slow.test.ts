@@ -88,7 +88,8 @@ describe('sweep lock across processes', () => {
       if (!lock) await sleep(100);
     }
     const waited = Date.now() - killedAt;
-    expect(waited).toBeLessThanOrEqual(staleSeconds * 1000 + 500);
+    // Slack for a loaded machine: each attempt is a few file system calls plus the poll interval.
+    expect(waited).toBeLessThanOrEqual(staleSeconds * 1000 + 1500);
     expect(JSON.parse(await readFile(join(stateDir, 'sweep.lock.holder.json'), 'utf8'))).toMatchObject({ pid: process.pid, runId: 'run-next' });
     await lock.release();
   }, 30_000);

@@ -16,20 +16,11 @@ const errnoCodes: Record<string, RegistryErrorCode> = {
   EPERM: 'PERMISSION_DENIED',
 };
 
-const advice: Record<RegistryErrorCode, string> = {
+const advice: Partial<Record<RegistryErrorCode, string>> = {
   READ_ONLY: 'the file system is read-only; point stateDir at a writable directory or remount it read-write',
   NO_SPACE: 'the disk is full; free space under stateDir and run again',
   NOT_A_DIRECTORY: 'a path component is a file where a directory was expected; move that file away',
   PERMISSION_DENIED: 'canon may not write there; fix the ownership or mode of stateDir',
-  IO: 'check the disk and the path',
-  CORRUPT_RECORD: '',
-  UNKNOWN_SCHEMA: '',
-  INVALID_RECORD: '',
-  INVALID_NAME: '',
-  RUN_NOT_FOUND: '',
-  RUN_EXISTS: '',
-  LOCK_FAILED: 'check that stateDir is writable',
-  LOCK_COMPROMISED: '',
 };
 
 /** Turns a failed system call into a RegistryError that names the file and what to do. */
@@ -41,7 +32,7 @@ export function fsError(error: unknown, path: string, doing: string): RegistryEr
   return new RegistryError(
     code,
     { path, ...(errno ? { errno } : {}) },
-    `Could not ${doing} ${path}: ${typeof reason === 'string' ? reason : String(error)}; ${advice[code]}.`,
+    `Could not ${doing} ${path}: ${typeof reason === 'string' ? reason : String(error)}; ${advice[code] ?? 'check the disk and the path'}.`,
     { cause: error },
   );
 }
