@@ -32,17 +32,17 @@ let
   stepOf = step: recipe:
     if recipe ? ${step} then recipe.${step}
     else defaults.${step} or null;
-  limitOf = step: builtin: recipe:
+  limitOf = step: builtin: whenAbsent: recipe:
     let
       own = stepOf step recipe;
       fromDefaults = defaults.${step} or null;
     in
-    if own == null then 0
+    if own == null then whenAbsent
     else own.timeoutSeconds or (if fromDefaults == null then builtin else fromDefaults.timeoutSeconds or builtin);
   enrolledRecipes = lib.filter (recipe: recipe.enrolled or (defaults.enrolled or true))
     (lib.attrValues (settings.recipes or { }));
   perRecipeSeconds = map
-    (recipe: limitOf "test" 3600 recipe + limitOf "promote" 900 recipe + 2 * killGraceSeconds + 60)
+    (recipe: limitOf "test" 3600 3600 recipe + limitOf "promote" 900 0 recipe + 2 * killGraceSeconds + 60)
     enrolledRecipes;
   derivedTimeoutStartSec = builtins.ceil (300 + lib.foldl' (a: b: a + b) 0 perRecipeSeconds);
 in
@@ -58,7 +58,8 @@ in
     };
 
     settings = lib.mkOption {
-      type = lib.types.attrs;
+      # JSON-typed, so definitions from several modules merge key by key.
+      type = (pkgs.formats.json { }).type;
       default = { };
       description = ''
         canon's configuration (canon.config.json) as Nix attributes, written with

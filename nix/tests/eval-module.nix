@@ -1,7 +1,7 @@
 # Evaluates ../module.nix with the stub lib for the settings in a JSON file, and returns
 # the unit fields it renders. Run by packages/timer-units/src/nix-module.slow.test.ts:
 #   nix-instantiate --eval --strict --json nix/tests/eval-module.nix --argstr fixture FILE
-# FILE: { package, bash, git, runtimeInputs, settings, user, stateDir, randomizedDelaySec }
+# FILE: { bash, git } (stand-ins for pkgs) plus any services.canon-sweep options
 # (packages are directory paths standing in for store paths).
 { fixture }:
 let
@@ -10,13 +10,12 @@ let
   pkgs = {
     inherit (input) bash git;
     callPackage = _: _: throw "the harness passes services.canon-sweep.package explicitly";
+    formats.json = _: { type = lib.types.attrs; };
   };
   module = import ../module.nix { inherit config lib pkgs; };
   options = module.options.services.canon-sweep;
-  given = {
-    enable = true;
-    inherit (input) package runtimeInputs settings user stateDir randomizedDelaySec;
-  };
+  # Options the fixture leaves out take their defaults.
+  given = { enable = true; } // builtins.removeAttrs input [ "bash" "git" ];
   cfg = builtins.mapAttrs
     (name: option:
       let value = given.${name} or option.default;

@@ -121,4 +121,23 @@ describe('nix/', () => {
     expect(fromNix.tmpfiles).toEqual(['d /var/lib/canon 0750 ci - - -', 'd /var/cache/canon 0750 ci - - -']);
     expect(fromNix.users).toEqual([]);
   });
+
+  it.skipIf(nixInstantiate === null)(`module.nix defaults: user canon (created), /var/lib/canon, Sunday 03:00, no delay, 3600 s tests, no promote${unless(nixInstantiate, NO_NIX)}`, async () => {
+    const fixture = path.join(root, 'defaults.json');
+    const canon = path.join(root, 'store', 'canon');
+    await writeFile(fixture, JSON.stringify({ package: canon, bash: '/stand-in/bash', git: '/stand-in/git', settings: { defaults: { test: { command: ['run-recipe-ci', '{recipe}'] } }, recipes: { 'custom-html': {} } } }));
+    const fromNix = JSON.parse(await nix(['--eval', '--strict', '--json', path.join(nixDir, 'tests', 'eval-module.nix'), '--argstr', 'fixture', fixture])) as NixUnits;
+    expect(fromNix.service.serviceConfig).toMatchObject({ User: 'canon', WorkingDirectory: '/var/lib/canon', TimeoutStartSec: 300 + 3600 + 0 + 2 * 30 + 60 });
+    expect(fromNix.timer.timerConfig).toEqual({ OnCalendar: 'Sun *-*-* 03:00:00', Persistent: true, Unit: 'canon-sweep.service' });
+    expect(fromNix.users).toEqual(['canon']);
+    expect(fromNix.service.pathBin).toBe('/stand-in/bash/bin:/stand-in/git/bin');
+  });
+
+  it.skipIf(nixInstantiate === null)(`module.nix refuses a wrongly typed option${unless(nixInstantiate, NO_NIX)}`, async () => {
+    const fixture = path.join(root, 'bad.json');
+    await writeFile(fixture, JSON.stringify({ package: '/stand-in/canon', bash: '/stand-in/bash', git: '/stand-in/git', timeoutStartSec: 'soon' }));
+    const result = await execa(nixInstantiate ?? 'nix-instantiate', ['--store', 'dummy://', '--eval', '--strict', '--json', path.join(nixDir, 'tests', 'eval-module.nix'), '--argstr', 'fixture', fixture], { reject: false });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain('services.canon-sweep.timeoutStartSec is not a nullOr int');
+  });
 });
