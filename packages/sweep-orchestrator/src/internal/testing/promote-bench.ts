@@ -1,0 +1,110 @@
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { WarmHost } from '@canon/testkit';
+import { startWarmHost } from '@canon/testkit';
+import { openRegistry } from '@canon/warm-registry';
+import type { Registry } from '@canon/warm-registry';
+import { resolveConfig } from '../../config/index.js';
+import type { ResolvedConfig } from '../../config/index.js';
+import type { PromoteInput, PromoteResult } from '../../promote.js';
+import { promoteRecipe } from '../../promote.js';
+
+export const OLD = { version: '1.0.0+1.20', tag: '1.0.0+1.20', commit: 'a'.repeat(40) };
+export const NEW = { version: '1.1.0+1.21', tag: '1.1.0+1.21', commit: 'b'.repeat(40) };
+export const RUN_ID = '20261127T031500Z-test';
+
+export type PromoteBench = {
+  host: WarmHost;
+  dir: string;
+  stateDir: string;
+  registry: Registry;
+  /** A config whose promote commands are fake-abra calls against the bench's warm host. */
+  configWith(promote?: Record<string, unknown>): Promise<ResolvedConfig>;
+  /** Promotes NEW for `recipe` over whatever canonical the registry holds. */
+  promote(config: ResolvedConfig, recipe?: string, extra?: Partial<PromoteInput>): Promise<PromoteResult>;
+  canonicalFile(recipe: string): string;
+  promoteLog(recipe: string): string;
+  /** A warm canonical from an earlier run: OLD recorded and deployed; returns the record's bytes. */
+  haveCanonical(recipe?: string): Promise<Buffer>;
+  close(): Promise<void>;
+};
+
+/** A warm host, a state directory and a registry for one promote test. */
+export async function createPromoteBench(): Promise<PromoteBench> {
+  const host = await startWarmHost();
+  const dir = mkdtempSync(join(tmpdir(), 'canon-promote-'));
+  const stateDir = join(dir, 'state');
+  const registry = openRegistry({ stateDir });
+  const canonicalFile = (recipe: string) => join(stateDir, 'registry', recipe, 'canonical.json');
+  const abra = (...args: string[]) => [host.fakeAbra, ...args];
+  return {
+    host,
+    dir,
+    stateDir,
+    registry,
+    canonicalFile,
+    promoteLog: (recipe) => join(stateDir, 'runs', RUN_ID, recipe, 'promote.log'),
+    configWith: (promote = {}) =>
+      resolveConfig(
+        {
+          stateDir: 'state',
+          killGraceSeconds: 1,
+          protectedDomains: ['warm-keycloak.test'],
+          defaults: {
+            upstream: 'https://git.example.org/up/{recipe}.git',
+            mirror: 'https://git.example.org/ci/{recipe}.git',
+            test: { command: ['true'] },
+            promote: {
+              domain: 'warm-{recipe}.test',
+              deploy: abra('deploy', '{domain}', '{version}'),
+              teardown: abra('teardown', '{domain}'),
+              verify: abra('verify', '{domain}'),
+              health: { url: host.healthUrlTemplate, rejectBodyPattern: '404 page not found', timeoutSeconds: 1.5, intervalSeconds: 0.1 },
+              snapshot: abra('snapshot', '{domain}', '{version}'),
+              park: abra('park', '{domain}'),
+              volumeSize: abra('volume-size', '{domain}'),
+              timeoutSeconds: 30,
+              rollback: true,
+              env: { WARM_HOST_URL: host.url },
+              ...promote,
+            },
+          },
+          recipes: { alpha: {}, keycloak: {} },
+        },
+        { path: join(dir, 'canon.config.json'), env: {} },
+      ),
+    promote: async (config, recipe = 'alpha', extra = {}) => {
+      const checkout = join(dir, 'work', recipe);
+      mkdirSync(checkout, { recursive: true });
+      const resolved = config.recipes.find((r) => r.name === recipe);
+      if (resolved === undefined) throw new Error(`no recipe ${recipe} in the bench config`);
+      return promoteRecipe({
+        config,
+        recipe: resolved,
+        registry,
+        runId: RUN_ID,
+        runDir: join(stateDir, 'runs', RUN_ID),
+        tested: { ...NEW, checkout },
+        upgradeBase: null,
+        canonicalBefore: await registry.readCanonical(recipe),
+        ...extra,
+      });
+    },
+    haveCanonical: async (recipe = 'alpha') => {
+      await registry.writeCanonical({
+        schema: 1,
+        recipe,
+        ...OLD,
+        status: 'canonical',
+        ts: '2026-11-20T03:15:00.000Z',
+        domain: `warm-${recipe}.test`,
+        runId: '20261120T031500Z-old',
+        previous: null,
+      });
+      host.setDeployed(`warm-${recipe}.test`, OLD.version);
+      return readFileSync(canonicalFile(recipe));
+    },
+    close: () => host.close(),
+  };
+}
