@@ -17,7 +17,7 @@ export type DemoOptions = {
   ui: Ui;
   /** Ctrl-C: stops canon, closes every server, and the demo ends with `interrupted: true`. */
   signal?: AbortSignal;
-  /** Paths are printed relative to this directory; default the current one. */
+  /** Paths are printed relative to this directory; default absolute. */
   shownFrom?: string;
 };
 
@@ -36,7 +36,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const t0 = performance.now();
   const problems: string[] = [];
   const reports = { md: join(dir, 'report.md'), html: join(dir, 'report.html'), prom: join(dir, 'canon.prom') };
-  const shown = (p: string): string => relative(opts.shownFrom ?? process.cwd(), p) || '.';
+  const shown = (p: string): string => (opts.shownFrom === undefined ? p : relative(opts.shownFrom, p) || '.');
   let world: World | null = null;
   let runner: CanonRunner | null = null;
   const onAbort = (): void => void runner?.stop(10_000);

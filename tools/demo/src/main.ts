@@ -19,11 +19,12 @@ process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 
 ui.step('canon demo: one week of a CI fleet, with the real canon binary');
-// npm sets INIT_CWD to where `npm start` was typed; nx runs this script from tools/demo.
-const shownFrom = process.env.INIT_CWD ?? process.cwd();
-const shown = (p: string): string => relative(shownFrom, p);
+// `npm start` is typed at the workspace root (nx then runs this from tools/demo), so the
+// default directory is shown from there; a directory elsewhere is shown absolute.
+const shownFrom = dir.startsWith(workspace) ? workspace : undefined;
+const shown = (p: string): string => (shownFrom === undefined ? p : relative(shownFrom, p));
 try {
-  const result = await runDemo({ dir, ui, signal: controller.signal, shownFrom });
+  const result = await runDemo({ dir, ui, signal: controller.signal, ...(shownFrom === undefined ? {} : { shownFrom }) });
   if (result.interrupted) {
     process.stdout.write('canon demo: interrupted; every process it started has ended.\n');
     process.exitCode = 130;
