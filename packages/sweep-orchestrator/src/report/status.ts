@@ -65,8 +65,12 @@ export function renderStatus(ctx: ReportContext, opts: { json: boolean; color: b
       })
       .join('  ')
       .trimEnd();
+  const run = ctx.run;
+  const neverRan = run.finishedAt === null && run.recipes.length === 0;
   const out = [
-    `last run ${plain(ctx.run.runId)}${ctx.run.finishedAt ? ` finished ${plain(ctx.run.finishedAt)}` : ' (unfinished)'}${ctx.run.interrupted ? ' (interrupted)' : ''}`,
+    neverRan
+      ? 'no sweep recorded yet'
+      : `last run ${plain(run.runId)}${run.finishedAt ? ` finished ${plain(run.finishedAt)}` : ' (unfinished)'}${run.interrupted ? ' (interrupted)' : ''}`,
   ];
   if (missed) out.push(opts.color ? `\u001b[1;33m${missedWarning(ctx, last)}\u001b[0m` : missedWarning(ctx, last));
   out.push('', line(header, false), ...rows.map((r) => line(r, true)));
