@@ -1,8 +1,12 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WarmHost } from './warm-host.js';
-import { startWarmHost } from './warm-host.js';
+import { HANG_TREE_PATH, startWarmHost } from './warm-host.js';
 
 const run = promisify(execFile);
 
@@ -48,5 +52,21 @@ describe('warm host and fake-abra', () => {
     const snapshot = await abra(['snapshot', 'warm-gamma.test', '1.0.0+1']);
     expect(snapshot.code).toBe(1);
     expect(snapshot.stderr).toContain('simulated failure');
+  });
+});
+
+describe('hang-tree', () => {
+  it('leaves a child and a grandchild that survive SIGTERM and die with a group SIGKILL', async () => {
+    const pidFile = join(mkdtempSync(join(tmpdir(), 'hang-tree-')), 'pids');
+    const child = spawn(HANG_TREE_PATH, [pidFile], { detached: true, stdio: 'ignore' });
+    const pids = () => (existsSync(pidFile) ? readFileSync(pidFile, 'utf8').trim().split('\n') : []);
+    for (let i = 0; i < 100 && pids().length < 2; i += 1) await sleep(50);
+    expect(pids()).toEqual([`hang-tree child ${child.pid}`, expect.stringMatching(/^hang-tree grandchild \d+$/)]);
+    process.kill(-(child.pid as number), 'SIGTERM');
+    await sleep(300);
+    expect(child.exitCode).toBeNull();
+    process.kill(-(child.pid as number), 'SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    expect(child.signalCode).toBe('SIGKILL');
   });
 });

@@ -55,6 +55,11 @@ export interface WarmHost {
 
 const binPath = (name: string) => fileURLToPath(new URL(`../bin/${name}`, import.meta.url));
 
+/** `fake-abra <op> <domain> [version]`, talking to the warm host named by WARM_HOST_URL. */
+export const FAKE_ABRA_PATH = binPath('fake-abra.mjs');
+/** Hangs with a grandchild, both ignoring SIGTERM; `hang-tree [pidFile]` also appends their pids to pidFile. */
+export const HANG_TREE_PATH = binPath('hang-tree.mjs');
+
 type Reply = { exit: number; stdout: string; stderr: string; hang: 'hang' | 'hang-tree' | null };
 
 /**
@@ -155,8 +160,8 @@ export async function startWarmHost(): Promise<WarmHost> {
 
   return {
     url,
-    fakeAbra: binPath('fake-abra.mjs'),
-    hangTree: binPath('hang-tree.mjs'),
+    fakeAbra: FAKE_ABRA_PATH,
+    hangTree: HANG_TREE_PATH,
     healthUrl: (domain) => `${url}/${domain}/`,
     healthUrlTemplate: `${url}/{domain}/`,
     configure: (domain, setup) => setups.set(domain, { ...setups.get(domain), ...setup }),
