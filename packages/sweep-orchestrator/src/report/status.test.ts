@@ -30,7 +30,7 @@ describe('canon status', () => {
     ctx.previous = null;
     const out = renderStatus(ctx, { json: false, color: false });
     expect(out.split('\n')[0]).toBe('no sweep recorded yet');
-    expect(out).toContain('WARNING: sweep missed: the last completed sweep has never completed');
+    expect(out).toContain('WARNING: sweep missed: no sweep has completed yet; schedule');
     expect(out).toContain('gitea ');
   });
 

@@ -16,8 +16,8 @@ function plain(text: string): string {
 function missedWarning(ctx: ReportContext, last: string | null): string {
   const period = schedulePeriodSeconds(ctx.schedule.onCalendar);
   const allowed = `${formatAge(period)} + ${formatAge(scheduleGraceSeconds(period))} grace`;
-  const when = last ? `finished ${plain(last)}` : 'has never completed';
-  return `WARNING: sweep missed: the last completed sweep ${when}; schedule "${plain(ctx.schedule.onCalendar)}" allows ${allowed}. Check: systemctl list-timers canon-sweep.timer`;
+  const when = last ? `the last completed sweep finished ${plain(last)}` : 'no sweep has completed yet';
+  return `WARNING: sweep missed: ${when}; schedule "${plain(ctx.schedule.onCalendar)}" allows ${allowed}. Check: systemctl list-timers canon-sweep.timer`;
 }
 
 export function renderStatus(ctx: ReportContext, opts: { json: boolean; color: boolean }): string {
