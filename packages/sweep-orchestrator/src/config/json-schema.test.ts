@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { renderConfigJsonSchema } from './json-schema.js';
+import { resolveConfig } from './load-config.js';
 
 const schemaFile = fileURLToPath(new URL('../../schemas/canon.config.schema.json', import.meta.url));
 const docsFile = fileURLToPath(new URL('../../../../docs/configuration.md', import.meta.url));
@@ -47,5 +48,17 @@ describe('published JSON Schema', () => {
     for (const [path, fallback] of paths) {
       if (fallback !== undefined) expect(row(path), `default of ${path}`).toBe(`\`${JSON.stringify(fallback)}\``);
     }
+  });
+
+  it('the example in docs/configuration.md is a valid configuration', async () => {
+    const docs = readFileSync(docsFile, 'utf8');
+    const example = /<!-- config-example -->\n```json\n([\s\S]*?)\n```/.exec(docs)?.[1];
+    expect(example).toBeDefined();
+    const config = await resolveConfig(JSON.parse(example ?? ''), {
+      path: '/etc/canon/config.json',
+      env: { CANON_FORGE_TOKEN: 'token' },
+    });
+    expect(config.recipes.map((r) => `${r.name}:${r.enrolled}`)).toEqual(['custom-html:true', 'gitea:true', 'keycloak:false']);
+    expect(config.recipes[1]?.test.timeoutSeconds).toBe(5400);
   });
 });
