@@ -80,6 +80,14 @@ describe('runCommand', () => {
     for (const pid of pidsIn(readFileSync(options(dir, []).logFile, 'utf8'))) expect(isProcessRunning(pid)).toBe(false);
   });
 
+  it('never reports a command it had to stop as exit 0, even when it exits 0 on SIGTERM', async () => {
+    const dir = scratch();
+    const script = 'process.on("SIGTERM", () => process.exit(0)); setInterval(() => {}, 1000)';
+    const result = await runCommand(options(dir, [node, '-e', script], { timeoutMs: 500 }));
+    expect(result).toMatchObject({ timedOut: true, exitCode: null, signal: 'SIGTERM' });
+    expect(readFileSync(options(dir, []).logFile, 'utf8')).toMatch(/# exit 0 after \d+ ms/);
+  });
+
   it('reports exit codes and signals without throwing, and keeps the tail of stderr', async () => {
     const dir = scratch();
     const failed = await runCommand(options(dir, [node, '-e', 'console.error("boom: disk full"); process.exit(3)']));

@@ -28,6 +28,7 @@ export type RunCommandOptions = {
 
 export type CommandResult = {
   argv: string[];
+  /** null when killed by a signal, and always null when canon stopped it (timedOut or aborted). */
   exitCode: number | null;
   signal: string | null;
   timedOut: boolean;
@@ -187,8 +188,10 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
     signalGroup(pgid, 'SIGKILL');
     await Promise.race([pipesClosed, sleep(PIPE_DRAIN_MS)]);
     const out = result({
-      exitCode: code,
-      signal,
+      // A command canon had to stop has no verdict: even if it exits 0 on SIGTERM, that must
+      // never read as green. Its real exit status is still written to the log.
+      exitCode: ending === null ? code : null,
+      signal: ending === null ? signal : (signal ?? 'SIGTERM'),
       timedOut: ending?.why === 'timeout',
       aborted: ending?.why === 'abort',
       stdout: Buffer.concat(stdoutChunks).toString('utf8'),
