@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { envInterpreter, resolveOnPath } from './resolve-on-path.js';
-import type { UnitProblem } from './verify-units.js';
+import type { UnitProblem } from './problems.js';
 
 /** Programs every sweep needs besides those the config names: canon's own git, and bash for the hooks. */
 export const REQUIRED_PROGRAMS: readonly string[] = ['bash', 'git'];
@@ -23,7 +23,10 @@ export type ProgramCheck = {
  * that starts with `#!/usr/bin/env X` finds X there too. Reports every miss; programs
  * that exist only at run time are listed in `unchecked`.
  */
-export function checkPrograms(programs: readonly string[], pathDirs: readonly string[]): ProgramCheck {
+export function checkPrograms(
+  programs: readonly string[],
+  pathDirs: readonly string[],
+): ProgramCheck {
   const problems: UnitProblem[] = [];
   const resolved: Record<string, string> = {};
   const unchecked: string[] = [];

@@ -1,7 +1,10 @@
 export { checkPrograms, REQUIRED_PROGRAMS } from './check-programs.js';
 export type { ProgramCheck } from './check-programs.js';
 export {
-  deriveTimeoutStartSec, deriveTimeoutStopSec, DEFAULT_KILL_GRACE_SECONDS, RECIPE_OVERHEAD_SECONDS,
+  deriveTimeoutStartSec,
+  deriveTimeoutStopSec,
+  DEFAULT_KILL_GRACE_SECONDS,
+  RECIPE_OVERHEAD_SECONDS,
   SWEEP_OVERHEAD_SECONDS,
 } from './derive-timeout.js';
 export type { RecipeLimits, UnitLimits } from './derive-timeout.js';
@@ -13,6 +16,7 @@ export { renderUnits, SERVICE_NAME, TIMER_NAME } from './render-units.js';
 export type { RenderedUnits, RenderInput, Schedule } from './render-units.js';
 export { resolveOnPath, splitPath } from './resolve-on-path.js';
 export { verifyUnits } from './verify-units.js';
-export type { ProblemCode, UnitProblem, VerifyExpected, VerifyResult } from './verify-units.js';
+export type { ProblemCode, UnitProblem } from './problems.js';
+export type { VerifyExpected, VerifyResult } from './verify-units.js';
 export { writeUnits } from './write-units.js';
 export type { WrittenUnits } from './write-units.js';

@@ -8,15 +8,37 @@ import { hasControlCharacter } from './internal/unit-syntax.js';
 export type OnCalendarResult = { ok: true } | { ok: false; reason: string };
 
 const SHORTHANDS = new Set([
-  'minutely', 'hourly', 'daily', 'monthly', 'weekly', 'yearly', 'annually', 'anually',
-  'quarterly', 'semiannually', 'semi-annually', 'biannually', 'bi-annually',
+  'minutely',
+  'hourly',
+  'daily',
+  'monthly',
+  'weekly',
+  'yearly',
+  'annually',
+  'anually',
+  'quarterly',
+  'semiannually',
+  'semi-annually',
+  'biannually',
+  'bi-annually',
 ]);
 
 // Longer names first: "Sunday" must win over "Sun".
 const WEEKDAYS: readonly (readonly [string, number])[] = [
-  ['monday', 0], ['mon', 0], ['tuesday', 1], ['tue', 1], ['wednesday', 2], ['wed', 2],
-  ['thursday', 3], ['thu', 3], ['friday', 4], ['fri', 4], ['saturday', 5], ['sat', 5],
-  ['sunday', 6], ['sun', 6],
+  ['monday', 0],
+  ['mon', 0],
+  ['tuesday', 1],
+  ['tue', 1],
+  ['wednesday', 2],
+  ['wed', 2],
+  ['thursday', 3],
+  ['thu', 3],
+  ['friday', 4],
+  ['fri', 4],
+  ['saturday', 5],
+  ['sat', 5],
+  ['sunday', 6],
+  ['sun', 6],
 ];
 
 const USEC_PER_SEC = 1_000_000;
@@ -108,7 +130,8 @@ function parseWeekdays(c: Cursor): void {
       c.fail('expected a weekday');
     }
     const [name, nr] = day;
-    if (!['', '-', '.', ',', ' '].includes(c.at(name.length))) c.fail('a weekday must end with ",", "..", "-" or a space');
+    if (!['', '-', '.', ',', ' '].includes(c.at(name.length)))
+      c.fail('a weekday must end with ",", "..", "-" or a space');
     if (rangeStart > nr) c.fail('weekday range runs backwards');
     c.pos += name.length;
     if (c.ch() === '') return;
@@ -141,7 +164,8 @@ function parseWeekdays(c: Cursor): void {
 function parseDate(c: Cursor, parsed: Parsed): boolean {
   if (c.ch() === '') return false;
   if (c.ch() === '@') {
-    if (!/^@\d+$/.test(c.text.slice(c.pos))) c.fail('expected @ followed by seconds since the epoch');
+    if (!/^@\d+$/.test(c.text.slice(c.pos)))
+      c.fail('expected @ followed by seconds since the epoch');
     c.pos = c.text.length;
     return true;
   }
@@ -171,14 +195,18 @@ function parseDate(c: Cursor, parsed: Parsed): boolean {
   return false;
 }
 
-function assign(parsed: Parsed, parts: Partial<Record<'year' | 'month' | 'day', Component[] | undefined>>): void {
+function assign(
+  parsed: Parsed,
+  parts: Partial<Record<'year' | 'month' | 'day', Component[] | undefined>>,
+): void {
   for (const [key, value] of Object.entries(parts)) {
     if (value !== undefined) parsed.fields[key as Field] = value;
   }
 }
 
 function fixYear(y: Component): Component {
-  const fix = (v: number): number => (v >= 0 && v < 70 ? v + 2000 : v >= 70 && v < 100 ? v + 1900 : v);
+  const fix = (v: number): number =>
+    v >= 0 && v < 70 ? v + 2000 : v >= 70 && v < 100 ? v + 1900 : v;
   return { start: fix(y.start), stop: y.stop >= 0 ? fix(y.stop) : y.stop, repeat: y.repeat };
 }
 
@@ -273,18 +301,31 @@ function checkRanges({ fields, endOfMonth }: Parsed): void {
     for (const parsed of fields[field] ?? []) {
       // systemd trims a repeated range to the last value it hits (1..13/7 is 1..8/7) before
       // checking bounds, after two-digit years became four-digit ones.
-      const part = parsed.stop >= parsed.start && parsed.repeat > 0
-        ? { ...parsed, stop: parsed.start + Math.floor((parsed.stop - parsed.start) / parsed.repeat) * parsed.repeat }
-        : parsed;
+      const part =
+        parsed.stop >= parsed.start && parsed.repeat > 0
+          ? {
+              ...parsed,
+              stop:
+                parsed.start +
+                Math.floor((parsed.stop - parsed.start) / parsed.repeat) * parsed.repeat,
+            }
+          : parsed;
       const bounds = `${show(from)}..${show(to)}`;
-      if (part.start < from || part.start > to) throw new SpecError(`${label} ${show(part.start)} is outside ${bounds}`);
+      if (part.start < from || part.start > to)
+        throw new SpecError(`${label} ${show(part.start)} is outside ${bounds}`);
       // An open repetition must fire at least twice within the field (measured, systemd 252).
       if (part.stop < 0 && part.repeat > 0 && part.start + part.repeat > to) {
-        throw new SpecError(`${label} repetition ${show(part.start)}/${show(part.repeat)} never repeats within ${bounds}`);
+        throw new SpecError(
+          `${label} repetition ${show(part.start)}/${show(part.repeat)} never repeats within ${bounds}`,
+        );
       }
       if (part.stop >= 0) {
-        if (part.stop < from || part.stop > to) throw new SpecError(`${label} ${show(part.stop)} is outside ${bounds}`);
-        if (part.start > part.stop) throw new SpecError(`${label} range ${show(part.start)}..${show(part.stop)} runs backwards`);
+        if (part.stop < from || part.stop > to)
+          throw new SpecError(`${label} ${show(part.stop)} is outside ${bounds}`);
+        if (part.start > part.stop)
+          throw new SpecError(
+            `${label} range ${show(part.start)}..${show(part.stop)} runs backwards`,
+          );
       }
     }
   }

@@ -24,7 +24,12 @@ describe('renderUnits', () => {
   it('renders a oneshot service that runs canon sweep with an explicit PATH, and a persistent weekly timer', () => {
     const { service, timer, path: unitPath } = renderUnits(host.renderInput);
     expect(field(service, 'Service', 'Type')).toEqual(['oneshot']);
-    expect(splitExecStart(field(service, 'Service', 'ExecStart')[0] ?? '').argv).toEqual([host.execPath, 'sweep', '--config', host.configPath]);
+    expect(splitExecStart(field(service, 'Service', 'ExecStart')[0] ?? '').argv).toEqual([
+      host.execPath,
+      'sweep',
+      '--config',
+      host.configPath,
+    ]);
     expect(field(service, 'Service', 'WorkingDirectory')).toEqual([host.stateDir]);
     expect(field(service, 'Service', 'KillMode')).toEqual(['control-group']);
     // 300 for the sweep + (3600 + 900 + 2 × 30 + 60) for its one recipe.
@@ -38,7 +43,7 @@ describe('renderUnits', () => {
     expect(field(timer, 'Install', 'WantedBy')).toEqual(['timers.target']);
   });
 
-  it('puts the directory of every configured program, bash, git and canon\'s node on PATH, and nothing else', () => {
+  it("puts the directory of every configured program, bash, git and canon's node on PATH, and nothing else", () => {
     const { path: unitPath, resolved } = renderUnits(host.renderInput);
     const systemPath = splitPath(process.env.PATH);
     const expected = new Set([host.toolsDir]);
@@ -69,19 +74,26 @@ describe('renderUnits', () => {
   });
 
   it('quotes paths with spaces, % and $ so they read back exactly', () => {
-    const { service } = renderUnits({ ...host.renderInput, configPath: '/etc/canon/my 100% $HOME config.json' });
+    const { service } = renderUnits({
+      ...host.renderInput,
+      configPath: '/etc/canon/my 100% $HOME config.json',
+    });
     const argv = splitExecStart(field(service, 'Service', 'ExecStart')[0] ?? '').argv;
     expect(argv[3]).toBe('/etc/canon/my 100% $HOME config.json');
   });
 
   it('leaves programs that exist only at run time (placeholders, paths relative to the checkout) unresolved', () => {
-    const { unchecked, path: unitPath } = renderUnits({ ...host.renderInput, programs: [...host.programs, '{checkout}/ci/run.sh', './run-tests'] });
+    const { unchecked, path: unitPath } = renderUnits({
+      ...host.renderInput,
+      programs: [...host.programs, '{checkout}/ci/run.sh', './run-tests'],
+    });
     expect(unchecked).toEqual(['{checkout}/ci/run.sh', './run-tests']);
     expect(unitPath).toEqual(renderUnits(host.renderInput).path);
   });
 
   it('refuses to render a unit whose programs would not resolve, naming each one', () => {
-    const attempt = (): unknown => renderUnits({ ...host.renderInput, programs: ['abra', 'warm-snapshot', 'no-such-tool'] });
+    const attempt = (): unknown =>
+      renderUnits({ ...host.renderInput, programs: ['abra', 'warm-snapshot', 'no-such-tool'] });
     expect(attempt).toThrow(TimerUnitsError);
     try {
       attempt();
@@ -124,7 +136,9 @@ describe('writeUnits', () => {
 
   it('writes nothing when rendering fails', async () => {
     const out = path.join(host.root, 'units', 'never');
-    await expect(writeUnits(out, { ...host.renderInput, programs: ['no-such-tool'] })).rejects.toMatchObject({ code: 'PROGRAM_NOT_ON_PATH' });
+    await expect(
+      writeUnits(out, { ...host.renderInput, programs: ['no-such-tool'] }),
+    ).rejects.toMatchObject({ code: 'PROGRAM_NOT_ON_PATH' });
     await expect(readdir(out)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

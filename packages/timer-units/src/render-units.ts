@@ -59,7 +59,11 @@ const HARDENING: readonly (readonly [string, string])[] = [
 export function renderUnits(input: RenderInput): RenderedUnits {
   const problems = validateInput(input);
   if (problems.length > 0) {
-    throw new TimerUnitsError('INVALID_INPUT', `cannot render the units:\n- ${problems.join('\n- ')}`, { problems });
+    throw new TimerUnitsError(
+      'INVALID_INPUT',
+      `cannot render the units:\n- ${problems.join('\n- ')}`,
+      { problems },
+    );
   }
   const { unitPath, resolved, unchecked } = buildPath(input);
   const service = renderService(input, unitPath);
@@ -70,7 +74,8 @@ export function renderUnits(input: RenderInput): RenderedUnits {
 function validateInput(input: RenderInput): string[] {
   const problems: string[] = [];
   const calendar = parseOnCalendar(input.schedule.onCalendar);
-  if (!calendar.ok) problems.push(`schedule.onCalendar "${input.schedule.onCalendar}" ${calendar.reason}`);
+  if (!calendar.ok)
+    problems.push(`schedule.onCalendar "${input.schedule.onCalendar}" ${calendar.reason}`);
   const delay = input.schedule.randomizedDelaySec;
   if (delay !== undefined && !(Number.isFinite(delay) && delay >= 0)) {
     problems.push(`schedule.randomizedDelaySec must be a number >= 0, got ${String(delay)}`);
@@ -80,18 +85,22 @@ function validateInput(input: RenderInput): string[] {
     ['configPath', input.configPath],
     ['workingDirectory', input.workingDirectory],
   ] as const) {
-    if (!path.isAbsolute(value) || hasControlCharacter(value)) problems.push(`${field} must be an absolute path, got ${JSON.stringify(value)}`);
+    if (!path.isAbsolute(value) || hasControlCharacter(value))
+      problems.push(`${field} must be an absolute path, got ${JSON.stringify(value)}`);
   }
   if (input.user !== undefined && !/^[A-Za-z_][A-Za-z0-9_.-]*\$?$/.test(input.user)) {
     problems.push(`user must be a user name, got ${JSON.stringify(input.user)}`);
   }
   for (const dir of input.pathDirs ?? []) {
     if (!path.isAbsolute(dir) || dir.includes(':') || hasControlCharacter(dir)) {
-      problems.push(`pathDirs entries must be absolute paths without ":", got ${JSON.stringify(dir)}`);
+      problems.push(
+        `pathDirs entries must be absolute paths without ":", got ${JSON.stringify(dir)}`,
+      );
     }
   }
   for (const program of input.programs) {
-    if (program === '' || hasControlCharacter(program)) problems.push(`programs holds an empty or unprintable name: ${JSON.stringify(program)}`);
+    if (program === '' || hasControlCharacter(program))
+      problems.push(`programs holds an empty or unprintable name: ${JSON.stringify(program)}`);
   }
   const { timeoutStartSec, recipes, killGraceSeconds } = input.limits;
   const numbers: [string, number | undefined][] = [
@@ -103,7 +112,8 @@ function validateInput(input: RenderInput): string[] {
     ]),
   ];
   for (const [field, value] of numbers) {
-    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) problems.push(`${field} must be a number >= 0, got ${String(value)}`);
+    if (value !== undefined && !(Number.isFinite(value) && value >= 0))
+      problems.push(`${field} must be a number >= 0, got ${String(value)}`);
   }
   return problems;
 }
@@ -113,9 +123,18 @@ function validateInput(input: RenderInput): string[] {
  * `#!/usr/bin/env X` interpreter, canon's own `node` included) in search order, so each
  * name resolves under the unit exactly as it did here.
  */
-function buildPath(input: RenderInput): { unitPath: string[]; resolved: Record<string, string>; unchecked: string[] } {
+function buildPath(input: RenderInput): {
+  unitPath: string[];
+  resolved: Record<string, string>;
+  unchecked: string[];
+} {
   const pathDirs = (input.pathDirs ?? []).map((d) => path.resolve(d));
-  const search = [...pathDirs, ...(input.searchPath ?? splitPath(process.env.PATH)).filter((d) => path.isAbsolute(d)).map((d) => path.resolve(d))];
+  const search = [
+    ...pathDirs,
+    ...(input.searchPath ?? splitPath(process.env.PATH))
+      .filter((d) => path.isAbsolute(d))
+      .map((d) => path.resolve(d)),
+  ];
   const wanted = [...input.programs, ...REQUIRED_PROGRAMS];
   const canonInterpreter = envInterpreter(input.execPath);
   if (canonInterpreter !== null) wanted.push(canonInterpreter);
@@ -133,11 +152,17 @@ function buildPath(input: RenderInput): { unitPath: string[]; resolved: Record<s
     (program.includes('/') ? absoluteDirs : bareDirs).push(path.dirname(file));
   }
   bareDirs.sort((a, b) => search.indexOf(a) - search.indexOf(b));
-  return { unitPath: [...new Set([...pathDirs, ...bareDirs, ...absoluteDirs])], resolved: check.resolved, unchecked: check.unchecked };
+  return {
+    unitPath: [...new Set([...pathDirs, ...bareDirs, ...absoluteDirs])],
+    resolved: check.resolved,
+    unchecked: check.unchecked,
+  };
 }
 
 function renderService(input: RenderInput, unitPath: readonly string[]): string {
-  const execStart = [input.execPath, 'sweep', '--config', input.configPath].map((w) => quoteWord(w, { exec: true })).join(' ');
+  const execStart = [input.execPath, 'sweep', '--config', input.configPath]
+    .map((w) => quoteWord(w, { exec: true }))
+    .join(' ');
   const lines = [
     '# Rendered by @canon/timer-units (`canon units render`); check with `canon units verify`.',
     '[Unit]',
@@ -172,7 +197,9 @@ function renderTimer(schedule: Schedule): string {
     `OnCalendar=${schedule.onCalendar}`,
     // Persistent: a sweep missed while the host was down runs at the next boot.
     `Persistent=${schedule.persistent ? 'true' : 'false'}`,
-    ...(schedule.randomizedDelaySec === undefined ? [] : [`RandomizedDelaySec=${schedule.randomizedDelaySec}`]),
+    ...(schedule.randomizedDelaySec === undefined
+      ? []
+      : [`RandomizedDelaySec=${schedule.randomizedDelaySec}`]),
     `Unit=${SERVICE_NAME}`,
     '',
     '[Install]',

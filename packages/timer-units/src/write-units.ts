@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { TimerUnitsError } from './errors.js';
-import { renderUnits, SERVICE_NAME, TIMER_NAME, type RenderedUnits, type RenderInput } from './render-units.js';
+import {
+  renderUnits,
+  SERVICE_NAME,
+  TIMER_NAME,
+  type RenderedUnits,
+  type RenderInput,
+} from './render-units.js';
 
 export type WrittenUnits = RenderedUnits & { servicePath: string; timerPath: string };
 

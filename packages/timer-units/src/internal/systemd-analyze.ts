@@ -29,7 +29,10 @@ export async function analyzeVerify(binary: string, files: readonly string[]): P
     stdin: 'ignore',
     env: { SYSTEMD_COLORS: '0', SYSTEMD_PAGER: '', SYSTEMD_LOG_COLOR: '0' },
   });
-  const lines = result.stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = result.stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   if (result.exitCode !== 0 && lines.length === 0) {
     lines.push(`systemd-analyze verify exited ${describeExit(result.exitCode)} without a message`);
   }

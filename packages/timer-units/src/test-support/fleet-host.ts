@@ -27,7 +27,8 @@ export async function createFleetHost(): Promise<FleetHost> {
   const canonDir = path.join(root, 'opt', 'canon', 'bin');
   const stateDir = path.join(root, 'var', 'lib', 'canon');
   const configDir = path.join(root, 'etc', 'canon');
-  for (const dir of [toolsDir, canonDir, stateDir, configDir]) await mkdir(dir, { recursive: true });
+  for (const dir of [toolsDir, canonDir, stateDir, configDir])
+    await mkdir(dir, { recursive: true });
 
   for (const name of ['abra', 'run-recipe-ci', 'deployed-version']) {
     await writeExecutable(path.join(toolsDir, name), `#!/usr/bin/env bash\necho "${name} $*"\n`);
@@ -51,7 +52,13 @@ export async function createFleetHost(): Promise<FleetHost> {
     pathDirs: [toolsDir],
   };
   return {
-    root, toolsDir, execPath, configPath, stateDir, programs: CONFIGURED_PROGRAMS, renderInput,
+    root,
+    toolsDir,
+    execPath,
+    configPath,
+    stateDir,
+    programs: CONFIGURED_PROGRAMS,
+    renderInput,
     cleanup: () => rm(root, { recursive: true, force: true }),
   };
 }
