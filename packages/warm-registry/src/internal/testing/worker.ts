@@ -54,10 +54,11 @@ async function lockServer(stateDir: string, staleSeconds: number, kind: string):
 
 /** Starts a detached process group (leader + grandchild), tracks it, reports both pids. */
 async function startGroup(stateDir: string, runId: string, ignoreTerm: boolean): Promise<void> {
+  // stdout.write, not console.log: under FORCE_COLOR (set by nx) console.log colours numbers.
   const leaderScript = `
     ${ignoreTerm ? "process.on('SIGTERM', () => {});" : ''}
     const c = require('node:child_process').spawn(process.execPath, ['-e', "${ignoreTerm ? "process.on('SIGTERM', () => {});" : ''} setInterval(() => {}, 1000)"], { stdio: 'ignore' });
-    console.log(c.pid);
+    process.stdout.write(c.pid + '\\n');
     setInterval(() => {}, 1000);`;
   const leader = spawn(process.execPath, ['-e', leaderScript], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
   const grandchild = await new Promise<number>((resolve) => leader.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
