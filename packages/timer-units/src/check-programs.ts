@@ -42,7 +42,7 @@ export function checkPrograms(
         code: 'PROGRAM_NOT_ON_PATH',
         message: program.includes('/')
           ? `program ${program} is not an executable file; install it or fix the command in the config`
-          : `program "${program}" is not on PATH=${shown}; add the directory that holds it to the unit's PATH (or install it)`,
+          : `program "${program}" is not on PATH=${shown}; install it, or add the directory that holds it to PATH`,
       });
       continue;
     }
@@ -53,7 +53,7 @@ export function checkPrograms(
     if (interpreterFile === null) {
       problems.push({
         code: 'PROGRAM_NOT_ON_PATH',
-        message: `${file} starts with "#!/usr/bin/env ${interpreter}", but "${interpreter}" is not on PATH=${shown}; add its directory to the unit's PATH`,
+        message: `${file} starts with "#!/usr/bin/env ${interpreter}", but "${interpreter}" is not on PATH=${shown}; install it, or add its directory to PATH`,
       });
     } else {
       resolved[interpreter] = interpreterFile;
