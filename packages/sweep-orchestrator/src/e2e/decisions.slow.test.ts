@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { commit, deleteTag, moveTag, readRefs, tag } from '@canon/testkit';
 import type { RecipeRun } from '@canon/warm-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,6 +47,27 @@ describe('a recipe through its life: seed, run twice, untagged work, new release
     expect(ops).toEqual(expect.arrayContaining(['verify', 'snapshot', 'park']));
     const mirror = await readRefs(s.fleet.recipe('alpha').mirror);
     expect(mirror.refs['refs/heads/main']).toBe(s.fleet.recipe('alpha').upstream.main);
+  });
+
+  it('reports and status read the run: Markdown, JSON written atomically with --out, Prometheus', async () => {
+    const run = await s.latestRun();
+    const md = await s.canon(['report', '--format', 'md']);
+    expect(md.code, md.stderr).toBe(0);
+    expect(md.stdout).toContain('alpha');
+    expect(md.stdout).toContain('PROMOTED');
+    const out = join(s.dir, 'reports', 'run.json');
+    await mkdir(dirname(out), { recursive: true });
+    const json = await s.canon(['report', '--format', 'json', '--run', run.runId, '--out', out]);
+    expect(json).toMatchObject({ code: 0, stdout: '' });
+    expect(JSON.parse(await readFile(out, 'utf8'))).toMatchObject({ runId: run.runId, recipes: [{ recipe: 'alpha', outcome: 'PROMOTED' }] });
+    expect((await readdir(dirname(out))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const prom = await s.canon(['report', '--format', 'prom']);
+    expect(prom.stdout).toMatch(/recipe="alpha"/);
+    const bad = await s.canon(['report', '--format', 'pdf']);
+    expect(bad.code).toBe(2);
+    const status = await s.canon(['status', '--json']);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ runId: run.runId, recipes: [{ recipe: 'alpha', canonical: '0.2.0+1.1.0' }] });
   });
 
   it('a second sweep right after runs no test and no deploy', async () => {
@@ -182,6 +203,21 @@ describe('the skip rows of the decision table, hostile tags, and plan', () => {
     };
     await walk(s.dir);
     expect(found.filter((f) => !f.includes('/refs/tags/') && !f.includes('.git/'))).toEqual([]);
+  });
+
+  it('doctor checks config, programs, state dir and every enrolled remote; an outage fails it', async () => {
+    const ok = await s.canon(['doctor', '--json']);
+    expect(ok.code, ok.stdout).toBe(0);
+    const report = JSON.parse(ok.stdout) as { ok: boolean; checks: { name: string; ok: boolean }[] };
+    expect(report.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['config', 'enrolled', 'stateDir', 'odd upstream', 'odd mirror']));
+    s.fleet.server.setFault('upstream/fresh', 'outage');
+    try {
+      const down = await s.canon(['doctor']);
+      expect(down.code).toBe(1);
+      expect(down.stdout).toMatch(/FAIL fresh upstream/);
+    } finally {
+      s.fleet.server.setFault('upstream/fresh', null);
+    }
   });
 
   it('upgrade-base prints the newest older release on the mirror, or nothing and exit 1', async () => {
