@@ -15,7 +15,9 @@ type Demo = { code: number | null; stdout: string; stderr: string; ms: number };
 
 function startDemo(dir: string): { pid: number; output: () => string; done: Promise<Demo> } {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, CANON_DEMO_DIR: dir, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Plain output: nx sets FORCE_COLOR for its tasks, which would override NO_COLOR (with a warning).
+  const { FORCE_COLOR: _force, ...env } = process.env;
+  const child = spawn(process.execPath, [MAIN], { env: { ...env, CANON_DEMO_DIR: dir, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
