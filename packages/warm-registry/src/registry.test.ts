@@ -141,6 +141,13 @@ describe('history', () => {
     expect(error.data.issues?.[0]?.path).toBe('line 2');
   });
 
+  it('keeps every event of concurrent appends, one a line', async () => {
+    const registry = openRegistry({ stateDir: await tempDir() });
+    await Promise.all(Array.from({ length: 50 }, (_, i) => registry.appendHistory('gitea', event(i))));
+    const events = await registry.readHistory('gitea');
+    expect(events.map((e) => e.runId).sort()).toEqual(Array.from({ length: 50 }, (_, i) => `run-${i}`).sort());
+  });
+
   it('refuses an event without a timestamp', async () => {
     const registry = openRegistry({ stateDir: await tempDir() });
     const error = await caught(registry.appendHistory('gitea', { ...event(1), ts: undefined } as never));

@@ -39,6 +39,18 @@ export function openRegistry(opts: RegistryOptions): Registry {
   const stateDir = resolve(opts.stateDir);
   const registryDir = resolve(opts.registryDir ?? join(stateDir, 'registry'));
   const fileOf = (recipe: string, name: string) => join(registryDir, checkName('recipe', recipe), name);
+  // Appends to one file run one after another: a failed append cuts the file back to its old
+  // length, which must not take a concurrent append with it.
+  const appending = new Map<string, Promise<void>>();
+  const appendSerially = (path: string, line: string): Promise<void> => {
+    const next = (appending.get(path) ?? Promise.resolve()).then(() => appendLine(path, line));
+    const settled = next.catch(() => undefined);
+    appending.set(path, settled);
+    void settled.then(() => {
+      if (appending.get(path) === settled) appending.delete(path);
+    });
+    return next;
+  };
 
   async function readCanonical(recipe: string): Promise<CanonicalView | null> {
     const path = fileOf(recipe, 'canonical.json');
@@ -77,7 +89,7 @@ export function openRegistry(opts: RegistryOptions): Registry {
       const path = fileOf(recipe, 'history.jsonl');
       const valid = validateForWrite(historyEventSchema, event, path, 'history event');
       await ensureDir(join(registryDir, recipe));
-      await appendLine(path, JSON.stringify(valid));
+      await appendSerially(path, JSON.stringify(valid));
     },
 
     async readHistory(recipe) {
