@@ -58,8 +58,7 @@ async function code(promise: Promise<unknown>): Promise<string> {
 }
 
 describe('a read-only state directory', () => {
-  it(`is READ_ONLY for every write and lock, reads still work, nothing changes${skipNote}`, async () => {
-    if (cannotMount) return;
+  it.skipIf(cannotMount !== null)(`is READ_ONLY for every write and lock, reads still work, nothing changes${skipNote}`, async () => {
     const stateDir = await tempDir();
     const registry = openRegistry({ stateDir });
     await registry.writeCanonical(canonicalOf('gitea', 1));
@@ -77,8 +76,7 @@ describe('a read-only state directory', () => {
     expect(await readFile(join(registry.registryDir, 'gitea', 'canonical.json'), 'utf8')).toBe(before);
   });
 
-  it(`that was never written to is READ_ONLY for the lock, not a crash${skipNote}`, async () => {
-    if (cannotMount) return;
+  it.skipIf(cannotMount !== null)(`that was never written to is READ_ONLY for the lock, not a crash${skipNote}`, async () => {
     const stateDir = await tempDir();
     await withMount(['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs'], join(stateDir, 'ro'), async () => {
       const error = await acquireSweepLock({ stateDir: join(stateDir, 'ro'), runId: 'run-1', staleSeconds: 120 }).catch((e: unknown) => e);
@@ -89,8 +87,7 @@ describe('a read-only state directory', () => {
 });
 
 describe('a full disk', () => {
-  it(`is NO_SPACE, and the old record, history and run stay intact${skipNote}`, async () => {
-    if (cannotMount) return;
+  it.skipIf(cannotMount !== null)(`is NO_SPACE, and the old record, history and run stay intact${skipNote}`, async () => {
     const stateDir = join(await tempDir(), 'state');
     await withMount(['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs'], stateDir, async () => {
       const registry = openRegistry({ stateDir });
