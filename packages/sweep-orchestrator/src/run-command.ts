@@ -159,7 +159,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
   const stop = (why: 'timeout' | 'abort') => {
     if (stopping !== null) return;
     stopping = { why, graceEndsAt: performance.now() + opts.killGraceMs };
-    log.write(`\n# ${why === 'timeout' ? `timed out after ${opts.timeoutMs} ms` : 'interrupted'}: SIGTERM to process group ${pgid}\n`);
+    log.write(`\n# ${why === 'timeout' ? `timed out after ${opts.timeoutMs} ms` : 'stopped on request'}: SIGTERM to process group ${pgid}\n`);
     signalGroup(pgid, 'SIGTERM');
     graceTimer = setTimeout(() => signalGroup(pgid, 'SIGKILL'), opts.killGraceMs);
   };
