@@ -88,4 +88,17 @@ describe('promoteRecipe: promotions and refusals', () => {
     expect(result.warnings).toEqual([expect.stringContaining('"abc1234" is not a full object id')]);
     expect(JSON.parse(readFileSync(bench.canonicalFile('alpha'), 'utf8'))).toMatchObject({ schema: 1, version: NEW.version, previous: null });
   });
+
+  it('refuses to touch a warm domain whose app lock another run holds', async () => {
+    const held = await acquireAppLock({ stateDir: bench.stateDir, domain: 'warm-alpha.test', runId: 'other-ci-run', staleSeconds: 30 });
+    try {
+      const result = await bench.promote(await bench.configWith());
+      expect(result).toMatchObject({ ok: false, reason: 'app-locked', rollback: null });
+      expect(result.detail).toContain('other-ci-run');
+      expect(bench.host.events('warm-alpha.test')).toEqual([]);
+      expect(existsSync(bench.canonicalFile('alpha'))).toBe(false);
+    } finally {
+      await held.release();
+    }
+  });
 });
