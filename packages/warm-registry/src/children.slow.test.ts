@@ -39,7 +39,12 @@ async function goneWithin(pids: number[], ms: number): Promise<boolean> {
 
 /** A "sweep" that starts a tracked process group and is then SIGKILLed, leaving the group behind. */
 async function killedSweepWithGroup(stateDir: string, runId: string, ignoreTerm: boolean) {
-  const sweep = startWorker(bundle.path, ['start-group', stateDir, runId, ignoreTerm ? 'ignore-term' : '']);
+  const sweep = startWorker(bundle.path, [
+    'start-group',
+    stateDir,
+    runId,
+    ignoreTerm ? 'ignore-term' : '',
+  ]);
   const started = await sweep.next(30_000);
   expect(started).toMatchObject({ leader: expect.any(Number), grandchild: expect.any(Number) });
   const { leader, grandchild } = started as { leader: number; grandchild: number };
@@ -63,7 +68,16 @@ it('the next sweep ends the process group a SIGKILLed sweep left behind, with SI
   const started = Date.now();
   const results = await reapOrphans({ stateDir, currentRunId: 'run-next', graceMs: 300 });
   expect(Date.now() - started).toBeGreaterThanOrEqual(300);
-  expect(results).toEqual([{ pid: leader, pgid: leader, runId: 'run-dead', signalled: true, reason: 'ended', killed: true }]);
+  expect(results).toEqual([
+    {
+      pid: leader,
+      pgid: leader,
+      runId: 'run-dead',
+      signalled: true,
+      reason: 'ended',
+      killed: true,
+    },
+  ]);
   expect(await goneWithin([leader, grandchild], 2000)).toBe(true);
   expect(await readdir(join(stateDir, 'children'))).toEqual([]);
 });
@@ -72,7 +86,16 @@ it('a group that obeys SIGTERM is ended without SIGKILL', async () => {
   const stateDir = await tempDir();
   const { leader, grandchild } = await killedSweepWithGroup(stateDir, 'run-dead', false);
   const results = await reapOrphans({ stateDir, currentRunId: 'run-next', graceMs: 5000 });
-  expect(results).toEqual([{ pid: leader, pgid: leader, runId: 'run-dead', signalled: true, reason: 'ended', killed: false }]);
+  expect(results).toEqual([
+    {
+      pid: leader,
+      pgid: leader,
+      runId: 'run-dead',
+      signalled: true,
+      reason: 'ended',
+      killed: false,
+    },
+  ]);
   expect(await goneWithin([leader, grandchild], 2000)).toBe(true);
 });
 
@@ -82,9 +105,21 @@ it('a process that reused a recorded pid (other start time) is left alone', asyn
   await trackChild({ stateDir, runId: 'run-old', pid: bystander.pid });
   const path = join(stateDir, 'children', 'run-old', `${bystander.pid}.json`);
   const record = JSON.parse(await readFile(path, 'utf8')) as { startTime: string };
-  await writeFile(path, JSON.stringify({ ...record, startTime: String(Number(record.startTime) - 1000) }));
+  await writeFile(
+    path,
+    JSON.stringify({ ...record, startTime: String(Number(record.startTime) - 1000) }),
+  );
   const results = await reapOrphans({ stateDir, currentRunId: 'run-next', graceMs: 200 });
-  expect(results).toEqual([{ pid: bystander.pid, pgid: bystander.pid, runId: 'run-old', signalled: false, reason: 'pid-reused', killed: false }]);
+  expect(results).toEqual([
+    {
+      pid: bystander.pid,
+      pgid: bystander.pid,
+      runId: 'run-old',
+      signalled: false,
+      reason: 'pid-reused',
+      killed: false,
+    },
+  ]);
   await sleep(300);
   expect(await isGone(bystander.pid)).toBe(false);
   expect(await readdir(join(stateDir, 'children'))).toEqual([]);
@@ -99,7 +134,16 @@ it("leaves the current run's children alone and reports recorded ones that are a
   finished.kill('SIGKILL');
   await new Promise((resolve) => finished.once('exit', resolve));
   const results = await reapOrphans({ stateDir, currentRunId: 'run-now', graceMs: 200 });
-  expect(results).toEqual([{ pid: finished.pid, pgid: finished.pid, runId: 'run-old', signalled: false, reason: 'gone', killed: false }]);
+  expect(results).toEqual([
+    {
+      pid: finished.pid,
+      pgid: finished.pid,
+      runId: 'run-old',
+      signalled: false,
+      reason: 'gone',
+      killed: false,
+    },
+  ]);
   expect(await isGone(mine.pid)).toBe(false);
   expect(await readdir(join(stateDir, 'children'))).toEqual(['run-now']);
   await untrackChild({ stateDir, runId: 'run-now', pid: mine.pid });
@@ -112,7 +156,9 @@ it('a tracked process that is not a group leader is signalled alone, never its g
   const neighbour = sleeper(false);
   await trackChild({ stateDir, runId: 'run-old', pid: inOurGroup.pid });
   const results = await reapOrphans({ stateDir, currentRunId: 'run-next', graceMs: 1000 });
-  expect(results).toMatchObject([{ pid: inOurGroup.pid, signalled: true, reason: 'ended', killed: false }]);
+  expect(results).toMatchObject([
+    { pid: inOurGroup.pid, signalled: true, reason: 'ended', killed: false },
+  ]);
   expect(results[0]?.pgid).not.toBe(inOurGroup.pid);
   expect(await goneWithin([inOurGroup.pid], 2000)).toBe(true);
   expect(await isGone(neighbour.pid)).toBe(false);
@@ -125,6 +171,10 @@ it('an exited process is not tracked; bad pids are refused', async () => {
   await new Promise((resolve) => done.once('exit', resolve));
   await trackChild({ stateDir, runId: 'run-a', pid: done.pid });
   expect(await reapOrphans({ stateDir, currentRunId: 'run-b' })).toEqual([]);
-  await expect(trackChild({ stateDir, runId: 'run-a', pid: 1 })).rejects.toMatchObject({ code: 'INVALID_NAME' });
-  await expect(trackChild({ stateDir, runId: '../x', pid: done.pid })).rejects.toMatchObject({ code: 'INVALID_NAME' });
+  await expect(trackChild({ stateDir, runId: 'run-a', pid: 1 })).rejects.toMatchObject({
+    code: 'INVALID_NAME',
+  });
+  await expect(trackChild({ stateDir, runId: '../x', pid: done.pid })).rejects.toMatchObject({
+    code: 'INVALID_NAME',
+  });
 });

@@ -37,7 +37,11 @@ const fileOf = (stateDir: string, runId: string, pid: number) =>
 
 function checkPid(pid: number): number {
   if (!Number.isInteger(pid) || pid <= 1) {
-    throw new RegistryError('INVALID_NAME', { path: '', kind: 'pid', value: String(pid) }, `Expected a process id above 1, got ${pid}.`);
+    throw new RegistryError(
+      'INVALID_NAME',
+      { path: '', kind: 'pid', value: String(pid) },
+      `Expected a process id above 1, got ${pid}.`,
+    );
   }
   return pid;
 }
@@ -46,7 +50,11 @@ function checkPid(pid: number): number {
  * Records a process group the sweep started (pid, pgid, start time from /proc) so that the
  * next sweep can end it if this one is killed. A process that already exited is not recorded.
  */
-export async function trackChild(opts: { stateDir: string; runId: string; pid: number }): Promise<void> {
+export async function trackChild(opts: {
+  stateDir: string;
+  runId: string;
+  pid: number;
+}): Promise<void> {
   const path = fileOf(opts.stateDir, opts.runId, opts.pid);
   const stat = await readProcStat(opts.pid);
   if (!isRunning(stat)) return;
@@ -62,7 +70,11 @@ export async function trackChild(opts: { stateDir: string; runId: string; pid: n
   await writeFileAtomic(path, JSON.stringify(record) + '\n');
 }
 
-export async function untrackChild(opts: { stateDir: string; runId: string; pid: number }): Promise<void> {
+export async function untrackChild(opts: {
+  stateDir: string;
+  runId: string;
+  pid: number;
+}): Promise<void> {
   const path = fileOf(opts.stateDir, opts.runId, opts.pid);
   try {
     await unlink(path);
@@ -119,7 +131,11 @@ function signal(target: number, name: NodeJS.Signals): void {
  * after graceMs. A pid whose start time no longer matches belongs to someone else and is
  * never signalled. Children of `currentRunId` are left alone.
  */
-export async function reapOrphans(opts: { stateDir: string; currentRunId: string; graceMs?: number | undefined }): Promise<ReapResult[]> {
+export async function reapOrphans(opts: {
+  stateDir: string;
+  currentRunId: string;
+  graceMs?: number | undefined;
+}): Promise<ReapResult[]> {
   const graceMs = opts.graceMs ?? 5000;
   const ownGroup = (await readProcStat(process.pid))?.pgid;
   const results: ReapResult[] = [];
@@ -144,16 +160,20 @@ export async function reapOrphans(opts: { stateDir: string; currentRunId: string
         continue;
       }
     }
-    results.push({ ...base, signalled: false, reason: stat !== null && stat.startTime !== entry.startTime ? 'pid-reused' : 'gone' });
+    results.push({
+      ...base,
+      signalled: false,
+      reason: stat !== null && stat.startTime !== entry.startTime ? 'pid-reused' : 'gone',
+    });
     await unlink(entry.path).catch(() => undefined);
   }
 
   const deadline = Date.now() + graceMs;
   let alive = pending;
   while (alive.length > 0) {
-    alive = (await Promise.all(alive.map(async (p) => ((await stillThere(p.target, p.entry)) ? p : null)))).filter(
-      (p): p is (typeof pending)[number] => p !== null,
-    );
+    alive = (
+      await Promise.all(alive.map(async (p) => ((await stillThere(p.target, p.entry)) ? p : null)))
+    ).filter((p): p is (typeof pending)[number] => p !== null);
     if (alive.length === 0 || Date.now() >= deadline) break;
     await sleep(Math.min(100, Math.max(1, deadline - Date.now())));
   }
@@ -175,5 +195,7 @@ async function stillThere(target: number, entry: Tracked): Promise<boolean> {
 async function removeEmptyRunDirs(stateDir: string, currentRunId: string): Promise<void> {
   const root = childrenDirOf(stateDir);
   const runs = await readdir(root).catch(() => [] as string[]);
-  await Promise.all(runs.filter((r) => r !== currentRunId).map((r) => rmdir(join(root, r)).catch(() => undefined)));
+  await Promise.all(
+    runs.filter((r) => r !== currentRunId).map((r) => rmdir(join(root, r)).catch(() => undefined)),
+  );
 }

@@ -27,7 +27,12 @@ export class RegistryError extends Error {
   readonly code: RegistryErrorCode;
   readonly data: RegistryErrorData;
 
-  constructor(code: RegistryErrorCode, data: RegistryErrorData, message: string, options?: { cause?: unknown }) {
+  constructor(
+    code: RegistryErrorCode,
+    data: RegistryErrorData,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.code = code;
     this.data = data;
@@ -48,17 +53,29 @@ export class LockedError extends Error {
   readonly code = 'LOCKED' as const;
   readonly data: { holder: LockHolder | null; lockPath: string };
 
-  constructor(data: { holder: LockHolder | null; lockPath: string }, options?: { cause?: unknown }) {
+  constructor(
+    data: { holder: LockHolder | null; lockPath: string },
+    options?: { cause?: unknown },
+  ) {
     super(describeLocked(data), options);
     this.data = data;
   }
 }
 
-function describeLocked({ holder, lockPath }: { holder: LockHolder | null; lockPath: string }): string {
+function describeLocked({
+  holder,
+  lockPath,
+}: {
+  holder: LockHolder | null;
+  lockPath: string;
+}): string {
   if (!holder) {
     return `${lockPath} is held by another process that has not described itself yet; wait for it to finish or retry shortly.`;
   }
-  const where = [holder.recipe && `recipe ${holder.recipe}`, holder.phase && `phase ${holder.phase}`]
+  const where = [
+    holder.recipe && `recipe ${holder.recipe}`,
+    holder.phase && `phase ${holder.phase}`,
+  ]
     .filter(Boolean)
     .join(', ');
   return (

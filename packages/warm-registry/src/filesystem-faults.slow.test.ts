@@ -52,67 +52,137 @@ async function readOnly<T>(dir: string, body: () => Promise<T>): Promise<T> {
 }
 
 async function code(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => new Error('expected a RegistryError, the call succeeded'), (e: unknown) => e);
+  const error = await promise.then(
+    () => new Error('expected a RegistryError, the call succeeded'),
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(RegistryError);
   return (error as RegistryError).code;
 }
 
 describe('a read-only state directory', () => {
-  it.skipIf(cannotMount !== null)(`is READ_ONLY for every write and lock, reads still work, nothing changes${skipNote}`, async () => {
-    const stateDir = await tempDir();
-    const registry = openRegistry({ stateDir });
-    await registry.writeCanonical(canonicalOf('gitea', 1));
-    const before = await readFile(join(registry.registryDir, 'gitea', 'canonical.json'), 'utf8');
-    await (await acquireSweepLock({ stateDir, runId: 'run-0', staleSeconds: 120 })).release();
-    await readOnly(stateDir, async () => {
-      expect(await code(registry.writeCanonical(canonicalOf('gitea', 2)))).toBe('READ_ONLY');
-      expect(await code(registry.appendHistory('gitea', { type: 'promoted', ts: '2026-11-27T03:00:00Z', runId: 'r', version: '1', commit: 'c' }))).toBe('READ_ONLY');
-      expect(await code(registry.recordVolumeBytes('gitea', 1))).toBe('READ_ONLY');
-      expect(await code(acquireSweepLock({ stateDir, runId: 'run-1', staleSeconds: 120 }))).toBe('READ_ONLY');
-      expect(await code(acquireAppLock({ stateDir, domain: 'warm-gitea.ci.example.org', runId: 'run-1', staleSeconds: 120 }))).toBe('READ_ONLY');
-      expect(await code(createRun({ stateDir, runId: 'run-1' }))).toBe('READ_ONLY');
-      expect((await registry.readCanonical('gitea'))?.version).toBe(canonicalOf('gitea', 1).version);
-    });
-    expect(await readFile(join(registry.registryDir, 'gitea', 'canonical.json'), 'utf8')).toBe(before);
-  });
+  it.skipIf(cannotMount !== null)(
+    `is READ_ONLY for every write and lock, reads still work, nothing changes${skipNote}`,
+    async () => {
+      const stateDir = await tempDir();
+      const registry = openRegistry({ stateDir });
+      await registry.writeCanonical(canonicalOf('gitea', 1));
+      const before = await readFile(join(registry.registryDir, 'gitea', 'canonical.json'), 'utf8');
+      await (await acquireSweepLock({ stateDir, runId: 'run-0', staleSeconds: 120 })).release();
+      await readOnly(stateDir, async () => {
+        expect(await code(registry.writeCanonical(canonicalOf('gitea', 2)))).toBe('READ_ONLY');
+        expect(
+          await code(
+            registry.appendHistory('gitea', {
+              type: 'promoted',
+              ts: '2026-11-27T03:00:00Z',
+              runId: 'r',
+              version: '1',
+              commit: 'c',
+            }),
+          ),
+        ).toBe('READ_ONLY');
+        expect(await code(registry.recordVolumeBytes('gitea', 1))).toBe('READ_ONLY');
+        expect(await code(acquireSweepLock({ stateDir, runId: 'run-1', staleSeconds: 120 }))).toBe(
+          'READ_ONLY',
+        );
+        expect(
+          await code(
+            acquireAppLock({
+              stateDir,
+              domain: 'warm-gitea.ci.example.org',
+              runId: 'run-1',
+              staleSeconds: 120,
+            }),
+          ),
+        ).toBe('READ_ONLY');
+        expect(await code(createRun({ stateDir, runId: 'run-1' }))).toBe('READ_ONLY');
+        expect((await registry.readCanonical('gitea'))?.version).toBe(
+          canonicalOf('gitea', 1).version,
+        );
+      });
+      expect(await readFile(join(registry.registryDir, 'gitea', 'canonical.json'), 'utf8')).toBe(
+        before,
+      );
+    },
+  );
 
-  it.skipIf(cannotMount !== null)(`that was never written to is READ_ONLY for the lock, not a crash${skipNote}`, async () => {
-    const stateDir = await tempDir();
-    await withMount(['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs'], join(stateDir, 'ro'), async () => {
-      const error = await acquireSweepLock({ stateDir: join(stateDir, 'ro'), runId: 'run-1', staleSeconds: 120 }).catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: 'READ_ONLY', data: { path: join(stateDir, 'ro', 'sweep.lock'), errno: 'EROFS' } });
-      expect((error as Error).message).toMatch(/read-only/);
-    });
-  });
+  it.skipIf(cannotMount !== null)(
+    `that was never written to is READ_ONLY for the lock, not a crash${skipNote}`,
+    async () => {
+      const stateDir = await tempDir();
+      await withMount(
+        ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs'],
+        join(stateDir, 'ro'),
+        async () => {
+          const error = await acquireSweepLock({
+            stateDir: join(stateDir, 'ro'),
+            runId: 'run-1',
+            staleSeconds: 120,
+          }).catch((e: unknown) => e);
+          expect(error).toMatchObject({
+            code: 'READ_ONLY',
+            data: { path: join(stateDir, 'ro', 'sweep.lock'), errno: 'EROFS' },
+          });
+          expect((error as Error).message).toMatch(/read-only/);
+        },
+      );
+    },
+  );
 });
 
 describe('a full disk', () => {
-  it.skipIf(cannotMount !== null)(`is NO_SPACE, and the old record, history and run stay intact${skipNote}`, async () => {
-    const stateDir = join(await tempDir(), 'state');
-    await withMount(['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs'], stateDir, async () => {
-      const registry = openRegistry({ stateDir });
-      const event = { type: 'promoted', ts: '2026-11-27T03:00:00.000Z', runId: 'r1', version: '1.1.0', commit: 'a'.repeat(40) };
-      await registry.writeCanonical(canonicalOf('gitea', 1));
-      await registry.appendHistory('gitea', event);
-      const run = await createRun({ stateDir, runId: 'run-1' });
-      await run.writeRecord(runOf('run-1'));
-      const before = await readFile(join(registry.registryDir, 'gitea', 'canonical.json'), 'utf8');
-      await fill(join(stateDir, 'filler'));
+  it.skipIf(cannotMount !== null)(
+    `is NO_SPACE, and the old record, history and run stay intact${skipNote}`,
+    async () => {
+      const stateDir = join(await tempDir(), 'state');
+      await withMount(['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs'], stateDir, async () => {
+        const registry = openRegistry({ stateDir });
+        const event = {
+          type: 'promoted',
+          ts: '2026-11-27T03:00:00.000Z',
+          runId: 'r1',
+          version: '1.1.0',
+          commit: 'a'.repeat(40),
+        };
+        await registry.writeCanonical(canonicalOf('gitea', 1));
+        await registry.appendHistory('gitea', event);
+        const run = await createRun({ stateDir, runId: 'run-1' });
+        await run.writeRecord(runOf('run-1'));
+        const before = await readFile(
+          join(registry.registryDir, 'gitea', 'canonical.json'),
+          'utf8',
+        );
+        await fill(join(stateDir, 'filler'));
 
-      expect(await code(registry.writeCanonical(canonicalOf('gitea', 2)))).toBe('NO_SPACE');
-      expect(await code(run.writeRecord({ ...runOf('run-1'), exitCode: 1 }))).toBe('NO_SPACE');
-      // Larger than the room left in history.jsonl's last page: a short write, then ENOSPC.
-      const historyBefore = await readFile(join(registry.registryDir, 'gitea', 'history.jsonl'));
-      expect(await code(registry.appendHistory('gitea', { ...event, runId: 'r2', detail: 'x'.repeat(8000) }))).toBe('NO_SPACE');
-      expect(await readFile(join(registry.registryDir, 'gitea', 'history.jsonl'))).toEqual(historyBefore);
+        expect(await code(registry.writeCanonical(canonicalOf('gitea', 2)))).toBe('NO_SPACE');
+        expect(await code(run.writeRecord({ ...runOf('run-1'), exitCode: 1 }))).toBe('NO_SPACE');
+        // Larger than the room left in history.jsonl's last page: a short write, then ENOSPC.
+        const historyBefore = await readFile(join(registry.registryDir, 'gitea', 'history.jsonl'));
+        expect(
+          await code(
+            registry.appendHistory('gitea', { ...event, runId: 'r2', detail: 'x'.repeat(8000) }),
+          ),
+        ).toBe('NO_SPACE');
+        expect(await readFile(join(registry.registryDir, 'gitea', 'history.jsonl'))).toEqual(
+          historyBefore,
+        );
 
-      expect(await readFile(join(registry.registryDir, 'gitea', 'canonical.json'), 'utf8')).toBe(before);
-      expect(await registry.readHistory('gitea')).toEqual([event]);
-      expect((await readdir(join(registry.registryDir, 'gitea'))).sort()).toEqual(['canonical.json', 'history.jsonl']);
-      expect(await readdir(run.dir)).toEqual(['run.json']);
-      expect(JSON.parse(await readFile(join(run.dir, 'run.json'), 'utf8'))).toEqual(runOf('run-1'));
-    });
-  });
+        expect(await readFile(join(registry.registryDir, 'gitea', 'canonical.json'), 'utf8')).toBe(
+          before,
+        );
+        expect(await registry.readHistory('gitea')).toEqual([event]);
+        expect((await readdir(join(registry.registryDir, 'gitea'))).sort()).toEqual([
+          'canonical.json',
+          'history.jsonl',
+        ]);
+        expect(await readdir(run.dir)).toEqual(['run.json']);
+        expect(JSON.parse(await readFile(join(run.dir, 'run.json'), 'utf8'))).toEqual(
+          runOf('run-1'),
+        );
+      });
+    },
+  );
 });
 
 async function fill(path: string): Promise<void> {

@@ -13,6 +13,9 @@ export function registryJsonSchemas(): Record<string, object> {
     ['history-event.schema.json', historyEventSchema],
   ];
   return Object.fromEntries(
-    entries.map(([file, schema]) => [file, { ...z.toJSONSchema(schema, { io: 'input' }), $id: `${base}/${file}` }]),
+    entries.map(([file, schema]) => [
+      file,
+      { ...z.toJSONSchema(schema, { io: 'input' }), $id: `${base}/${file}` },
+    ]),
   );
 }

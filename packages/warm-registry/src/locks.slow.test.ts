@@ -20,7 +20,11 @@ afterEach(async () => {
   for (const w of workers.splice(0)) w.child.kill('SIGKILL');
 });
 
-async function lockServer(stateDir: string, staleSeconds: number, kind: 'sweep' | 'app' = 'sweep'): Promise<Worker> {
+async function lockServer(
+  stateDir: string,
+  staleSeconds: number,
+  kind: 'sweep' | 'app' = 'sweep',
+): Promise<Worker> {
   const worker = startWorker(bundle.path, ['lock-server', stateDir, String(staleSeconds), kind]);
   workers.push(worker);
   expect(await worker.next(30_000)).toMatchObject({ ready: true });
@@ -28,7 +32,10 @@ async function lockServer(stateDir: string, staleSeconds: number, kind: 'sweep' 
 }
 
 async function lockedError(promise: Promise<unknown>): Promise<LockedError> {
-  const error = await promise.then(() => new Error('expected LockedError, got the lock'), (e: unknown) => e);
+  const error = await promise.then(
+    () => new Error('expected LockedError, got the lock'),
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(LockedError);
   return error as LockedError;
 }
@@ -44,7 +51,10 @@ describe('sweep lock across processes', () => {
       expect(winners).toHaveLength(1);
       const winner = winners[0] as { pid: number; runId: string };
       for (const loser of answers.filter((a) => a.ok !== true)) {
-        expect(loser).toMatchObject({ code: 'LOCKED', holder: { pid: winner.pid, runId: winner.runId, host: hostname() } });
+        expect(loser).toMatchObject({
+          code: 'LOCKED',
+          holder: { pid: winner.pid, runId: winner.runId, host: hostname() },
+        });
         expect(loser.message).toContain(String(winner.pid));
       }
       const holder = racers.find((w) => w.pid === winner.pid) as Worker;
@@ -60,7 +70,9 @@ describe('sweep lock across processes', () => {
     expect(await holder.next()).toMatchObject({ ok: true });
     holder.send('describe gitea test');
     expect(await holder.next()).toMatchObject({ described: true });
-    const error = await lockedError(acquireSweepLock({ stateDir, runId: 'run-b', staleSeconds: 120 }));
+    const error = await lockedError(
+      acquireSweepLock({ stateDir, runId: 'run-b', staleSeconds: 120 }),
+    );
     expect(error.data).toMatchObject({
       lockPath: join(stateDir, 'sweep.lock'),
       holder: { pid: holder.pid, runId: 'run-a', recipe: 'gitea', phase: 'test', host: hostname() },
@@ -77,20 +89,26 @@ describe('sweep lock across processes', () => {
     holder.child.kill('SIGKILL');
     await holder.exited;
     const killedAt = Date.now();
-    const first = await lockedError(acquireSweepLock({ stateDir, runId: 'run-next', staleSeconds }));
+    const first = await lockedError(
+      acquireSweepLock({ stateDir, runId: 'run-next', staleSeconds }),
+    );
     expect(first.data.holder?.pid).toBe(holder.pid);
     let lock = null;
     while (!lock) {
-      lock = await acquireSweepLock({ stateDir, runId: 'run-next', staleSeconds }).catch((e: unknown) => {
-        if (!(e instanceof LockedError)) throw e;
-        return null;
-      });
+      lock = await acquireSweepLock({ stateDir, runId: 'run-next', staleSeconds }).catch(
+        (e: unknown) => {
+          if (!(e instanceof LockedError)) throw e;
+          return null;
+        },
+      );
       if (!lock) await sleep(100);
     }
     const waited = Date.now() - killedAt;
     // Slack for a loaded machine: each attempt is a few file system calls plus the poll interval.
     expect(waited).toBeLessThanOrEqual(staleSeconds * 1000 + 1500);
-    expect(JSON.parse(await readFile(join(stateDir, 'sweep.lock.holder.json'), 'utf8'))).toMatchObject({ pid: process.pid, runId: 'run-next' });
+    expect(
+      JSON.parse(await readFile(join(stateDir, 'sweep.lock.holder.json'), 'utf8')),
+    ).toMatchObject({ pid: process.pid, runId: 'run-next' });
     await lock.release();
   }, 30_000);
 
@@ -110,13 +128,30 @@ describe('sweep lock across processes', () => {
     const holder = await lockServer(stateDir, 120, 'app');
     holder.send('try run-a');
     expect(await holder.next()).toMatchObject({ ok: true });
-    const error = await lockedError(acquireAppLock({ stateDir, domain: 'warm-gitea.ci.example.org', runId: 'run-b', staleSeconds: 120 }));
+    const error = await lockedError(
+      acquireAppLock({
+        stateDir,
+        domain: 'warm-gitea.ci.example.org',
+        runId: 'run-b',
+        staleSeconds: 120,
+      }),
+    );
     expect(error.data.holder).toMatchObject({ pid: holder.pid, runId: 'run-a', recipe: 'gitea' });
-    const other = await acquireAppLock({ stateDir, domain: 'warm-keycloak.ci.example.org', runId: 'run-b', staleSeconds: 120 });
+    const other = await acquireAppLock({
+      stateDir,
+      domain: 'warm-keycloak.ci.example.org',
+      runId: 'run-b',
+      staleSeconds: 120,
+    });
     await other.release();
     holder.send('release');
     expect(await holder.next()).toMatchObject({ released: true });
-    const mine = await acquireAppLock({ stateDir, domain: 'warm-gitea.ci.example.org', runId: 'run-b', staleSeconds: 120 });
+    const mine = await acquireAppLock({
+      stateDir,
+      domain: 'warm-gitea.ci.example.org',
+      runId: 'run-b',
+      staleSeconds: 120,
+    });
     await mine.release();
   });
 });
@@ -125,7 +160,12 @@ describe('sweep lock in one process', () => {
   it('reports a lost lock through onCompromised, never as an uncaught exception', async () => {
     const stateDir = await tempDir();
     const lost: Error[] = [];
-    const lock = await acquireSweepLock({ stateDir, runId: 'run-a', staleSeconds: 2, onCompromised: (e) => lost.push(e) });
+    const lock = await acquireSweepLock({
+      stateDir,
+      runId: 'run-a',
+      staleSeconds: 2,
+      onCompromised: (e) => lost.push(e),
+    });
     // Another party removes the lock directory, as a stale takeover by someone else would.
     await rm(join(stateDir, 'sweep.lock.lock'), { recursive: true });
     await mkdir(join(stateDir, 'sweep.lock.lock'));
@@ -133,7 +173,9 @@ describe('sweep lock in one process', () => {
     while (lost.length === 0 && Date.now() < deadline) await sleep(100);
     expect(lost).toHaveLength(1);
     expect(lock.compromised).toBe(lost[0]);
-    await expect(lock.describe({ recipe: 'gitea', phase: 'test' })).rejects.toMatchObject({ code: 'LOCK_COMPROMISED' });
+    await expect(lock.describe({ recipe: 'gitea', phase: 'test' })).rejects.toMatchObject({
+      code: 'LOCK_COMPROMISED',
+    });
     await lock.release();
     expect((await stat(join(stateDir, 'sweep.lock.lock'))).isDirectory()).toBe(true);
   });

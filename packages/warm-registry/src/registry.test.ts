@@ -61,9 +61,19 @@ describe('canonical records', () => {
     await mkdir(join(registry.registryDir, 'gitea'), { recursive: true });
     await writeFile(
       join(registry.registryDir, 'gitea', 'canonical.json'),
-      JSON.stringify({ recipe: 'gitea', version: '3.6.0+1.24.2-rootless', commit: 'c'.repeat(40), status: 'canonical', ts: '20260101T000000Z', domain: 'warm-gitea.ci.example.org' }),
+      JSON.stringify({
+        recipe: 'gitea',
+        version: '3.6.0+1.24.2-rootless',
+        commit: 'c'.repeat(40),
+        status: 'canonical',
+        ts: '20260101T000000Z',
+        domain: 'warm-gitea.ci.example.org',
+      }),
     );
-    expect(await registry.readCanonical('gitea')).toMatchObject({ domain: 'warm-gitea.ci.example.org', legacy: true });
+    expect(await registry.readCanonical('gitea')).toMatchObject({
+      domain: 'warm-gitea.ci.example.org',
+      legacy: true,
+    });
   });
 
   const good = JSON.stringify(canonicalOf('gitea', 1), null, 2);
@@ -72,22 +82,29 @@ describe('canonical records', () => {
     ['truncated', good.slice(0, good.length / 2), 'CORRUPT_RECORD'],
     ['empty', '', 'CORRUPT_RECORD'],
     ['a newer schema', JSON.stringify({ ...canonicalOf('gitea', 1), schema: 2 }), 'UNKNOWN_SCHEMA'],
-    ['a bad commit', JSON.stringify({ ...canonicalOf('gitea', 1), commit: 'HEAD' }), 'CORRUPT_RECORD'],
+    [
+      'a bad commit',
+      JSON.stringify({ ...canonicalOf('gitea', 1), commit: 'HEAD' }),
+      'CORRUPT_RECORD',
+    ],
     ['another recipe', JSON.stringify(canonicalOf('keycloak', 1)), 'CORRUPT_RECORD'],
     ['a JSON array', '[1,2]', 'CORRUPT_RECORD'],
-  ])('a record holding %s is a typed error naming the file, and stays byte-identical', async (_what, bytes, code) => {
-    const registry = openRegistry({ stateDir: await tempDir() });
-    const path = join(registry.registryDir, 'gitea', 'canonical.json');
-    await mkdir(join(registry.registryDir, 'gitea'), { recursive: true });
-    await writeFile(path, bytes);
-    const readError = await caught(registry.readCanonical('gitea'));
-    expect(readError.code).toBe(code);
-    expect(readError.data.path).toBe(path);
-    expect(readError.message).toContain(path);
-    const writeError = await caught(registry.writeCanonical(canonicalOf('gitea', 2)));
-    expect(writeError.code).toBe(code);
-    expect(await readFile(path, 'utf8')).toBe(bytes);
-  });
+  ])(
+    'a record holding %s is a typed error naming the file, and stays byte-identical',
+    async (_what, bytes, code) => {
+      const registry = openRegistry({ stateDir: await tempDir() });
+      const path = join(registry.registryDir, 'gitea', 'canonical.json');
+      await mkdir(join(registry.registryDir, 'gitea'), { recursive: true });
+      await writeFile(path, bytes);
+      const readError = await caught(registry.readCanonical('gitea'));
+      expect(readError.code).toBe(code);
+      expect(readError.data.path).toBe(path);
+      expect(readError.message).toContain(path);
+      const writeError = await caught(registry.writeCanonical(canonicalOf('gitea', 2)));
+      expect(writeError.code).toBe(code);
+      expect(await readFile(path, 'utf8')).toBe(bytes);
+    },
+  );
 
   it('refuses an invalid record listing every problem, writing nothing', async () => {
     const registry = openRegistry({ stateDir: await tempDir() });
@@ -98,34 +115,64 @@ describe('canonical records', () => {
     expect(await registry.readCanonical('gitea')).toBeNull();
   });
 
-  it.each(['../etc', 'Gitea', '', '.hidden', 'a/b'])('rejects the recipe name %j before touching a path', async (name) => {
-    const registry = openRegistry({ stateDir: await tempDir() });
-    expect((await caught(registry.readCanonical(name))).code).toBe('INVALID_NAME');
-  });
+  it.each(['../etc', 'Gitea', '', '.hidden', 'a/b'])(
+    'rejects the recipe name %j before touching a path',
+    async (name) => {
+      const registry = openRegistry({ stateDir: await tempDir() });
+      expect((await caught(registry.readCanonical(name))).code).toBe('INVALID_NAME');
+    },
+  );
 
   it('a registry directory that is a file is NOT_A_DIRECTORY for reads and writes', async () => {
     const stateDir = await tempDir();
     await writeFile(join(stateDir, 'registry'), 'I am a file\n');
     const registry = openRegistry({ stateDir });
     expect((await caught(registry.readCanonical('gitea'))).code).toBe('NOT_A_DIRECTORY');
-    expect((await caught(registry.writeCanonical(canonicalOf('gitea', 1)))).code).toBe('NOT_A_DIRECTORY');
-    expect((await caught(registry.appendHistory('gitea', { type: 'promoted', ts: '2026-11-27T03:00:00Z', runId: 'r', version: '1', commit: 'c' }))).code).toBe('NOT_A_DIRECTORY');
+    expect((await caught(registry.writeCanonical(canonicalOf('gitea', 1)))).code).toBe(
+      'NOT_A_DIRECTORY',
+    );
+    expect(
+      (
+        await caught(
+          registry.appendHistory('gitea', {
+            type: 'promoted',
+            ts: '2026-11-27T03:00:00Z',
+            runId: 'r',
+            version: '1',
+            commit: 'c',
+          }),
+        )
+      ).code,
+    ).toBe('NOT_A_DIRECTORY');
     expect((await caught(registry.diskUsage(1))).code).toBe('NOT_A_DIRECTORY');
     expect(await readFile(join(stateDir, 'registry'), 'utf8')).toBe('I am a file\n');
   });
 });
 
 describe('history', () => {
-  const event = (n: number) => ({ type: 'promoted', ts: '2026-11-27T03:00:00.000Z', runId: `run-${n}`, version: `1.${n}.0`, commit: 'a'.repeat(40) });
+  const event = (n: number) => ({
+    type: 'promoted',
+    ts: '2026-11-27T03:00:00.000Z',
+    runId: `run-${n}`,
+    version: `1.${n}.0`,
+    commit: 'a'.repeat(40),
+  });
 
   it('appends one JSON line per event and reads them back in order', async () => {
     const registry = openRegistry({ stateDir: await tempDir() });
     expect(await registry.readHistory('gitea')).toEqual([]);
     await registry.appendHistory('gitea', event(1));
-    await registry.appendHistory('gitea', { ...event(2), type: 'advance-failed', detail: 'health timed out' });
+    await registry.appendHistory('gitea', {
+      ...event(2),
+      type: 'advance-failed',
+      detail: 'health timed out',
+    });
     const text = await readFile(join(registry.registryDir, 'gitea', 'history.jsonl'), 'utf8');
     expect(text.split('\n')).toHaveLength(3);
-    expect(await registry.readHistory('gitea')).toEqual([event(1), { ...event(2), type: 'advance-failed', detail: 'health timed out' }]);
+    expect(await registry.readHistory('gitea')).toEqual([
+      event(1),
+      { ...event(2), type: 'advance-failed', detail: 'health timed out' },
+    ]);
   });
 
   it('ignores a fragment a crash cut short and starts the next event on its own line', async () => {
@@ -135,7 +182,9 @@ describe('history', () => {
     await writeFile(path, (await readFile(path, 'utf8')) + '{"type":"promo', { flag: 'w' });
     expect(await registry.readHistory('gitea')).toEqual([event(1)]);
     await registry.appendHistory('gitea', event(2));
-    expect((await readFile(path, 'utf8')).endsWith('{"type":"promo\n' + JSON.stringify(event(2)) + '\n')).toBe(true);
+    expect(
+      (await readFile(path, 'utf8')).endsWith('{"type":"promo\n' + JSON.stringify(event(2)) + '\n'),
+    ).toBe(true);
     const error = await caught(registry.readHistory('gitea'));
     expect(error.code).toBe('CORRUPT_RECORD');
     expect(error.data.issues?.[0]?.path).toBe('line 2');
@@ -143,14 +192,20 @@ describe('history', () => {
 
   it('keeps every event of concurrent appends, one a line', async () => {
     const registry = openRegistry({ stateDir: await tempDir() });
-    await Promise.all(Array.from({ length: 50 }, (_, i) => registry.appendHistory('gitea', event(i))));
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) => registry.appendHistory('gitea', event(i))),
+    );
     const events = await registry.readHistory('gitea');
-    expect(events.map((e) => e.runId).sort()).toEqual(Array.from({ length: 50 }, (_, i) => `run-${i}`).sort());
+    expect(events.map((e) => e.runId).sort()).toEqual(
+      Array.from({ length: 50 }, (_, i) => `run-${i}`).sort(),
+    );
   });
 
   it('refuses an event without a timestamp', async () => {
     const registry = openRegistry({ stateDir: await tempDir() });
-    const error = await caught(registry.appendHistory('gitea', { ...event(1), ts: undefined } as never));
+    const error = await caught(
+      registry.appendHistory('gitea', { ...event(1), ts: undefined } as never),
+    );
     expect(error.code).toBe('INVALID_RECORD');
     expect(await registry.readHistory('gitea')).toEqual([]);
   });
@@ -160,12 +215,29 @@ describe('attempts and disk usage', () => {
   it('keeps the last attempt', async () => {
     const registry = openRegistry({ stateDir: await tempDir() });
     expect(await registry.readAttempt('gitea')).toBeNull();
-    const attempt = { schema: 1 as const, recipe: 'gitea', runId: 'r1', ts: '2026-11-27T03:00:00.000Z', version: '1.2.0', tag: '1.2.0', commit: 'a'.repeat(40), outcome: 'FAILED' as const, detail: 'suite red (exit 1)' };
+    const attempt = {
+      schema: 1 as const,
+      recipe: 'gitea',
+      runId: 'r1',
+      ts: '2026-11-27T03:00:00.000Z',
+      version: '1.2.0',
+      tag: '1.2.0',
+      commit: 'a'.repeat(40),
+      outcome: 'FAILED' as const,
+      detail: 'suite red (exit 1)',
+    };
     await registry.writeAttempt('gitea', attempt);
     await registry.writeAttempt('gitea', { ...attempt, runId: 'r2', outcome: 'PROMOTED' });
-    expect(await registry.readAttempt('gitea')).toEqual({ ...attempt, runId: 'r2', outcome: 'PROMOTED' });
+    expect(await registry.readAttempt('gitea')).toEqual({
+      ...attempt,
+      runId: 'r2',
+      outcome: 'PROMOTED',
+    });
     expect((await caught(registry.writeAttempt('keycloak', attempt))).code).toBe('INVALID_RECORD');
-    expect((await caught(registry.writeAttempt('gitea', { ...attempt, outcome: 'GREEN' } as never))).code).toBe('INVALID_RECORD');
+    expect(
+      (await caught(registry.writeAttempt('gitea', { ...attempt, outcome: 'GREEN' } as never)))
+        .code,
+    ).toBe('INVALID_RECORD');
   });
 
   it('sums the recorded warm volume sizes against the budget', async () => {
@@ -175,8 +247,14 @@ describe('attempts and disk usage', () => {
     await registry.recordVolumeBytes('custom-html', 1_000);
     await registry.recordVolumeBytes('gitea', 6_000_000_000);
     await registry.writeCanonical(canonicalOf('keycloak', 1));
-    expect(await registry.diskUsage(200)).toEqual({ usedBytes: 6_000_001_000, budgetBytes: 200 * 1024 ** 3 });
-    expect(await registry.diskUsage(0.5)).toEqual({ usedBytes: 6_000_001_000, budgetBytes: 536_870_912 });
+    expect(await registry.diskUsage(200)).toEqual({
+      usedBytes: 6_000_001_000,
+      budgetBytes: 200 * 1024 ** 3,
+    });
+    expect(await registry.diskUsage(0.5)).toEqual({
+      usedBytes: 6_000_001_000,
+      budgetBytes: 536_870_912,
+    });
     expect((await caught(registry.recordVolumeBytes('gitea', -1))).code).toBe('INVALID_RECORD');
   });
 });

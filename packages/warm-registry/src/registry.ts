@@ -4,7 +4,12 @@ import { RegistryError } from './errors.js';
 import { ensureDir, readTextOrNull, syncDir, writeFileAtomic } from './internal/atomic-file.js';
 import { fsError, isErrno } from './internal/fs-errors.js';
 import { checkName, recipePattern } from './internal/names.js';
-import { checkSchemaVersion, parseJson, parseWith, validateForWrite } from './internal/parse-record.js';
+import {
+  checkSchemaVersion,
+  parseJson,
+  parseWith,
+  validateForWrite,
+} from './internal/parse-record.js';
 import { readHistoryText } from './internal/history-lines.js';
 import { attemptRecordSchema, type AttemptRecord } from './records/attempt.js';
 import {
@@ -38,7 +43,8 @@ const GiB = 1024 ** 3;
 export function openRegistry(opts: RegistryOptions): Registry {
   const stateDir = resolve(opts.stateDir);
   const registryDir = resolve(opts.registryDir ?? join(stateDir, 'registry'));
-  const fileOf = (recipe: string, name: string) => join(registryDir, checkName('recipe', recipe), name);
+  const fileOf = (recipe: string, name: string) =>
+    join(registryDir, checkName('recipe', recipe), name);
   // Appends to one file run one after another: a failed append cuts the file back to its old
   // length, which must not take a concurrent append with it.
   const appending = new Map<string, Promise<void>>();
@@ -61,11 +67,16 @@ export function openRegistry(opts: RegistryOptions): Registry {
     const view =
       value && typeof value === 'object' && 'schema' in value
         ? viewOfCanonical(parseWith(canonicalRecordSchema, value, path, 'canonical record'))
-        : viewOfLegacy(parseWith(legacyCanonicalSchema, value, path, 'canonical record (legacy shape)'));
+        : viewOfLegacy(
+            parseWith(legacyCanonicalSchema, value, path, 'canonical record (legacy shape)'),
+          );
     if (view.recipe !== recipe) {
       throw new RegistryError(
         'CORRUPT_RECORD',
-        { path, issues: [{ path: '$.recipe', message: `expected "${recipe}", found "${view.recipe}"` }] },
+        {
+          path,
+          issues: [{ path: '$.recipe', message: `expected "${recipe}", found "${view.recipe}"` }],
+        },
         `Expected ${path} to be the record of ${recipe}, but it names ${view.recipe}; the file was left untouched: move it to the right recipe.`,
       );
     }
@@ -104,7 +115,10 @@ export function openRegistry(opts: RegistryOptions): Registry {
       if (valid.recipe !== recipe) {
         throw new RegistryError(
           'INVALID_RECORD',
-          { path, issues: [{ path: '$.recipe', message: `expected "${recipe}", got "${valid.recipe}"` }] },
+          {
+            path,
+            issues: [{ path: '$.recipe', message: `expected "${recipe}", got "${valid.recipe}"` }],
+          },
           `Refusing to write the attempt of ${valid.recipe} into ${path}; nothing was written.`,
         );
       }
@@ -181,7 +195,7 @@ async function appendLine(path: string, line: string): Promise<void> {
       }
       const bytes = Buffer.from(`${prefix}${line}\n`);
       try {
-        for (let done = 0; done < bytes.length; ) {
+        for (let done = 0; done < bytes.length;) {
           done += (await handle.write(bytes, done)).bytesWritten;
         }
         await handle.sync();

@@ -9,15 +9,24 @@ import { createRun, listRuns, newRunId, pruneRuns, readLatestRun, readRun } from
 const tempDir = useTempDirs();
 
 async function caught(promise: Promise<unknown>): Promise<RegistryError> {
-  const error = await promise.then(() => new Error('expected a RegistryError'), (e: unknown) => e);
+  const error = await promise.then(
+    () => new Error('expected a RegistryError'),
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(RegistryError);
   return error as RegistryError;
 }
 
 describe('newRunId', () => {
   it('starts with the UTC second and sorts chronologically', () => {
-    expect(newRunId(new Date('2026-11-27T03:15:00.123Z'))).toMatch(/^20261127T031500Z-[0-9a-f]{4}$/);
-    const ids = [new Date('2026-01-02T00:00:00Z'), new Date('2025-12-31T23:59:59Z'), new Date('2026-01-01T00:00:00Z')].map((d) => newRunId(d));
+    expect(newRunId(new Date('2026-11-27T03:15:00.123Z'))).toMatch(
+      /^20261127T031500Z-[0-9a-f]{4}$/,
+    );
+    const ids = [
+      new Date('2026-01-02T00:00:00Z'),
+      new Date('2025-12-31T23:59:59Z'),
+      new Date('2026-01-01T00:00:00Z'),
+    ].map((d) => newRunId(d));
     expect([...ids].sort()).toEqual([ids[1], ids[2], ids[0]]);
   });
 });
@@ -28,7 +37,11 @@ describe('run records', () => {
     const runId = newRunId();
     const store = await createRun({ stateDir, runId });
     expect(store.dir).toBe(join(stateDir, 'runs', runId));
-    const running = { ...runOf(runId, [recipeRunOf('gitea', { outcome: null })]), finishedAt: null, exitCode: null };
+    const running = {
+      ...runOf(runId, [recipeRunOf('gitea', { outcome: null })]),
+      finishedAt: null,
+      exitCode: null,
+    };
     running.summary = summarizeOutcomes(running.recipes);
     await store.writeRecord(running);
     expect(await readRun(stateDir, runId)).toEqual(running);
@@ -42,8 +55,18 @@ describe('run records', () => {
     await store.finish(done);
     expect(await readRun(stateDir, runId)).toEqual(done);
     expect(await readLatestRun(stateDir)).toEqual(done);
-    expect(await readFile(join(stateDir, 'runs', 'latest.json'), 'utf8')).toBe(await readFile(join(store.dir, 'run.json'), 'utf8'));
-    expect(done.summary).toEqual({ PROMOTED: 1, 'GREEN-BUT-PROMOTE-FAILED': 0, FAILED: 0, 'TIMED-OUT': 0, 'SYNC-FAILED': 0, SKIPPED: 0, ERROR: 0 });
+    expect(await readFile(join(stateDir, 'runs', 'latest.json'), 'utf8')).toBe(
+      await readFile(join(store.dir, 'run.json'), 'utf8'),
+    );
+    expect(done.summary).toEqual({
+      PROMOTED: 1,
+      'GREEN-BUT-PROMOTE-FAILED': 0,
+      FAILED: 0,
+      'TIMED-OUT': 0,
+      'SYNC-FAILED': 0,
+      SKIPPED: 0,
+      ERROR: 0,
+    });
   });
 
   it('refuses a second store for the same run id, a mismatched record and bad names', async () => {
@@ -65,28 +88,41 @@ describe('run records', () => {
     for (const id of ['20261127T030000Z-bbbb', '20261106T030000Z-aaaa', '20261113T030000Z-cccc']) {
       await (await createRun({ stateDir, runId: id })).finish(runOf(id));
     }
-    expect(await listRuns(stateDir)).toEqual(['20261106T030000Z-aaaa', '20261113T030000Z-cccc', '20261127T030000Z-bbbb']);
+    expect(await listRuns(stateDir)).toEqual([
+      '20261106T030000Z-aaaa',
+      '20261113T030000Z-cccc',
+      '20261127T030000Z-bbbb',
+    ]);
     expect((await caught(readRun(stateDir, '20990101T000000Z-0000'))).code).toBe('RUN_NOT_FOUND');
   });
 
   it.each([
     ['garbage', '{"schema":1,', 'CORRUPT_RECORD'],
     ['a newer schema', JSON.stringify({ ...runOf('r1'), schema: 2 }), 'UNKNOWN_SCHEMA'],
-    ['an unknown outcome', JSON.stringify(runOf('r1', [recipeRunOf('gitea', { outcome: 'GREEN' as never })])), 'CORRUPT_RECORD'],
-  ])('a run.json holding %s is a typed error and stays byte-identical', async (_what, bytes, code) => {
-    const stateDir = await tempDir();
-    const path = join(stateDir, 'runs', 'r1', 'run.json');
-    await mkdir(join(stateDir, 'runs', 'r1'), { recursive: true });
-    await writeFile(path, bytes);
-    const error = await caught(readRun(stateDir, 'r1'));
-    expect(error.code).toBe(code);
-    expect(error.message).toContain(path);
-    expect(await readFile(path, 'utf8')).toBe(bytes);
-  });
+    [
+      'an unknown outcome',
+      JSON.stringify(runOf('r1', [recipeRunOf('gitea', { outcome: 'GREEN' as never })])),
+      'CORRUPT_RECORD',
+    ],
+  ])(
+    'a run.json holding %s is a typed error and stays byte-identical',
+    async (_what, bytes, code) => {
+      const stateDir = await tempDir();
+      const path = join(stateDir, 'runs', 'r1', 'run.json');
+      await mkdir(join(stateDir, 'runs', 'r1'), { recursive: true });
+      await writeFile(path, bytes);
+      const error = await caught(readRun(stateDir, 'r1'));
+      expect(error.code).toBe(code);
+      expect(error.message).toContain(path);
+      expect(await readFile(path, 'utf8')).toBe(bytes);
+    },
+  );
 
   it('prunes all but the newest runs, never the latest one', async () => {
     const stateDir = await tempDir();
-    const ids = Array.from({ length: 60 }, (_, i) => newRunId(new Date(Date.UTC(2026, 0, 1 + i * 7))));
+    const ids = Array.from({ length: 60 }, (_, i) =>
+      newRunId(new Date(Date.UTC(2026, 0, 1 + i * 7))),
+    );
     for (const id of ids) await (await createRun({ stateDir, runId: id })).writeRecord(runOf(id));
     await writeFile(join(stateDir, 'runs', 'latest.json'), JSON.stringify(runOf(ids[2] as string)));
     const removed = await pruneRuns(stateDir);

@@ -6,7 +6,12 @@ import { RegistryError } from './errors.js';
 import { ensureDir, readTextOrNull, writeFileAtomic } from './internal/atomic-file.js';
 import { fsError, isErrno } from './internal/fs-errors.js';
 import { checkName } from './internal/names.js';
-import { checkSchemaVersion, parseJson, parseWith, validateForWrite } from './internal/parse-record.js';
+import {
+  checkSchemaVersion,
+  parseJson,
+  parseWith,
+  validateForWrite,
+} from './internal/parse-record.js';
 import { runRecordSchema, type RunRecord } from './records/run.js';
 
 export interface RunStore {
@@ -24,7 +29,10 @@ const runsDirOf = (stateDir: string) => join(resolve(stateDir), 'runs');
 
 /** A sortable run id: UTC second of the start plus a random suffix, e.g. `20261127T031500Z-4f2a`. */
 export function newRunId(date: Date = new Date()): string {
-  const stamp = date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const stamp = date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
@@ -53,7 +61,10 @@ export async function createRun(opts: { stateDir: string; runId: string }): Prom
     if (valid.runId !== runId) {
       throw new RegistryError(
         'INVALID_RECORD',
-        { path: runPath, issues: [{ path: '$.runId', message: `expected "${runId}", got "${valid.runId}"` }] },
+        {
+          path: runPath,
+          issues: [{ path: '$.runId', message: `expected "${runId}", got "${valid.runId}"` }],
+        },
         `Refusing to write run ${valid.runId} into ${runPath}; nothing was written.`,
       );
     }
@@ -123,7 +134,11 @@ export async function readLatestRun(stateDir: string): Promise<RunRecord | null>
 /** Removes all but the newest `keep` runs (never the one latest.json names); returns the removed ids. */
 export async function pruneRuns(stateDir: string, keep = 52): Promise<string[]> {
   if (!Number.isInteger(keep) || keep < 1) {
-    throw new RegistryError('INVALID_RECORD', { path: runsDirOf(stateDir), keep }, `Expected keep to be a positive integer, got ${keep}.`);
+    throw new RegistryError(
+      'INVALID_RECORD',
+      { path: runsDirOf(stateDir), keep },
+      `Expected keep to be a positive integer, got ${keep}.`,
+    );
   }
   const runs = await listRuns(stateDir);
   const latest = await readLatestRunId(stateDir);

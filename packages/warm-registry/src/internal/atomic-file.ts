@@ -47,7 +47,10 @@ async function isDirectory(path: string): Promise<boolean> {
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
   const dir = dirname(path);
   await ensureDir(dir);
-  const temp = join(dir, `.${basename(path)}${tempMarker}${process.pid}-${randomBytes(4).toString('hex')}`);
+  const temp = join(
+    dir,
+    `.${basename(path)}${tempMarker}${process.pid}-${randomBytes(4).toString('hex')}`,
+  );
   try {
     const handle = await open(temp, 'wx', 0o644);
     try {

@@ -17,7 +17,8 @@ const errnoCodes: Record<string, RegistryErrorCode> = {
 };
 
 const advice: Partial<Record<RegistryErrorCode, string>> = {
-  READ_ONLY: 'the file system is read-only; point stateDir at a writable directory or remount it read-write',
+  READ_ONLY:
+    'the file system is read-only; point stateDir at a writable directory or remount it read-write',
   NO_SPACE: 'the disk is full; free space under stateDir and run again',
   NOT_A_DIRECTORY: 'a path component is a file where a directory was expected; move that file away',
   PERMISSION_DENIED: 'canon may not write there; fix the ownership or mode of stateDir',

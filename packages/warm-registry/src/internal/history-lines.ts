@@ -22,7 +22,13 @@ export function readHistoryText(text: string, path: string): HistoryEvent[] {
     }
     const result = historyEventSchema.safeParse(value);
     if (result.success) events.push(result.data);
-    else issues.push(...zodIssues(result.error).map((i) => ({ path: `line ${index + 1} ${i.path}`, message: i.message })));
+    else
+      issues.push(
+        ...zodIssues(result.error).map((i) => ({
+          path: `line ${index + 1} ${i.path}`,
+          message: i.message,
+        })),
+      );
   });
   if (issues.length > 0) {
     throw new RegistryError(

@@ -109,10 +109,19 @@ export async function takeLock(opts: TakeLockOptions): Promise<HeldLock> {
 
   let unlock: () => Promise<void>;
   try {
-    unlock = await lockfile.lock(target, { stale: staleMs, update: staleMs / 2, retries: 0, realpath: false, onCompromised });
+    unlock = await lockfile.lock(target, {
+      stale: staleMs,
+      update: staleMs / 2,
+      retries: 0,
+      realpath: false,
+      onCompromised,
+    });
   } catch (error) {
     if (isErrno(error, 'ELOCKED')) {
-      throw new LockedError({ holder: await readCurrentHolder(target), lockPath: target }, { cause: error });
+      throw new LockedError(
+        { holder: await readCurrentHolder(target), lockPath: target },
+        { cause: error },
+      );
     }
     const wrapped = fsError(error, target, 'take the lock');
     throw wrapped.code === 'IO'
@@ -121,10 +130,19 @@ export async function takeLock(opts: TakeLockOptions): Promise<HeldLock> {
   }
 
   const lockId = (await lockIdOf(target)) ?? 'unknown';
-  const base = { schema: 1 as const, lockId, pid: process.pid, host: hostname(), runId: opts.runId, startedAt: new Date().toISOString() };
+  const base = {
+    schema: 1 as const,
+    lockId,
+    pid: process.pid,
+    host: hostname(),
+    runId: opts.runId,
+    startedAt: new Date().toISOString(),
+  };
   let chain = Promise.resolve();
   const writeSidecar = (recipe: string | null, phase: string | null) => {
-    const content = JSON.stringify({ ...base, recipe, phase, updatedAt: new Date().toISOString() }, null, 2) + '\n';
+    const content =
+      JSON.stringify({ ...base, recipe, phase, updatedAt: new Date().toISOString() }, null, 2) +
+      '\n';
     // Serialised so that the last describe() wins even when calls overlap.
     const next = chain.then(() => writeFileAtomic(holderPathOf(target), content));
     chain = next.catch(() => undefined);
@@ -163,7 +181,8 @@ export async function takeLock(opts: TakeLockOptions): Promise<HeldLock> {
       try {
         await unlock();
       } catch (error) {
-        if (!isErrno(error, 'ERELEASED', 'ENOTACQUIRED')) throw fsError(error, target, 'release the lock');
+        if (!isErrno(error, 'ERELEASED', 'ENOTACQUIRED'))
+          throw fsError(error, target, 'release the lock');
       }
     },
   };

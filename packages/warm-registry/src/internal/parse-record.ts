@@ -3,7 +3,9 @@ import { RegistryError } from '../errors.js';
 
 export function zodIssues(error: z.ZodError): { path: string; message: string }[] {
   return error.issues.map((issue) => ({
-    path: '$' + issue.path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join(''),
+    path:
+      '$' +
+      issue.path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join(''),
     message: issue.message,
   }));
 }
@@ -29,7 +31,12 @@ export function parseJson(text: string, path: string, what: string): unknown {
 
 /** Rejects records written by a newer canon before trying to read their fields. */
 export function checkSchemaVersion(value: unknown, path: string, what: string): void {
-  if (value && typeof value === 'object' && 'schema' in value && (value as { schema: unknown }).schema !== 1) {
+  if (
+    value &&
+    typeof value === 'object' &&
+    'schema' in value &&
+    (value as { schema: unknown }).schema !== 1
+  ) {
     const found = (value as { schema: unknown }).schema;
     throw new RegistryError(
       'UNKNOWN_SCHEMA',
@@ -53,7 +60,12 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, path: string,
 }
 
 /** Validates a record before it is written, reporting every problem at once. */
-export function validateForWrite<T>(schema: z.ZodType<T>, value: unknown, path: string, what: string): T {
+export function validateForWrite<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  path: string,
+  what: string,
+): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = zodIssues(result.error);

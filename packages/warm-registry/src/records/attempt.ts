@@ -13,6 +13,9 @@ export const attemptRecordSchema = z
     outcome: outcomeSchema,
     detail: z.string(),
   })
-  .meta({ title: 'canon attempt.json', description: 'The last version canon tested for a recipe, and how it ended.' });
+  .meta({
+    title: 'canon attempt.json',
+    description: 'The last version canon tested for a recipe, and how it ended.',
+  });
 
 export type AttemptRecord = z.infer<typeof attemptRecordSchema>;

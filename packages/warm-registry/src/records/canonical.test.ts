@@ -11,7 +11,11 @@ const tempDir = useTempDirs();
 const recipe = fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,20}$/);
 const text = fc.string({ minLength: 1, maxLength: 40 });
 const commit = fc.stringMatching(/^[0-9a-f]{40}$/);
-const when = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true });
+const when = fc.date({
+  min: new Date('2000-01-01T00:00:00Z'),
+  max: new Date('2099-12-31T23:59:59Z'),
+  noInvalidDate: true,
+});
 
 const record: fc.Arbitrary<CanonicalRecord> = fc.record({
   schema: fc.constant(1 as const),
@@ -31,7 +35,9 @@ it('any valid record reads back as written, byte for byte', async () => {
   await fc.assert(
     fc.asyncProperty(record, async (r) => {
       await registry.writeCanonical(r);
-      expect(await readFile(join(registry.registryDir, r.recipe, 'canonical.json'), 'utf8')).toBe(JSON.stringify(r, null, 2) + '\n');
+      expect(await readFile(join(registry.registryDir, r.recipe, 'canonical.json'), 'utf8')).toBe(
+        JSON.stringify(r, null, 2) + '\n',
+      );
       const { schema: _schema, ...fields } = r;
       expect(await registry.readCanonical(r.recipe)).toEqual({ ...fields, legacy: false });
     }),
@@ -48,7 +54,13 @@ it("a legacy record's compact timestamp reads as the same instant in ISO form", 
       const compact = iso.replace(/[-:]/g, '');
       await writeFile(
         join(registry.registryDir, 'gitea', 'canonical.json'),
-        JSON.stringify({ recipe: 'gitea', version: '1.0.0', commit: 'a'.repeat(40), status: 'ok', ts: compact }),
+        JSON.stringify({
+          recipe: 'gitea',
+          version: '1.0.0',
+          commit: 'a'.repeat(40),
+          status: 'ok',
+          ts: compact,
+        }),
       );
       const view = await registry.readCanonical('gitea');
       expect(view?.ts).toBe(iso);

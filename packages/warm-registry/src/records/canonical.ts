@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
-const commit = z.string().regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/, 'a full lower-case git object id');
+const commit = z
+  .string()
+  .regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/, 'a full lower-case git object id');
 const recipe = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'a recipe name ([a-z0-9][a-z0-9._-]*)');
 const text = z.string().min(1);
 

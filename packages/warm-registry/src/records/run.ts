@@ -4,7 +4,11 @@ import { outcomeSchema } from './outcome.js';
 
 const count = z.number().int().nonnegative();
 const ms = z.number().nonnegative().nullable();
-const recordRef = z.object({ version: z.string(), commit: z.string(), runId: z.string().nullable() });
+const recordRef = z.object({
+  version: z.string(),
+  commit: z.string(),
+  runId: z.string().nullable(),
+});
 
 export const recipeRunSchema = z.object({
   recipe: z.string().min(1),
@@ -53,12 +57,17 @@ export const runRecordSchema = z
     summary: z.record(outcomeSchema, count),
     disk: z.object({ usedBytes: count, budgetBytes: count.nullable() }),
   })
-  .meta({ title: 'canon run.json', description: "One sweep's record: what was decided, tested and recorded, per recipe." });
+  .meta({
+    title: 'canon run.json',
+    description: "One sweep's record: what was decided, tested and recorded, per recipe.",
+  });
 
 export type RunRecord = z.infer<typeof runRecordSchema>;
 
 /** Counts the recipes per outcome, every outcome present (0 when none), for run.json's `summary`. */
-export function summarizeOutcomes(recipes: readonly Pick<RecipeRun, 'outcome'>[]): Record<Outcome, number> {
+export function summarizeOutcomes(
+  recipes: readonly Pick<RecipeRun, 'outcome'>[],
+): Record<Outcome, number> {
   const summary = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
   for (const { outcome } of recipes) {
     if (outcome) summary[outcome] += 1;

@@ -24,7 +24,12 @@ export function canonicalOf(recipe: string, n: number): CanonicalRecord {
 export function recipeRunOf(recipe: string, overrides: Partial<RecipeRun> = {}): RecipeRun {
   return {
     recipe,
-    decision: { action: 'run', reason: 'new-release', latest: '1.2.0+2.0.2', canonical: '1.1.0+2.0.1' },
+    decision: {
+      action: 'run',
+      reason: 'new-release',
+      latest: '1.2.0+2.0.2',
+      canonical: '1.1.0+2.0.1',
+    },
     outcome: 'PROMOTED',
     detail: 'canonical now 1.2.0+2.0.2',
     tested: { version: '1.2.0+2.0.2', tag: '1.2.0+2.0.2', commit: commitOf(2) },

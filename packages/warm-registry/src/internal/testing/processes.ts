@@ -32,9 +32,18 @@ export function startWorker(workerPath: string, args: string[]): Worker {
     send: (line) => child.stdin.write(line + '\n'),
     next(timeoutMs = 10_000) {
       const queued = lines.shift();
-      if (queued !== undefined) return Promise.resolve(JSON.parse(queued) as Record<string, unknown>);
+      if (queued !== undefined)
+        return Promise.resolve(JSON.parse(queued) as Record<string, unknown>);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`worker ${child.pid} printed nothing in ${timeoutMs} ms; stderr: ${stderr}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `worker ${child.pid} printed nothing in ${timeoutMs} ms; stderr: ${stderr}`,
+              ),
+            ),
+          timeoutMs,
+        );
         waiters.push((line) => {
           clearTimeout(timer);
           resolve(JSON.parse(line) as Record<string, unknown>);

@@ -20,14 +20,19 @@ async function writeLoop(stateDir: string, recipe: string): Promise<void> {
 }
 
 function failure(error: unknown): object {
-  if (error instanceof LockedError) return { ok: false, code: error.code, holder: error.data.holder, message: error.message };
-  if (error instanceof RegistryError) return { ok: false, code: error.code, message: error.message };
+  if (error instanceof LockedError)
+    return { ok: false, code: error.code, holder: error.data.holder, message: error.message };
+  if (error instanceof RegistryError)
+    return { ok: false, code: error.code, message: error.message };
   return { ok: false, code: 'UNEXPECTED', message: String(error) };
 }
 
 /** Reads `try <runId>` / `release` / `describe <recipe> <phase>` commands; one lock at a time. */
 async function lockServer(stateDir: string, staleSeconds: number, kind: string): Promise<void> {
-  let held: { release(): Promise<void>; describe?(u: { recipe: string | null; phase: string | null }): Promise<void> } | null = null;
+  let held: {
+    release(): Promise<void>;
+    describe?(u: { recipe: string | null; phase: string | null }): Promise<void>;
+  } | null = null;
   say({ ready: true, pid: process.pid });
   for await (const line of createInterface({ input: process.stdin })) {
     const [command, arg, arg2] = line.split(' ');
@@ -35,8 +40,19 @@ async function lockServer(stateDir: string, staleSeconds: number, kind: string):
       if (command === 'try' && arg) {
         held =
           kind === 'app'
-            ? await acquireAppLock({ stateDir, domain: 'warm-gitea.ci.example.org', runId: arg, staleSeconds, recipe: 'gitea' })
-            : await acquireSweepLock({ stateDir, runId: arg, staleSeconds, onCompromised: (e) => say({ compromised: e.message }) });
+            ? await acquireAppLock({
+                stateDir,
+                domain: 'warm-gitea.ci.example.org',
+                runId: arg,
+                staleSeconds,
+                recipe: 'gitea',
+              })
+            : await acquireSweepLock({
+                stateDir,
+                runId: arg,
+                staleSeconds,
+                onCompromised: (e) => say({ compromised: e.message }),
+              });
         say({ ok: true, pid: process.pid, runId: arg });
       } else if (command === 'describe' && held?.describe) {
         await held.describe({ recipe: arg ?? null, phase: arg2 ?? null });
@@ -60,8 +76,13 @@ async function startGroup(stateDir: string, runId: string, ignoreTerm: boolean):
     const c = require('node:child_process').spawn(process.execPath, ['-e', "${ignoreTerm ? "process.on('SIGTERM', () => {});" : ''} setInterval(() => {}, 1000)"], { stdio: 'ignore' });
     process.stdout.write(c.pid + '\\n');
     setInterval(() => {}, 1000);`;
-  const leader = spawn(process.execPath, ['-e', leaderScript], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
-  const grandchild = await new Promise<number>((resolve) => leader.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
+  const leader = spawn(process.execPath, ['-e', leaderScript], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const grandchild = await new Promise<number>((resolve) =>
+    leader.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim()))),
+  );
   if (!leader.pid) throw new Error('the leader did not start');
   await trackChild({ stateDir, runId, pid: leader.pid });
   say({ leader: leader.pid, grandchild });
