@@ -220,6 +220,23 @@ describe('the skip rows of the decision table, hostile tags, and plan', () => {
     }
   });
 
+  it('sync brings a new upstream release to the mirror; promote of that tagged version passes the gate and deploys it', async () => {
+    const up = s.fleet.recipe('odd').upstream;
+    await commit(up, { files: { VERSION: '0.2.0+1\n' } });
+    const t = await tag(up, '0.2.0+1');
+    const synced = await s.canon(['sync', '--recipe', 'odd']);
+    expect(synced.code, synced.stdout + synced.stderr).toBe(0);
+    expect(synced.stdout).toMatch(/^odd: synced/m);
+    expect((await readRefs(s.fleet.recipe('odd').mirror)).refs['refs/tags/0.2.0+1']).toBe(t.oid);
+    const r = await s.canon(['promote', '--recipe', 'odd', '--version', '0.2.0+1']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/odd: PROMOTED/);
+    const rec = JSON.parse(must(await s.readCanonical('odd'), 'odd canonical').toString('utf8')) as { version: string; commit: string; previous: { version: string } };
+    expect(rec).toMatchObject({ version: '0.2.0+1', commit: t.commit, previous: { version: '0.1.0+1' } });
+    const deploy = s.warm.events('warm-odd.ci.test').find((e) => e.op === 'deploy' && e.version === '0.2.0+1');
+    expect(deploy).toMatchObject({ outcome: 'ok', mode: 'advance' });
+  });
+
   it('upgrade-base prints the newest older release on the mirror, or nothing and exit 1', async () => {
     const r = await s.canon(['upgrade-base', 'gitea', '3.6.0+1.24.2-rootless']);
     expect(r).toMatchObject({ code: 0, stdout: '3.5.0+1.24.1-rootless\n' });

@@ -115,6 +115,8 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, prep
   const tag = decision.latest;
   const tested = { version: versionOfTag(tag.name), tag: tag.name, commit: tag.commit };
   facts.tested = tested;
+  entry.tested = tested;
+  entry.detail = `testing ${tag.name}`;
   await ctx.update(entry);
 
   ctx.phase(recipe.name, 'checkout');
