@@ -27,6 +27,7 @@ export async function pollHealth(
     }
     attempts += 1;
     const remaining = Math.max(1, deadline - performance.now());
+    const cutByDeadline = remaining < MAX_REQUEST_MS;
     const signals = [AbortSignal.timeout(Math.ceil(Math.min(MAX_REQUEST_MS, remaining)))];
     if (opts.signal !== undefined) signals.push(opts.signal);
     try {
@@ -42,7 +43,10 @@ export async function pollHealth(
         return { healthy: true, lastStatus, attempts, reason: null };
       }
     } catch (error) {
-      lastProblem = describeFetchError(error);
+      const problem = describeFetchError(error);
+      // A request cut short by the overall deadline says nothing new; keep what the app last said.
+      const keepEarlier = problem === 'no answer in time' && cutByDeadline && lastStatus !== null;
+      if (!keepEarlier) lastProblem = problem;
     }
     opts.onAttempt?.(`health: ${spec.url} attempt ${attempts}: ${lastProblem}`);
     // Another attempt only when a whole interval still fits: a last request squeezed into the
