@@ -3,6 +3,7 @@ export type RegistryErrorCode =
   | 'UNKNOWN_SCHEMA'
   | 'INVALID_RECORD'
   | 'INVALID_NAME'
+  | 'INVALID_OPTION'
   | 'NOT_A_DIRECTORY'
   | 'READ_ONLY'
   | 'NO_SPACE'

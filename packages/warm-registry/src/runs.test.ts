@@ -130,5 +130,6 @@ describe('run records', () => {
     expect(await listRuns(stateDir)).toEqual([ids[2], ...ids.slice(8)]);
     expect(await pruneRuns(stateDir, 3)).toHaveLength(49);
     expect(await listRuns(stateDir)).toEqual([ids[2], ...ids.slice(57)]);
+    expect((await caught(pruneRuns(stateDir, 0))).code).toBe('INVALID_OPTION');
   });
 });

@@ -135,7 +135,7 @@ export async function readLatestRun(stateDir: string): Promise<RunRecord | null>
 export async function pruneRuns(stateDir: string, keep = 52): Promise<string[]> {
   if (!Number.isInteger(keep) || keep < 1) {
     throw new RegistryError(
-      'INVALID_RECORD',
+      'INVALID_OPTION',
       { path: runsDirOf(stateDir), keep },
       `Expected keep to be a positive integer, got ${keep}.`,
     );

@@ -94,6 +94,13 @@ async function ensureTarget(target: string): Promise<void> {
 /** Takes the lock at once or throws LockedError describing who holds it; never waits. */
 export async function takeLock(opts: TakeLockOptions): Promise<HeldLock> {
   const { target } = opts;
+  if (!Number.isFinite(opts.staleSeconds) || opts.staleSeconds <= 0) {
+    throw new RegistryError(
+      'INVALID_OPTION',
+      { path: target, staleSeconds: opts.staleSeconds },
+      `Expected staleSeconds to be a positive number of seconds, got ${opts.staleSeconds}; check lockStaleSeconds in the config.`,
+    );
+  }
   await ensureTarget(target);
   const staleMs = Math.max(2000, Math.round(opts.staleSeconds * 1000));
   let compromised: Error | null = null;
