@@ -157,6 +157,8 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, prep
 
   if (gate.promote) {
     ctx.phase(recipe.name, 'promote');
+    // promoteRecipe logs every promote step to <runDir>/<recipe>/promote.log.
+    log('promote');
     let result: PromoteResult;
     try {
       result = await promoteRecipe({
