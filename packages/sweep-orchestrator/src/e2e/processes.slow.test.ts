@@ -59,7 +59,10 @@ describe('one sweep at a time, and nothing left running', () => {
     expect(await s.readCanonical('alpha')).toBeNull();
   });
 
-  it('SIGTERM: exit 143, run.json says interrupted, children stopped, lock free', async () => {
+  it.each([
+    { sig: 'SIGTERM', code: 143 },
+    { sig: 'SIGINT', code: 130 },
+  ] as const)('$sig: exit $code, run.json says interrupted, children stopped, lock free', async ({ sig, code }) => {
     s = await createScenario({ recipes: ['alpha', 'beta'], presynced: true });
     await s.behave({ alpha: 'hang-grandchild', beta: 'fail' });
     const sweep = s.start(['sweep']);
@@ -67,13 +70,13 @@ describe('one sweep at a time, and nothing left running', () => {
     const second = await s.canon(['sweep']);
     expect(second.code).toBe(75);
     expect(second.stderr).toMatch(/now at recipe alpha, phase test/);
-    sweep.child.kill('SIGTERM');
+    sweep.child.kill(sig);
     const r = await sweep.done;
-    expect(r.code).toBe(143);
+    expect(r.code).toBe(code);
     const runId = must((await s.runIds())[0], 'a run directory');
     const run = JSON.parse(await readFile(join(s.stateDir, 'runs', runId, 'run.json'), 'utf8')) as RunRecord;
     expect(run.interrupted).toBe(true);
-    expect(run.exitCode).toBe(143);
+    expect(run.exitCode).toBe(code);
     expect(run.finishedAt).not.toBeNull();
     expect(alive(pids.child)).toBe(false);
     expect(alive(pids.grandchild)).toBe(false);
