@@ -29,3 +29,4 @@ export { isSweepMissed, renderReport, renderStatus } from './report/index.js';
 export type { CliIo } from './cli/main.js';
 export { runCli } from './cli/main.js';
 export { EXIT } from './cli/exit-codes.js';
+export { UsageError } from './cli/usage-error.js';

@@ -128,10 +128,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     await writing;
 
     const interruptedBy = opts.interrupt?.received() ?? null;
-    if (lostLock !== null) {
-      throw new SweepError('LOCK_COMPROMISED', `the sweep lock was lost mid-run: ${String(lostLock)}`, { runId }, { cause: lostLock });
-    }
-    record.interrupted = interruptedBy !== null;
+    record.interrupted = interruptedBy !== null || lostLock !== null;
     record.exitCode = interruptedBy === 'SIGINT' ? 130 : interruptedBy === 'SIGTERM' ? 143 : exitCodeOfOutcomes(record.recipes.map((r) => r.outcome));
     record.disk = await registry.diskUsage(config.diskBudgetGiB).catch(() => record.disk);
     record.finishedAt = now().toISOString();
@@ -144,6 +141,10 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
       summary: record.summary, durationMs: Date.parse(record.finishedAt) - startedAt.getTime(),
     };
     emit(end);
+    if (lostLock !== null) {
+      // Another sweep may have taken over the lock: this run stopped early and says so.
+      throw new SweepError('LOCK_COMPROMISED', `the sweep lock was lost mid-run: ${String(lostLock)}; run ${runId} stopped early`, { runId }, { cause: lostLock });
+    }
     return { run: record, exitCode: record.exitCode };
   } finally {
     await describing;
