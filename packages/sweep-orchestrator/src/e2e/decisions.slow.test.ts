@@ -73,8 +73,14 @@ describe('a recipe through its life: seed, run twice, untagged work, new release
   it('a second sweep right after runs no test and no deploy', async () => {
     const before = (await s.calls()).length;
     const deploys = s.warm.events().length;
+    s.fleet.server.resetCounters();
     const r = await s.canon(['sweep']);
     expect(r.code).toBe(0);
+    // Refs are listed once per side and handed to the sync: two requests, nothing fetched.
+    expect(s.fleet.server.requests.log.map((q) => `${q.repo ?? '?'} ${q.path}`)).toEqual(
+      expect.arrayContaining(['upstream/alpha.git /info/refs', 'ci-mirrors/alpha.git /info/refs']),
+    );
+    expect(s.fleet.server.requests.count).toBe(2);
     expect((await s.calls()).length).toBe(before);
     expect(s.warm.events().length).toBe(deploys);
     expect(await entry(s, 'alpha')).toMatchObject({ outcome: 'SKIPPED', decision: { reason: 'no-new-version' } });
