@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScenario, type Scenario } from './harness.js';
 
@@ -31,6 +33,24 @@ describe('canon refuses what it cannot trust before writing anything', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('recipes.alpha.tset');
     expect(r.stderr).toContain('recipes.beta.upstream');
+  });
+
+  it('units render writes the service and timer; verify accepts them, and rejects them once the config is hollow', async () => {
+    await s.writeConfig();
+    const dir = join(s.dir, 'units');
+    const rendered = await s.canon(['units', 'render', '--out', dir]);
+    expect(rendered.code, rendered.stderr).toBe(0);
+    const service = await readFile(join(dir, 'canon-sweep.service'), 'utf8');
+    expect(service).toMatch(/^Type=oneshot$/m);
+    expect(service).toContain(`--config ${s.configPath}`);
+    expect(await readFile(join(dir, 'canon-sweep.timer'), 'utf8')).toMatch(/^Persistent=true$/m);
+    const verified = await s.canon(['units', 'verify', dir]);
+    expect(verified.code, verified.stderr).toBe(0);
+    await s.writeConfig({ recipes: { alpha: { enrolled: false }, beta: { enrolled: false } } });
+    const hollow = await s.canon(['units', 'verify', dir]);
+    expect(hollow.code).toBe(1);
+    expect(hollow.stderr).toMatch(/problem/);
+    expect(existsSync(s.stateDir)).toBe(false);
   });
 
   it('a hollow sweep (no enrolled recipe) exits 3 and writes nothing', async () => {
