@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createScenario, type Scenario } from './harness.js';
+
+// Each scenario runs the real CLI, git and several processes: generous limits for loaded CI machines.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 300_000 });
 
 describe('canon refuses what it cannot trust before writing anything', () => {
   let s: Scenario;

@@ -3,8 +3,11 @@ import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { commit, deleteTag, moveTag, readRefs, tag } from '@canon/testkit';
 import type { RecipeRun } from '@canon/warm-registry';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createScenario, must, type Scenario } from './harness.js';
+
+// Each scenario runs the real CLI, git and several processes: generous limits for loaded CI machines.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 300_000 });
 
 type Canonical = { schema: 1; recipe: string; version: string; tag: string; commit: string; runId: string; previous: { version: string; commit: string } | null };
 

@@ -2,8 +2,11 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { commit, tag } from '@canon/testkit';
 import type { RecipeRun } from '@canon/warm-registry';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createScenario, must, type CanonResult, type Scenario } from './harness.js';
+
+// Each scenario runs the real CLI, git and several processes: generous limits for loaded CI machines.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 300_000 });
 
 async function entry(sc: Scenario, recipe: string): Promise<RecipeRun> {
   return must((await sc.latestRun()).recipes.find((r) => r.recipe === recipe), `${recipe} in the latest run`);

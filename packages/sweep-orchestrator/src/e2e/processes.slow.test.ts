@@ -2,8 +2,11 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunRecord } from '@canon/warm-registry';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { alive, createScenario, must, readPid, waitFor, type Scenario } from './harness.js';
+
+// Each scenario runs the real CLI, git and several processes: generous limits for loaded CI machines.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 300_000 });
 
 // Processes the scenarios leave: a failing test must not leak them into the next one.
 const leftovers: number[] = [];
