@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { commit, tag } from '@canon/testkit';
 import type { RecipeRun } from '@canon/warm-registry';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createScenario, must, type CanonResult, type Scenario } from './harness.js';
+import { createScenario, must, processesWithEnv, type CanonResult, type Scenario } from './harness.js';
 
 // Each scenario runs the real CLI, git and several processes: generous limits for loaded CI machines.
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 300_000 });
@@ -23,14 +23,13 @@ const domain = (recipe: string): string => `warm-${recipe}.ci.test`;
 // release that fails in its own way in the second sweep.
 describe('nothing unverified is ever recorded: the canonical stays byte-identical', () => {
   let s: Scenario;
-  const failing = ['red', 'unhealthy', 'fallback', 'nodeploy', 'verify', 'snapshot'];
+  const failing = ['red', 'unhealthy', 'fallback', 'nodeploy', 'verify', 'snapshot', 'stuck'];
   const before = new Map<string, Buffer | null>();
   let seeded: CanonResult;
   let second: CanonResult;
   beforeAll(async () => {
     s = await createScenario({ recipes: [...failing, 'guarded'].map((name) => ({ name, releases: ['1.0.0+1'] })) });
-    // Tests and promotes of different recipes may overlap (`concurrency`): also exercised here.
-    await s.writeConfig({ protectedDomains: [domain('guarded')], concurrency: 3 });
+    await s.writeConfig({ protectedDomains: [domain('guarded')], recipes: { stuck: { promote: { timeoutSeconds: 3 } } } });
     s.warm.setDeployed(domain('guarded'), 'live-data');
     seeded = await s.canon(['sweep', ...[...failing, 'guarded'].flatMap((n) => ['--recipe', n])]);
     for (const name of failing) {
@@ -45,6 +44,7 @@ describe('nothing unverified is ever recorded: the canonical stays byte-identica
     s.warm.configure(domain('nodeploy'), { failDeployVersions: ['1.1.0+1'] });
     s.warm.configure(domain('verify'), { verifyOutput: '1.0.0+1' });
     s.warm.configure(domain('snapshot'), { faults: { snapshot: 'fail' } });
+    s.warm.configure(domain('stuck'), { faults: { deploy: 'hang-tree' } });
     second = await s.canon(['sweep', ...failing.flatMap((n) => ['--recipe', n])]);
   }, 240_000);
   afterAll(() => s.close());
@@ -52,8 +52,13 @@ describe('nothing unverified is ever recorded: the canonical stays byte-identica
   it('the seed sweep promoted every recipe but refused to tear down the protected domain', async () => {
     expect(seeded.code, seeded.stdout).toBe(1);
     expect(second.code, second.stdout).toBe(1);
-    for (const name of failing) expect(before.get(name)).not.toBeNull();
-    const guarded = must((await firstRun(s)).recipes.find((r) => r.recipe === 'guarded'), 'guarded in the seed run');
+    const seedRun = await firstRun(s);
+    for (const name of failing) {
+      const e = must(seedRun.recipes.find((r) => r.recipe === name), `${name} in the seed run`);
+      expect(e.outcome, `${name}: ${e.detail}`).toBe('PROMOTED');
+      expect(before.get(name)).not.toBeNull();
+    }
+    const guarded = must(seedRun.recipes.find((r) => r.recipe === 'guarded'), 'guarded in the seed run');
     expect(guarded.outcome).toBe('GREEN-BUT-PROMOTE-FAILED');
     expect(guarded.detail).toMatch(/protected/);
     expect(s.warm.events(domain('guarded')).map((ev) => ev.op)).not.toContain('teardown');
@@ -73,7 +78,7 @@ describe('nothing unverified is ever recorded: the canonical stays byte-identica
     { name: 'nodeploy', reason: /deploy/ },
   ])('$name: GREEN-BUT-PROMOTE-FAILED, previous canonical redeployed and healthy', async ({ name, reason }) => {
     const e = await entry(s, name);
-    expect(e.outcome).toBe('GREEN-BUT-PROMOTE-FAILED');
+    expect(e.outcome, e.detail).toBe('GREEN-BUT-PROMOTE-FAILED');
     expect(e.detail).toMatch(reason);
     expect(e.detail).toMatch(/rolled back .*healthy/);
     expect(await s.readCanonical(name)).toEqual(before.get(name));
@@ -82,12 +87,19 @@ describe('nothing unverified is ever recorded: the canonical stays byte-identica
     expect(rollback.map((ev) => ev.version)).toEqual(['1.0.0+1']);
   });
 
+  it('a deploy that hangs (with a grandchild ignoring SIGTERM): TIMED-OUT, its process tree gone', async () => {
+    const e = await entry(s, 'stuck');
+    expect(e.outcome, e.detail).toBe('TIMED-OUT');
+    expect(await s.readCanonical('stuck')).toEqual(before.get('stuck'));
+    expect(processesWithEnv('CANON_RUN_ID', (await s.latestRun()).runId)).toEqual([]);
+  });
+
   it.each([
     { name: 'verify', reason: /verify/ },
     { name: 'snapshot', reason: /snapshot/ },
   ])('a failing $name step is not a promotion', async ({ name, reason }) => {
     const e = await entry(s, name);
-    expect(e.outcome).toBe('GREEN-BUT-PROMOTE-FAILED');
+    expect(e.outcome, e.detail).toBe('GREEN-BUT-PROMOTE-FAILED');
     expect(e.detail).toMatch(reason);
     expect(await s.readCanonical(name)).toEqual(before.get(name));
   });
@@ -115,7 +127,7 @@ describe('per-recipe failures stay with their recipe', () => {
 
   it('a corrupt record: ERROR naming the file, which is left untouched', async () => {
     const e = await entry(s, 'corrupt');
-    expect(e.outcome).toBe('ERROR');
+    expect(e.outcome, e.detail).toBe('ERROR');
     expect(e.detail).toContain(s.canonicalPath('corrupt'));
     expect(await s.readCanonical('corrupt')).toEqual(garbage);
   });
