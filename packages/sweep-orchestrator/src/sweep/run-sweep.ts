@@ -68,10 +68,12 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
 
   try {
     for (const orphan of await reapOrphans({ stateDir: config.stateDir, currentRunId: runId })) {
-      emit({
-        type: 'warning', at: stamp(), recipe: null,
-        message: `ended process group ${orphan.pid} left behind by run ${orphan.runId}${orphan.signalled ? '' : ' (already gone)'}`,
-      });
+      const message =
+        orphan.reason === 'ended' ? `ended process group ${orphan.pgid} left behind by run ${orphan.runId}${orphan.killed ? ' (SIGKILL after SIGTERM)' : ''}`
+        : orphan.reason === 'pid-reused' ? `left pid ${orphan.pid} of run ${orphan.runId} alone: another process has that pid now`
+        : orphan.reason === 'other-host' ? `process group ${orphan.pgid} of run ${orphan.runId} was recorded on another host; not touched`
+        : null;
+      if (message !== null) emit({ type: 'warning', at: stamp(), recipe: null, message });
     }
     // Commands run with cwd = workDir (busyCheck) before any sync or checkout has created it.
     await mkdir(config.workDir, { recursive: true });
