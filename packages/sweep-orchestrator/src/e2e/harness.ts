@@ -65,7 +65,10 @@ export async function createScenario(opts: ScenarioOptions): Promise<Scenario> {
   const dir = await mkdtemp(join(tmpdir(), 'canon-e2e-'));
   const { config: extra, ...fleetOpts } = opts;
   const fleet = await createFleet({ presynced: false, ...fleetOpts });
-  const warm = await startWarmHost();
+  const warm = await startWarmHost().catch(async (error: unknown) => {
+    await fleet.close();
+    throw error;
+  });
   const abra = (...args: string[]): string[] => [process.execPath, warm.fakeAbra, `--host=${warm.url}`, ...args];
   const stateDir = join(dir, 'state');
   const workDir = join(dir, 'work');
