@@ -19,7 +19,8 @@ export async function run(ctx: CommandContext): Promise<number> {
     ok: enrolled.length > 0,
     detail: enrolled.length > 0 ? `${enrolled.length} recipe(s) enrolled: ${enrolled.map((r) => r.name).join(', ')}` : 'no recipe is enrolled: a sweep would refuse to run (exit 3)',
   });
-  checks.push(...(await checkPrograms(programsOf(config), ctx.env.PATH ?? '')));
+  // git: canon itself pushes mirrors and checks out tags with it.
+  checks.push(...(await checkPrograms([...new Set(['git', ...programsOf(config)])], ctx.env.PATH ?? '')));
   checks.push(await checkWritable(config.stateDir));
   checks.push(...(await checkRemotes(config)));
   if (config.forge !== null) checks.push(await checkForge(config.forge));
