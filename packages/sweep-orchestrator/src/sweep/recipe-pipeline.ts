@@ -21,8 +21,9 @@ export type RecipeContext = {
   signal: AbortSignal;
   phase: (recipe: string, phase: string) => void;
   warn: (recipe: string, message: string) => void;
-  /** Called whenever the entry changed, so run.json follows the sweep as it goes. */
-  update: (entry: RecipeRun) => Promise<void>;
+  /** Called whenever the entry changed, so run.json follows the sweep as it goes; `urgent`
+   * waits until the change is on disk (before a long step, and for a tested recipe's label). */
+  update: (entry: RecipeRun, urgent?: boolean) => Promise<void>;
 };
 
 type Facts = Omit<OutcomeInput, 'runId'>;
@@ -54,7 +55,7 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, prep
     entry.canonicalAfter = facts.canonicalAfter;
     entry.tested = facts.tested;
     if (facts.tested !== null) await recordAttempt(ctx, entry);
-    await ctx.update(entry);
+    await ctx.update(entry, facts.tested !== null);
     return entry;
   };
   const fail = (what: string): Promise<RecipeRun> => {
@@ -97,12 +98,15 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, prep
   for (const w of sync.warnings) ctx.warn(recipe.name, w.message);
   await ctx.update(entry);
 
-  ctx.phase(recipe.name, 'busy-check');
-  let busy: boolean;
-  try {
-    busy = (await checkBusy({ config: ctx.config, recipe, runId: ctx.runId, logFile: log('busy-check'), signal: ctx.signal })).busy;
-  } catch (e) {
-    return fail(`busyCheck could not run: ${message(e)}`);
+  let busy = false;
+  // Without a busyCheck there is nothing to run, and no log directory to create for it.
+  if (recipe.busyCheck !== null) {
+    ctx.phase(recipe.name, 'busy-check');
+    try {
+      busy = (await checkBusy({ config: ctx.config, recipe, runId: ctx.runId, logFile: log('busy-check'), signal: ctx.signal })).busy;
+    } catch (e) {
+      return fail(`busyCheck could not run: ${message(e)}`);
+    }
   }
   if (ctx.signal.aborted) return fail('interrupted before the decision');
 
@@ -117,7 +121,7 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, prep
   facts.tested = tested;
   entry.tested = tested;
   entry.detail = `testing ${tag.name}`;
-  await ctx.update(entry);
+  await ctx.update(entry, true);
 
   ctx.phase(recipe.name, 'checkout');
   let checkout: string;

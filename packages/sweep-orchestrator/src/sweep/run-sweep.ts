@@ -9,6 +9,7 @@ import { SweepError } from './errors.js';
 import type { SweepEvent, SweepEventSink } from './events.js';
 import type { Interrupt } from './interrupt.js';
 import { createLimiter } from './pool.js';
+import { createRecordWriter } from './record-writer.js';
 import { listBoth, prepareRecipe, type Prepared } from './prepare.js';
 import { runRecipe, type RecipeContext } from './recipe-pipeline.js';
 import { exitCodeOfOutcomes, pendingRecipeRun } from './recipe-run.js';
@@ -30,6 +31,9 @@ export type SweepResult = { run: RunRecord; exitCode: number };
 // Ref listings are cheap network round trips: many at once. Syncs run git processes: fewer.
 const LIST_POOL = 8;
 const SYNC_POOL = 2;
+// run.json follows the sweep at most this far behind, except before long steps (urgent).
+const RECORD_WRITE_INTERVAL_MS = 1000;
+const DESCRIBE_INTERVAL_MS = 250;
 
 /**
  * One sweep under the sweep mutex: every selected recipe synced, decided, tested, gated
@@ -59,11 +63,16 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     },
   });
   const stamp = (): string => new Date().toISOString();
-  let describing: Promise<void> = Promise.resolve();
+  // The lock's description only needs the latest phase: coalesced like run.json, since an
+  // atomic write per phase change was most of a no-op sweep's own time.
+  let holderNow: { recipe: string | null; phase: string | null } = { recipe: null, phase: null };
+  const holderWriter = createRecordWriter(() => lock.describe(holderNow), {
+    intervalMs: DESCRIBE_INTERVAL_MS,
+    onError: (e) => emit({ type: 'warning', at: stamp(), recipe: holderNow.recipe, message: `could not update the lock's description: ${String(e)}` }),
+  });
   const describe = (recipe: string | null, phase: string | null): void => {
-    describing = describing.then(() => lock.describe({ recipe, phase })).catch((e: unknown) => {
-      emit({ type: 'warning', at: stamp(), recipe, message: `could not update the lock's description: ${String(e)}` });
-    });
+    holderNow = { recipe, phase };
+    void holderWriter.changed();
   };
 
   try {
@@ -84,15 +93,20 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
       canonVersion: opts.canonVersion, exitCode: null, recipes: selected.map((r) => pendingRecipeRun(r.name)),
       summary: summarizeOutcomes([]), disk: { usedBytes: 0, budgetBytes: null },
     };
-    let writing: Promise<void> = store.writeRecord(record);
-    const update = (entry: RecipeRun): Promise<void> => {
-      record.recipes = record.recipes.map((r) => (r.recipe === entry.recipe ? structuredClone(entry) : r));
-      record.summary = summarizeOutcomes(record.recipes);
-      const snapshot = structuredClone(record);
-      writing = writing.then(() => store.writeRecord(snapshot));
-      return writing;
+    await store.writeRecord(record);
+    const writer = createRecordWriter(
+      () => {
+        record.summary = summarizeOutcomes(record.recipes);
+        return store.writeRecord(structuredClone(record));
+      },
+      { intervalMs: RECORD_WRITE_INTERVAL_MS, onError: (e) => emit({ type: 'warning', at: stamp(), recipe: null, message: `could not write run.json: ${String(e)}` }) },
+    );
+    const slot = new Map(record.recipes.map((r, i) => [r.recipe, i]));
+    const update = (entry: RecipeRun, urgent = false): Promise<void> => {
+      const i = slot.get(entry.recipe);
+      if (i !== undefined) record.recipes[i] = entry;
+      return writer.changed(urgent);
     };
-    await writing;
     emit({ type: 'run-start', at: stamp(), runId, dryRun: false, recipes: selected.map((r) => r.name) });
 
     const listPool = createLimiter(LIST_POOL);
@@ -127,7 +141,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
         }),
       ),
     );
-    await writing;
+    await writer.flush();
 
     const interruptedBy = opts.interrupt?.received() ?? null;
     record.interrupted = interruptedBy !== null || lostLock !== null;
@@ -149,7 +163,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     }
     return { run: record, exitCode: record.exitCode };
   } finally {
-    await describing;
+    await holderWriter.flush().catch(() => undefined);
     await releaseQuietly(lock);
   }
 }
