@@ -147,7 +147,25 @@ it("leaves the current run's children alone and reports recorded ones that are a
   expect(await isGone(mine.pid)).toBe(false);
   expect(await readdir(join(stateDir, 'children'))).toEqual(['run-now']);
   await untrackChild({ stateDir, runId: 'run-now', pid: mine.pid });
+  expect(await readdir(join(stateDir, 'children', 'run-now'))).toEqual([]);
+  await reapOrphans({ stateDir, currentRunId: 'run-later', graceMs: 200 });
   expect(await readdir(join(stateDir, 'children'))).toEqual([]);
+});
+
+it('tracks and untracks children of one run concurrently without losing a record', async () => {
+  const stateDir = await tempDir();
+  const procs = Array.from({ length: 6 }, () => sleeper(false));
+  for (let round = 0; round < 20; round += 1) {
+    await Promise.all(
+      procs.map(async (p, i) => {
+        if ((round + i) % 2 === 0) await trackChild({ stateDir, runId: 'run-busy', pid: p.pid });
+        else await untrackChild({ stateDir, runId: 'run-busy', pid: p.pid });
+      }),
+    );
+  }
+  const tracked = (await readdir(join(stateDir, 'children', 'run-busy'))).sort();
+  const expected = procs.filter((_, i) => (19 + i) % 2 === 0).map((p) => `${p.pid}.json`).sort();
+  expect(tracked).toEqual(expected);
 });
 
 it('a tracked process that is not a group leader is signalled alone, never its group', async () => {

@@ -81,7 +81,9 @@ export async function untrackChild(opts: {
   } catch (error) {
     if (!isErrno(error, 'ENOENT')) throw fsError(error, path, 'remove');
   }
-  await rmdir(join(childrenDirOf(opts.stateDir), opts.runId)).catch(() => undefined);
+  // The run's directory stays, even empty: removing it here raced with a concurrent
+  // trackChild of the same run (concurrency > 1) creating its file in it. The next
+  // sweep's reapOrphans removes the empty directories of earlier runs.
 }
 
 type Tracked = z.infer<typeof trackedSchema> & { path: string };
