@@ -13,8 +13,8 @@ const SYNC_TIMEOUT_MS = 600_000;
 /** Both sides' refs, listed at once: one round trip each, fed to syncMirror so it lists nothing twice. */
 export async function listBoth(config: ResolvedConfig, recipe: ResolvedRecipe): Promise<{ upstream: RemoteRefs; mirror: RemoteRefs }> {
   const [upstream, mirror] = await Promise.all([
-    listRemoteRefs(recipe.upstream, { timeoutMs: LIST_TIMEOUT_MS }),
-    listRemoteRefs(recipe.mirror, { auth: mirrorAuth(config), timeoutMs: LIST_TIMEOUT_MS }),
+    listRemoteRefs(recipe.upstream, { timeoutMs: LIST_TIMEOUT_MS, stage: 'list-upstream', recipe: recipe.name }),
+    listRemoteRefs(recipe.mirror, { auth: mirrorAuth(config), timeoutMs: LIST_TIMEOUT_MS, stage: 'list-mirror', recipe: recipe.name }),
   ]);
   return { upstream, mirror };
 }

@@ -25,6 +25,8 @@ export async function checkBusy(step: StepBase): Promise<{ busy: boolean; detail
     stateDir: config.stateDir,
     runId: step.runId,
     signal: step.signal,
+    // The forge token variable stays with canon: a recipe's suite has no business with it.
+    withheldEnv: config.secretEnv ?? [],
   });
   if (result.exitCode === 0) return { busy: false, detail: 'busyCheck: free', result };
   const how = result.timedOut ? 'timed out' : result.exitCode === null ? `was killed (${result.signal ?? '?'})` : `exited ${result.exitCode}`;
@@ -71,5 +73,7 @@ export async function runTest(
     stateDir: config.stateDir,
     runId: step.runId,
     signal: step.signal,
+    // The forge token variable stays with canon: a recipe's suite has no business with it.
+    withheldEnv: config.secretEnv ?? [],
   });
 }
