@@ -95,6 +95,18 @@ describe('decide: every row of the table', () => {
     expect(decide(input({ tags: pre, includePrereleases: true })).latest?.name).toBe('4.0.0-rc.1+1.25.0');
   });
 
+  it('compares versions, not tag names: a v-prefixed tag recorded as its version is not new again', () => {
+    const vTags = [{ name: 'v1.0.0+1', commit: C1 }];
+    expect(decide(input({ tags: vTags, canonical: { version: '1.0.0+1', commit: C1 } }))).toMatchObject({
+      action: 'skip',
+      reason: 'no-new-version',
+    });
+    expect(decide(input({ tags: vTags, canonical: { version: '1.0.0+1', commit: C2 } })).reason).toBe('tag-moved');
+    expect(decide(input({ tags: [{ name: '1.0.0+1', commit: C1 }], canonical: { version: 'v1.0.0+1', commit: C1 } })).reason).toBe(
+      'no-new-version',
+    );
+  });
+
   it('tests the newest release rather than trust a canonical that is not a version', () => {
     const d = decide(input({ canonical: { version: 'main', commit: C1 } }));
     expect(d).toMatchObject({ action: 'run', reason: 'new-release' });

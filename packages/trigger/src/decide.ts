@@ -2,6 +2,7 @@ import {
   classifyTags,
   compareRecipeVersions,
   parseRecipeVersion,
+  versionOfTag,
   type IgnoredTag,
   type TagRef,
 } from './version.js';
@@ -50,7 +51,7 @@ function blockFor(
   latest: TagRef,
   blocked: DecisionInput['blocked'],
 ): { version: string; reason: string } | undefined {
-  const bare = latest.name.startsWith('v') ? latest.name.slice(1) : latest.name;
+  const bare = versionOfTag(latest.name);
   return blocked.find((b) => b.version === latest.name || b.version === bare);
 }
 
@@ -104,7 +105,9 @@ export function decide(input: DecisionInput): Decision {
       `canonical version "${current.version}" is not a recipe version`,
     ]);
   }
-  const order = compareRecipeVersions(latest.name, current.version);
+  // The canonical records the tested *version* (a `v1.2.3` tag is version `1.2.3`): compare
+  // versions, or a v-prefixed tag would look newer than itself and run every sweep.
+  const order = compareRecipeVersions(versionOfTag(latest.name), versionOfTag(current.version));
   if (order > 0) return run('new-release', `${current.version} → ${latest.name}`);
   if (order < 0) {
     return skip('canonical-ahead', `canonical ${current.version} is newer than the newest tag ${latest.name}`, [

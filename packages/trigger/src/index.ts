@@ -6,6 +6,7 @@ export {
   parseRecipeVersion,
   releaseProblem,
   upgradeBase,
+  versionOfTag,
 } from './version.js';
 export type {
   Classified,

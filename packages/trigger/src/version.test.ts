@@ -7,6 +7,7 @@ import {
   parseRecipeVersion,
   releaseProblem,
   upgradeBase,
+  versionOfTag,
   type TagRef,
 } from '@canon/trigger';
 import * as fleet from './fixtures/coop-cloud-tags.js';
@@ -165,5 +166,16 @@ describe('upgradeBase', () => {
 
   it('refuses a target that is not a version', () => {
     expect(() => upgradeBase(['1.0.0'], 'main')).toThrow(/not a recipe version: "main"/);
+  });
+});
+
+describe('versionOfTag', () => {
+  it.each([
+    ['v1.2.3', '1.2.3'],
+    ['1.2.3', '1.2.3'],
+    ['vv1.2.3', 'v1.2.3'],
+    ['3.6.0+1.24.2-rootless', '3.6.0+1.24.2-rootless'],
+  ])('%s names version %s', (tag, version) => {
+    expect(versionOfTag(tag)).toBe(version);
   });
 });

@@ -92,6 +92,11 @@ export function releaseProblem(tag: string, opts: VersionOptions = {}): string |
   return null;
 }
 
+/** The recipe version a tag names: the tag without its one optional leading `v`. */
+export function versionOfTag(tag: string): string {
+  return tag.startsWith('v') ? tag.slice(1) : tag;
+}
+
 /** True iff `tag` is a release tag under SPEC's rules. */
 export function isReleaseTag(tag: string, opts: VersionOptions = {}): boolean {
   return releaseProblem(tag, opts) === null;

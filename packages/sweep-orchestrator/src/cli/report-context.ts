@@ -35,6 +35,6 @@ export async function buildContext(config: ResolvedConfig, run: RunRecord, now: 
   );
   return {
     run, previous: earlierRuns[0] ?? null, earlier: earlierRuns.slice(1), histories, canonicals,
-    schedule: { onCalendar: config.schedule.onCalendar }, now,
+    schedule: { onCalendar: config.schedule.onCalendar }, now, stateDir: config.stateDir,
   };
 }

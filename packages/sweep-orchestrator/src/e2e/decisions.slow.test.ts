@@ -297,3 +297,20 @@ describe('the upgrade base is the last known-good, not a newer release that fail
     expect(cmd.stdout).toBe('1.2.0+1\n');
   });
 });
+
+describe('a recipe whose tags carry a leading v', () => {
+  let s: Scenario;
+  beforeAll(async () => {
+    s = await createScenario({ recipes: [{ name: 'vee', releases: ['v1.0.0+1'] }] });
+  });
+  afterAll(() => s.close());
+
+  it('is recorded at its version and not tested again by the next sweep', async () => {
+    expect((await s.canon(['sweep'])).code).toBe(0);
+    const record = JSON.parse(must(await s.readCanonical('vee'), 'canonical.json').toString()) as { version: string; tag: string };
+    expect([record.version, record.tag]).toEqual(['1.0.0+1', 'v1.0.0+1']);
+    expect((await s.canon(['sweep'])).code).toBe(0);
+    expect((await s.latestRun()).recipes.map((r) => [r.outcome, r.decision?.reason])).toEqual([['SKIPPED', 'no-new-version']]);
+    expect((await s.calls()).map((c) => c.version)).toEqual(['1.0.0+1']);
+  });
+});

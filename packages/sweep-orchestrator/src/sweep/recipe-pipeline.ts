@@ -1,13 +1,13 @@
 import { join, relative } from 'node:path';
 import { checkoutTag } from '@canon/mirror-sync';
 import { deriveOutcome, evaluateGate, type GateVerdict, type OutcomeInput } from '@canon/promote-gate';
-import { decide, isReleaseTag, type Decision, type TagRef } from '@canon/trigger';
+import { decide, isReleaseTag, type Decision, type TagRef, versionOfTag } from '@canon/trigger';
 import type { CanonicalView, Registry, RecipeRun, RunStore } from '@canon/warm-registry';
 import type { ResolvedConfig, ResolvedRecipe } from '../config/index.js';
 import { promoteRecipe, type PromoteResult } from '../promote.js';
 import type { CommandResult } from '../run-command.js';
 import type { Prepared } from './prepare.js';
-import { pendingRecipeRun, refOf, versionOfTag } from './recipe-run.js';
+import { pendingRecipeRun, refOf } from './recipe-run.js';
 import { mirrorAuth } from './remotes.js';
 import { checkBusy, runTest } from './steps.js';
 import { chooseUpgradeBase } from './upgrade-base.js';

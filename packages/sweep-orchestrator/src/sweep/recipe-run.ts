@@ -26,8 +26,3 @@ export function refOf(view: CanonicalView | null): RecordRef | null {
 export function exitCodeOfOutcomes(outcomes: readonly (Outcome | null)[]): 0 | 1 {
   return outcomes.every((o) => o === 'PROMOTED' || o === 'SKIPPED') ? 0 : 1;
 }
-
-/** The recipe version a release tag names: the tag without its one optional leading `v`. */
-export function versionOfTag(tag: string): string {
-  return tag.startsWith('v') ? tag.slice(1) : tag;
-}

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ResolvedConfig, ResolvedRecipe } from '../config/index.js';
 import { HollowSweepError, SweepError } from './errors.js';
-import { exitCodeOfOutcomes, versionOfTag } from './recipe-run.js';
+import { versionOfTag } from '@canon/trigger';
+import { exitCodeOfOutcomes } from './recipe-run.js';
 import { repoPathOf } from './remotes.js';
 import { assertNotHollow, selectRecipes } from './select.js';
 

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { checkoutTag } from '@canon/mirror-sync';
 import { deriveOutcome, evaluateGate } from '@canon/promote-gate';
-import { isReleaseTag } from '@canon/trigger';
+import { isReleaseTag, versionOfTag } from '@canon/trigger';
 import { newRunId, openRegistry } from '@canon/warm-registry';
 import { loadConfig } from '../../config/index.js';
 import { promoteRecipe } from '../../promote.js';
 import { watchSignals } from '../../sweep/interrupt.js';
-import { refOf, versionOfTag } from '../../sweep/recipe-run.js';
+import { refOf } from '../../sweep/recipe-run.js';
 import { mirrorAuth } from '../../sweep/remotes.js';
 import { chooseUpgradeBase } from '../../sweep/upgrade-base.js';
 import { boolOption, configOptions, stringOption, type CommandContext } from '../context.js';
