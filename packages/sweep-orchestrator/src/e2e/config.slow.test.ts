@@ -56,11 +56,13 @@ describe('canon refuses what it cannot trust before writing anything', () => {
     expect(existsSync(s.stateDir)).toBe(false);
   });
 
-  it('a hollow sweep (no enrolled recipe) exits 3 and writes nothing', async () => {
+  it('a hollow sweep, dry run or plan (no enrolled recipe) exits 3 and writes nothing', async () => {
     await s.writeConfig({ recipes: { alpha: { enrolled: false, reason: 'shared OIDC' }, beta: { enrolled: false, reason: 'retired' } } });
-    const r = await s.canon(['sweep']);
-    expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/enrols no recipe/);
+    for (const args of [['sweep'], ['sweep', '--dry-run'], ['plan']]) {
+      const r = await s.canon(args);
+      expect({ args, code: r.code }).toEqual({ args, code: 3 });
+      expect(r.stderr).toMatch(/enrols no recipe/);
+    }
     expect(existsSync(s.stateDir)).toBe(false);
   });
 

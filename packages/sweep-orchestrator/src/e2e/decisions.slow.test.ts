@@ -253,7 +253,7 @@ describe('the skip rows of the decision table, hostile tags, and plan', () => {
     expect(none).toMatchObject({ code: 1, stdout: '' });
   });
 
-  it('gate prints its verdict with every reason; promote refuses untagged, quick and ref runs', async () => {
+  it('gate prints its verdict with every reason; promote refuses untagged, quick, ref, older and blocked versions', async () => {
     const ok = await s.canon(['gate', '--recipe', 'odd', '--version', '0.1.0+1', '--exit-code', '0']);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout)).toEqual({ promote: true, reasons: [] });
@@ -267,7 +267,14 @@ describe('the skip rows of the decision table, hostile tags, and plan', () => {
     expect(refused.stderr).toMatch(/refused/);
     const quick = await s.canon(['promote', '--recipe', 'odd', '--version', '0.1.0+1', '--quick']);
     expect(quick.code).toBe(1);
+    const older = await s.canon(['promote', '--recipe', 'odd', '--version', '0.1.0+1']);
+    expect(older.code).toBe(1);
+    expect(older.stderr).toMatch(/older than the canonical 0\.2\.0\+1/);
     expect(await s.readCanonical('odd')).toEqual(before);
+    const blocked = await s.canon(['promote', '--recipe', 'gitea', '--version', '3.6.0+1.24.2-rootless', '--json']);
+    expect(blocked.code).toBe(1);
+    expect(JSON.parse(blocked.stdout)).toMatchObject({ promoted: false, reasons: [{ code: 'blocked', message: expect.stringMatching(/upstream bug #123/) }] });
+    expect(await s.readCanonical('gitea')).toBeNull();
   });
 });
 

@@ -3,7 +3,7 @@ import { decide, type Decision } from '@canon/trigger';
 import { openRegistry } from '@canon/warm-registry';
 import type { ResolvedConfig } from '../config/index.js';
 import { createLimiter } from './pool.js';
-import { selectRecipes } from './select.js';
+import { assertNotHollow, selectRecipes } from './select.js';
 
 export type PlanEntry = {
   recipe: string;
@@ -24,8 +24,11 @@ export async function planSweep(opts: { config: ResolvedConfig; recipes?: readon
   const { config } = opts;
   const registry = openRegistry({ stateDir: config.stateDir, ...(config.registryDir === null ? {} : { registryDir: config.registryDir }) });
   const pool = createLimiter(LIST_POOL);
+  const selected = selectRecipes(config, opts.recipes ?? []);
+  // plan is sweep --dry-run: a hollow config is refused the same way (exit 3).
+  assertNotHollow(config, selected);
   const entries = await Promise.all(
-    selectRecipes(config, opts.recipes ?? []).map((recipe) =>
+    selected.map((recipe) =>
       pool(async (): Promise<PlanEntry> => {
         let canonical: { version: string; commit: string } | null = null;
         try {

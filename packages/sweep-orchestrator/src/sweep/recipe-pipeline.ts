@@ -103,7 +103,7 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, prep
   if (recipe.busyCheck !== null) {
     ctx.phase(recipe.name, 'busy-check');
     try {
-      busy = (await checkBusy({ config: ctx.config, recipe, runId: ctx.runId, logFile: log('busy-check'), signal: ctx.signal })).busy;
+      busy = (await checkBusy({ config: ctx.config, recipe, runId: ctx.runId, runDir: ctx.store.dir, logFile: log('busy-check'), signal: ctx.signal })).busy;
     } catch (e) {
       return fail(`busyCheck could not run: ${message(e)}`);
     }
@@ -143,7 +143,7 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, prep
   try {
     test = await runTest({
       config: ctx.config, recipe, runId: ctx.runId, logFile: log('test'), signal: ctx.signal,
-      tested: { ...tested, checkout }, upgradeBase: base, runDir: ctx.store.dir,
+      tested: { ...tested, checkout }, upgradeBase: base, runDir: ctx.store.dir, previousVersion: before?.version ?? null,
     });
   } catch (e) {
     return fail(`test could not run: ${message(e)}`);
@@ -161,10 +161,10 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, prep
 
   if (gate.promote) {
     ctx.phase(recipe.name, 'promote');
-    // promoteRecipe logs every promote step to <runDir>/<recipe>/promote.log.
-    log('promote');
     let result: PromoteResult;
     try {
+      // promoteRecipe logs every promote step to <runDir>/<recipe>/promote.log.
+      log('promote');
       result = await promoteRecipe({
         config: ctx.config, recipe, registry: ctx.registry, runId: ctx.runId, runDir: ctx.store.dir,
         tested: { ...tested, checkout }, upgradeBase: base, canonicalBefore: before, signal: ctx.signal,

@@ -94,18 +94,23 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
       summary: summarizeOutcomes([]), disk: { usedBytes: 0, budgetBytes: null },
     };
     await store.writeRecord(record);
+    // A run.json that cannot be written mid-run (full disk) is a warning, never a reason to
+    // stop the other recipes; finish() below still fails loudly if it cannot write at the end.
+    const recordWriteFailed = (e: unknown): void => {
+      emit({ type: 'warning', at: stamp(), recipe: null, message: `could not write run.json: ${String(e)}` });
+    };
     const writer = createRecordWriter(
       () => {
         record.summary = summarizeOutcomes(record.recipes);
         return store.writeRecord(structuredClone(record));
       },
-      { intervalMs: RECORD_WRITE_INTERVAL_MS, onError: (e) => emit({ type: 'warning', at: stamp(), recipe: null, message: `could not write run.json: ${String(e)}` }) },
+      { intervalMs: RECORD_WRITE_INTERVAL_MS, onError: recordWriteFailed },
     );
     const slot = new Map(record.recipes.map((r, i) => [r.recipe, i]));
     const update = (entry: RecipeRun, urgent = false): Promise<void> => {
       const i = slot.get(entry.recipe);
       if (i !== undefined) record.recipes[i] = entry;
-      return writer.changed(urgent);
+      return writer.changed(urgent).catch(recordWriteFailed);
     };
     emit({ type: 'run-start', at: stamp(), runId, dryRun: false, recipes: selected.map((r) => r.name) });
 

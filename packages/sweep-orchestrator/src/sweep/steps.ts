@@ -4,7 +4,7 @@ import { canonEnv, runCommand, type CommandResult } from '../run-command.js';
 
 const BUSY_CHECK_TIMEOUT_MS = 60_000;
 
-type StepBase = { config: ResolvedConfig; recipe: ResolvedRecipe; runId: string; logFile: string; signal: AbortSignal };
+type StepBase = { config: ResolvedConfig; recipe: ResolvedRecipe; runId: string; runDir: string; logFile: string; signal: AbortSignal };
 
 /**
  * SPEC "Commands": `busyCheck` exits 0 when the recipe is free and non-zero when another CI
@@ -14,7 +14,7 @@ type StepBase = { config: ResolvedConfig; recipe: ResolvedRecipe; runId: string;
 export async function checkBusy(step: StepBase): Promise<{ busy: boolean; detail: string; result: CommandResult | null }> {
   const { recipe, config } = step;
   if (recipe.busyCheck === null) return { busy: false, detail: 'no busyCheck configured', result: null };
-  const values: PlaceholderValues = { recipe: recipe.name, runId: step.runId };
+  const values: PlaceholderValues = { recipe: recipe.name, runId: step.runId, runDir: step.runDir };
   const result = await runCommand({
     argv: expandPlaceholders(recipe.busyCheck, values),
     cwd: config.workDir,
@@ -37,7 +37,7 @@ export type TestTarget = { version: string; tag: string; commit: string; checkou
 
 /** Runs the cold suite in the tag's checkout with SPEC's CANON_* environment. */
 export async function runTest(
-  step: StepBase & { tested: TestTarget; upgradeBase: string | null; runDir: string },
+  step: StepBase & { tested: TestTarget; upgradeBase: string | null; previousVersion: string | null },
 ): Promise<CommandResult> {
   const { recipe, config, tested } = step;
   const values: PlaceholderValues = {
@@ -49,6 +49,7 @@ export async function runTest(
     upgradeBase: step.upgradeBase ?? '',
     runId: step.runId,
     runDir: step.runDir,
+    previousVersion: step.previousVersion ?? '',
     ...(recipe.promote === null ? {} : { domain: recipe.promote.domain }),
   };
   const env = {
