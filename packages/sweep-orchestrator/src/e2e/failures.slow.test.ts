@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { commit, tag } from '@canon/testkit';
+import { dirname, join } from 'node:path';
+import { commit, revParse, tag } from '@canon/testkit';
 import type { RecipeRun } from '@canon/warm-registry';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createScenario, must, processesWithEnv, type CanonResult, type Scenario } from './harness.js';
@@ -85,6 +85,12 @@ describe('nothing unverified is ever recorded: the canonical stays byte-identica
     expect(s.warm.state(domain(name)).deployed).toBe('1.0.0+1');
     const rollback = s.warm.events(domain(name)).filter((ev) => ev.op === 'deploy' && ev.mode === 'rollback');
     expect(rollback.map((ev) => ev.version)).toEqual(['1.0.0+1']);
+    // The redeploy ran in the previous canonical's own checkout, at its tag's commit.
+    const run = await s.latestRun();
+    const log = await readFile(join(s.stateDir, 'runs', run.runId, must(e.logs.promote, 'promote log')), 'utf8');
+    expect(log).not.toMatch(/could not check out the previous canonical/);
+    const previous = JSON.parse(must(before.get(name), 'previous record').toString()) as { commit: string };
+    expect(await revParse({ name: 'previous', path: join(s.workDir, 'checkouts', `${name}@previous`, '.git') }, 'HEAD')).toBe(previous.commit);
   });
 
   it('a deploy that hangs (with a grandchild ignoring SIGTERM): TIMED-OUT, its process tree gone', async () => {

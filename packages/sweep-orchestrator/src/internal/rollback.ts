@@ -1,16 +1,19 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { checkoutTag } from '@canon/mirror-sync';
 import type { CanonicalView, HistoryEvent } from '@canon/warm-registry';
 import type { PromoteSpec } from '../config/index.js';
 import type { PromoteInput, PromoteResult } from '../promote.js';
+import { mirrorAuth } from '../sweep/remotes.js';
 import type { StepContext } from './promote-steps.js';
 import { budget, checkHealth, logLine, runStep } from './promote-steps.js';
 
 /**
  * Redeploys the previous canonical after a failed promote, with its own budget of
  * promote.timeoutSeconds (the failed attempt may have used all of its own). The version values
- * are the previous canonical's; its checkout is not at hand, so `{checkout}` is empty and the
- * commands run in the recipe's run directory.
+ * are the previous canonical's, and so is the checkout: its tag is checked out from the
+ * mirror beside the tested one. Where that cannot be done (a legacy record without a full
+ * commit, a tag gone from the mirror) `{checkout}` is empty and the log says why.
  */
 export async function rollBack(opts: {
   input: PromoteInput;
@@ -26,6 +29,7 @@ export async function rollBack(opts: {
   input.onPhase?.('promote:rollback');
   const limit = budget(spec.timeoutSeconds, input.signal);
   try {
+    const checkout = await checkOutPrevious(input, previous, logFile);
     const ctx: StepContext = {
       config: input.config,
       spec,
@@ -35,14 +39,14 @@ export async function rollBack(opts: {
         version: previous.version,
         tag: previous.tag,
         commit: previous.commit,
-        checkout: '',
+        checkout: checkout ?? '',
         domain: spec.domain,
         previousVersion: input.tested.version,
         upgradeBase: '',
         runId: input.runId,
         runDir: input.runDir,
       },
-      cwd,
+      cwd: checkout ?? cwd,
       logFile,
       deadline: limit.deadline,
       signal: limit.signal,
@@ -62,5 +66,23 @@ export async function rollBack(opts: {
     return { attempted: true, healthy: false, reason };
   } finally {
     limit.dispose();
+  }
+}
+
+async function checkOutPrevious(input: PromoteInput, previous: CanonicalView, logFile: string): Promise<string | null> {
+  const auth = mirrorAuth(input.config);
+  try {
+    const out = await checkoutTag({
+      url: input.recipe.mirror,
+      tag: previous.tag,
+      commit: previous.commit,
+      dir: join(input.config.workDir, 'checkouts', `${input.recipe.name}@previous`),
+      ...(auth === null ? {} : { auth }),
+      recipe: input.recipe.name,
+    });
+    return out.dir;
+  } catch (e) {
+    logLine(logFile, `could not check out the previous canonical ${previous.tag}: ${e instanceof Error ? e.message : String(e)}; rolling back without a checkout`);
+    return null;
   }
 }
