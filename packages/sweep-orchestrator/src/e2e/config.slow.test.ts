@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createScenario, type Scenario } from './harness.js';
@@ -38,7 +39,7 @@ describe('canon refuses what it cannot trust before writing anything', () => {
     expect(r.stderr).toContain('recipes.beta.upstream');
   });
 
-  it('units render writes the service and timer; verify accepts them, and rejects them once the config is hollow', async () => {
+  it('units render writes the service and timer; verify and doctor accept them; doctor finds a missing bash; verify rejects a hollow config', async () => {
     await s.writeConfig();
     const dir = join(s.dir, 'units');
     const rendered = await s.canon(['units', 'render', '--out', dir]);
@@ -49,6 +50,18 @@ describe('canon refuses what it cannot trust before writing anything', () => {
     expect(await readFile(join(dir, 'canon-sweep.timer'), 'utf8')).toMatch(/^Persistent=true$/m);
     const verified = await s.canon(['units', 'verify', dir]);
     expect(verified.code, verified.stderr).toBe(0);
+    const doctor = await s.canon(['doctor', '--units', dir, '--json']);
+    expect(doctor.code, doctor.stdout).toBe(0);
+    expect((JSON.parse(doctor.stdout) as { checks: { name: string; ok: boolean }[] }).checks).toContainEqual(expect.objectContaining({ name: 'units', ok: true }));
+    // The missing-bash class of bug: doctor runs the same program check as units verify.
+    const bare = join(s.dir, 'bare-bin');
+    await mkdir(bare, { recursive: true });
+    await symlink(execFileSync('sh', ['-c', 'command -v git']).toString().trim(), join(bare, 'git'));
+    const noBash = await s.canon(['doctor'], { env: { PATH: bare } });
+    expect(noBash.code).toBe(1);
+    expect(noBash.stdout).toMatch(/FAIL program: program "bash" is not on PATH/);
+    // doctor's only write is its probe in stateDir; the rest of this suite wants none at all.
+    await rm(s.stateDir, { recursive: true, force: true });
     await s.writeConfig({ recipes: { alpha: { enrolled: false }, beta: { enrolled: false } } });
     const hollow = await s.canon(['units', 'verify', dir]);
     expect(hollow.code).toBe(1);

@@ -1,11 +1,11 @@
-import { constants } from 'node:fs';
-import { access, mkdir, rm, writeFile } from 'node:fs/promises';
-import { delimiter, isAbsolute, join } from 'node:path';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { listRemoteRefs, redactUrl } from '@canon/mirror-sync';
+import { checkPrograms, REQUIRED_PROGRAMS, splitPath, verifyUnits } from '@canon/timer-units';
 import { loadConfig, programsOf, type ResolvedConfig } from '../../config/index.js';
 import { createLimiter } from '../../sweep/pool.js';
 import { mirrorAuth } from '../../sweep/remotes.js';
-import { boolOption, configOptions, type CommandContext } from '../context.js';
+import { boolOption, configOptions, stringOption, type CommandContext } from '../context.js';
 
 type Check = { name: string; ok: boolean; detail: string };
 
@@ -19,8 +19,9 @@ export async function run(ctx: CommandContext): Promise<number> {
     ok: enrolled.length > 0,
     detail: enrolled.length > 0 ? `${enrolled.length} recipe(s) enrolled: ${enrolled.map((r) => r.name).join(', ')}` : 'no recipe is enrolled: a sweep would refuse to run (exit 3)',
   });
-  // git: canon itself pushes mirrors and checks out tags with it.
-  checks.push(...(await checkPrograms([...new Set(['git', ...programsOf(config)])], ctx.env.PATH ?? '')));
+  checks.push(...programChecks(config, splitPath(ctx.env.PATH)));
+  const units = stringOption(ctx, 'units');
+  if (units !== undefined) checks.push(await unitsCheck(config, resolve(ctx.cwd, units)));
   checks.push(await checkWritable(config.stateDir));
   checks.push(...(await checkRemotes(config)));
   if (config.forge !== null) checks.push(await checkForge(config.forge));
@@ -31,24 +32,26 @@ export async function run(ctx: CommandContext): Promise<number> {
   return ok ? 0 : 1;
 }
 
-async function isExecutable(file: string): Promise<boolean> {
-  return access(file, constants.X_OK).then(() => true, () => false);
+// The same program check as `canon units verify`: bash and git (canon's own) besides the
+// configured programs, and the interpreter of every `#!/usr/bin/env X` script among them.
+function programChecks(config: ResolvedConfig, pathDirs: readonly string[]): Check[] {
+  const result = checkPrograms([...REQUIRED_PROGRAMS, ...programsOf(config)], pathDirs);
+  return [
+    ...Object.entries(result.resolved).map(([program, file]) => ({ name: `program ${program}`, ok: true, detail: file })),
+    ...result.problems.map((p) => ({ name: 'program', ok: false, detail: p.message })),
+    ...result.unchecked.map((program) => ({ name: `program ${program}`, ok: true, detail: 'exists only at run time; not checked' })),
+  ];
 }
 
-async function checkPrograms(programs: readonly string[], path: string): Promise<Check[]> {
-  const dirs = path.split(delimiter).filter((d) => d !== '');
-  return Promise.all(
-    programs.map(async (program) => {
-      if (isAbsolute(program)) {
-        const ok = await isExecutable(program);
-        return { name: `program ${program}`, ok, detail: ok ? 'executable' : 'missing or not executable' };
-      }
-      for (const dir of dirs) {
-        if (await isExecutable(join(dir, program))) return { name: `program ${program}`, ok: true, detail: join(dir, program) };
-      }
-      return { name: `program ${program}`, ok: false, detail: `not found on PATH (${dirs.join(delimiter)})` };
-    }),
-  );
+async function unitsCheck(config: ResolvedConfig, dir: string): Promise<Check> {
+  const result = await verifyUnits(dir, {
+    programs: programsOf(config),
+    enrolledCount: config.recipes.filter((r) => r.enrolled).length,
+    configPath: config.path,
+  });
+  return result.ok
+    ? { name: 'units', ok: true, detail: `${dir}: canon-sweep.service and .timer verify clean` }
+    : { name: 'units', ok: false, detail: `${dir}: ${result.problems.map((p) => `[${p.code}] ${p.message}`).join('; ')}` };
 }
 
 async function checkWritable(stateDir: string): Promise<Check> {
