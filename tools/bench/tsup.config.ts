@@ -1,9 +1,3 @@
-import { defineConfig } from 'tsup';
+import { canonTsupConfig } from '../../tsup.shared.js';
 
-export default defineConfig({
-  entry: ['src/bench.ts', 'src/profile.ts'],
-  format: ['esm'],
-  target: 'node20',
-  sourcemap: true,
-  clean: true,
-});
+export default canonTsupConfig({ entry: ['src/bench.ts', 'src/profile.ts'], dts: false });
