@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
+import { writeFileAtomic } from '@canon/warm-registry';
 import { loadConfig } from '../../config/index.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../report/index.js';
-import { writeFileAtomic } from '../atomic-write.js';
 import { configOptions, stringOption, type CommandContext } from '../context.js';
 import { loadReportContext } from '../report-context.js';
 import { UsageError } from '../usage-error.js';

@@ -2,8 +2,8 @@ import { realpathSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { renderUnits, verifyUnits } from '@canon/timer-units';
+import { writeFileAtomic } from '@canon/warm-registry';
 import { loadConfig, programsOf, type ResolvedConfig } from '../../config/index.js';
-import { writeFileAtomic } from '../atomic-write.js';
 import { configOptions, stringOption, type CommandContext } from '../context.js';
 import { UsageError } from '../usage-error.js';
 
