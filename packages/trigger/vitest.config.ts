@@ -1,11 +1,3 @@
-import { canonVitestConfig } from '../../vitest.shared.js';
+import { canonVitestConfig, PURE_PACKAGE_COVERAGE } from '../../vitest.shared.js';
 
-export default canonVitestConfig({
-  coverage: {
-    provider: 'v8',
-    include: ['src/**/*.ts'],
-    exclude: ['src/**/*.test.ts'],
-    reporter: ['text-summary'],
-    thresholds: { lines: 95 },
-  },
-});
+export default canonVitestConfig({ coverage: PURE_PACKAGE_COVERAGE });

@@ -15,18 +15,11 @@ export async function checkBusy(step: StepBase): Promise<{ busy: boolean; detail
   const { recipe, config } = step;
   if (recipe.busyCheck === null) return { busy: false, detail: 'no busyCheck configured', result: null };
   const values: PlaceholderValues = { recipe: recipe.name, runId: step.runId, runDir: step.runDir };
-  const result = await runCommand({
+  const result = await runStepCommand(step, {
     argv: expandPlaceholders(recipe.busyCheck, values),
     cwd: config.workDir,
     env: { CANON_RECIPE: recipe.name, CANON_RUN_ID: step.runId },
     timeoutMs: BUSY_CHECK_TIMEOUT_MS,
-    killGraceMs: config.killGraceSeconds * 1000,
-    logFile: step.logFile,
-    stateDir: config.stateDir,
-    runId: step.runId,
-    signal: step.signal,
-    // The forge token variable stays with canon: a recipe's suite has no business with it.
-    withheldEnv: config.secretEnv ?? [],
   });
   if (result.exitCode === 0) return { busy: false, detail: 'busyCheck: free', result };
   const how = result.timedOut ? 'timed out' : result.exitCode === null ? `was killed (${result.signal ?? '?'})` : `exited ${result.exitCode}`;
@@ -39,7 +32,7 @@ export type TestTarget = { version: string; tag: string; commit: string; checkou
 export async function runTest(
   step: StepBase & { tested: TestTarget; upgradeBase: string | null; previousVersion: string | null },
 ): Promise<CommandResult> {
-  const { recipe, config, tested } = step;
+  const { recipe, tested } = step;
   const values: PlaceholderValues = {
     recipe: recipe.name,
     version: tested.version,
@@ -64,17 +57,28 @@ export async function runTest(
       runId: step.runId,
     }),
   };
-  return runCommand({
+  return runStepCommand(step, {
     argv: expandPlaceholders(recipe.test.command, values),
     cwd: tested.checkout,
     env,
     timeoutMs: recipe.test.timeoutSeconds * 1000,
+  });
+}
+
+/** What every sweep step's command shares: grace, log, child tracking, interrupt, withheld secrets. */
+function runStepCommand(
+  step: StepBase,
+  command: { argv: string[]; cwd: string; env: Record<string, string>; timeoutMs: number },
+): Promise<CommandResult> {
+  const { config } = step;
+  return runCommand({
+    ...command,
     killGraceMs: config.killGraceSeconds * 1000,
     logFile: step.logFile,
     stateDir: config.stateDir,
     runId: step.runId,
     signal: step.signal,
-    // The forge token variable stays with canon: a recipe's suite has no business with it.
+    // The forge token variable stays with canon: a recipe's commands have no business with it.
     withheldEnv: config.secretEnv ?? [],
   });
 }
