@@ -33,7 +33,8 @@ export async function runTest(
   step: StepBase & { tested: TestTarget; upgradeBase: string | null; previousVersion: string | null },
 ): Promise<CommandResult> {
   const { recipe, tested } = step;
-  const values: PlaceholderValues = {
+  // What CANON_* exports for a test (SPEC: domain and previous version only for promote).
+  const target = {
     recipe: recipe.name,
     version: tested.version,
     tag: tested.tag,
@@ -41,22 +42,14 @@ export async function runTest(
     checkout: tested.checkout,
     upgradeBase: step.upgradeBase ?? '',
     runId: step.runId,
+  };
+  const values: PlaceholderValues = {
+    ...target,
     runDir: step.runDir,
     previousVersion: step.previousVersion ?? '',
     ...(recipe.promote === null ? {} : { domain: recipe.promote.domain }),
   };
-  const env = {
-    ...expandEnv(recipe.test.env, values),
-    ...canonEnv({
-      recipe: recipe.name,
-      version: tested.version,
-      tag: tested.tag,
-      commit: tested.commit,
-      checkout: tested.checkout,
-      upgradeBase: step.upgradeBase ?? '',
-      runId: step.runId,
-    }),
-  };
+  const env = { ...expandEnv(recipe.test.env, values), ...canonEnv(target) };
   return runStepCommand(step, {
     argv: expandPlaceholders(recipe.test.command, values),
     cwd: tested.checkout,
