@@ -54,9 +54,9 @@ describe('decide: every row of the table', () => {
     expect(decide(input({ force: true, tags: [] })).reason).toBe('never-released');
   });
 
-  it('force overrides a block', () => {
-    const d = decide(input({ force: true, blocked: [{ version: '3.6.0+1.24.2-rootless', reason: 'x' }] }));
-    expect(d).toMatchObject({ action: 'run', reason: 'forced' });
+  it('force never overrides a block (SPEC: `--force` never overrides a safety row above it)', () => {
+    const d = decide(input({ force: true, canonical: null, blocked: [{ version: '3.6.0+1.24.2-rootless', reason: 'x' }] }));
+    expect(d).toMatchObject({ action: 'skip', reason: 'blocked' });
   });
 
   it('matches a block written without the leading v', () => {
@@ -78,7 +78,12 @@ describe('decide: every row of the table', () => {
 
   it('runs the newest tag with its own commit, and reports the ignored tags', () => {
     const d = decide(input());
-    expect(d.latest).toEqual({ name: '3.6.0+1.24.2-rootless', commit: C2 });
+    expect(d.latest).toEqual({
+      name: '3.6.0+1.24.2-rootless',
+      commit: C2,
+      version: '3.6.0+1.24.2-rootless',
+      parsed: { raw: '3.6.0+1.24.2-rootless', major: 3, minor: 6, patch: 0, prerelease: [], build: ['1', '24', '2-rootless'] },
+    });
     expect(d.canonical).toBe('3.5.3+1.24.2-rootless');
     expect(d.ignored).toEqual([{ name: '1.14.1-rootless_1', reason: expect.any(String) }]);
   });
