@@ -61,6 +61,16 @@ describe('known-failed and every way out (SPEC "Verdicts")', () => {
     expect(d.detail).toMatch(detail);
   });
 
+  it.each<[number, string]>([
+    [5 * 3_600_000, '5 hours ago'],
+    [3_600_000, '1 hour ago'],
+    [60_000, '1 minute ago'],
+    [0, '0 minutes ago'],
+  ])('tells an age of %i ms as %s', (ms, age) => {
+    const d = decide(withVerdicts([verdict({ ts: new Date(NOW.getTime() - ms).toISOString() })]));
+    expect(d.detail).toContain(`in run R1, ${age};`);
+  });
+
   it('warns about an expired waiver for the failed key, and stays known-failed', () => {
     const waivers = [{ version: '3.6.0+1.24.2-rootless', reason: 'r', expires: '2026-11-30' }];
     const d = decide(withVerdicts([red], {}, { waivers }));
