@@ -166,17 +166,18 @@ export function decide(input: DecisionInput): Decision {
   // to the newest release that is neither, if that one is newer than the canonical.
   const top = exclusionOf(newest);
   const above: string[] = [];
+  let candidate = newest;
   if (top !== null && base !== null) {
     for (const r of releases) {
       const e = exclusionOf(r);
       if (e === null) {
-        if (compareVersions(r.name, base.raw) > 0) latest = r;
+        if (compareVersions(r.name, base.raw) > 0) candidate = r;
         break;
       }
       above.push(describeExclusion(r, e));
     }
   }
-  const candidate: ReleaseRef = latest ?? newest;
+  latest = candidate;
   const stuck = top !== null && candidate === newest;
   const noneNewer = base === null ? '' : `; nothing newer than the canonical ${canonical} may run`;
   if (stuck && top.kind === 'blocked') {
