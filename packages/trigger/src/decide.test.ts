@@ -1,29 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decide, type DecisionInput, type TagRef } from '@canon/trigger';
+import { decide, type DecisionInput } from '@canon/trigger';
+import { C1, C2, C3, C4, input, NOW, tags, verdict, withVerdicts } from './fixtures/decision-input.js';
 
-const C1 = 'a'.repeat(40);
-const C2 = 'b'.repeat(40);
-const C3 = 'c'.repeat(40);
-
-const tags: TagRef[] = [
-  { name: '3.5.3+1.24.2-rootless', commit: C1 },
-  { name: '3.6.0+1.24.2-rootless', commit: C2 },
-  { name: '1.14.1-rootless_1', commit: C3 },
-];
-
-function input(over: Partial<DecisionInput> = {}): DecisionInput {
-  return {
-    recipe: 'gitea',
-    enrolled: true,
-    tags,
-    canonical: { version: '3.5.3+1.24.2-rootless', commit: C1 },
-    blocked: [],
-    busy: false,
-    force: false,
-    includePrereleases: false,
-    ...over,
-  };
-}
+const GIB = 1024 ** 3;
+const major4 = [...tags, { name: '4.0.0+1.25.0-rootless', commit: C4 }];
+const atCanonical = { canonical: { version: '3.6.0+1.24.2-rootless', commit: C2 } };
 
 describe('decide: every row of the table', () => {
   it.each<[string, Partial<DecisionInput>, 'run' | 'skip', string, RegExp]>([
@@ -34,8 +15,19 @@ describe('decide: every row of the table', () => {
     ['busy', { busy: true, force: true }, 'skip', 'busy', /another CI run/],
     ['forced', { force: true, canonical: { version: '3.6.0+1.24.2-rootless', commit: C2 } }, 'run', 'forced', /--force/],
     ['blocked', { blocked: [{ version: '3.6.0+1.24.2-rootless', reason: 'breaks SSO' }] }, 'skip', 'blocked', /blocked: breaks SSO/],
+    ['infra-degraded', { infraDegraded: [{ recipe: 'traefik', reason: 'health 502' }] }, 'skip', 'infra-degraded', /earlier tier ended unhealthy: traefik \(health 502\)/],
+    ['held major', { tags: major4, ...atCanonical, hold: { major: true, appMajor: false } }, 'skip', 'held-major', /held major \(recipe major 3 → 4\).*`canon approve --recipe gitea --version 4\.0\.0\+1\.25\.0-rootless --reason <why>`/],
+    ['protected domain, no canonical', { canonical: null, protectedDomain: true }, 'skip', 'protected-domain', /warm domain is protected.*record what runs there with `canon adopt`/],
+    ['live mode, no canonical', { canonical: null, promoteMode: 'live' }, 'skip', 'protected-domain', /promote\.mode is live.*`canon adopt --recipe gitea --version 3\.6\.0/],
+    ['protected domain, advance, warm mode', { protectedDomain: true }, 'skip', 'protected-domain', /protected and promote\.mode is not live: 3\.6\.0\+1\.24\.2-rootless is not tested/],
+    ['disk budget, no canonical', { canonical: null, disk: { usedBytes: 210 * GIB, budgetBytes: 200 * GIB } }, 'skip', 'disk-budget', /210\.0 GiB \/ 200\.0 GiB/],
+    ['known failed', withVerdicts([verdict()]), 'skip', 'known-failed', /known failure: FAILED \(exit 1\) in run R1, 3 days ago/],
     ['seed', { canonical: null }, 'run', 'seed', /seeding 3\.6\.0/],
     ['new release', {}, 'run', 'new-release', /3\.5\.3\+1\.24\.2-rootless → 3\.6\.0/],
+    ['new release, approved major', { tags: major4, hold: { major: true, appMajor: false }, approvals: [{ version: '4.0.0+1.25.0-rootless' }] }, 'run', 'new-release', /→ 4\.0\.0\+1\.25\.0-rootless \(approved major: recipe major 3 → 4\)/],
+    ['protected domain, advance, live mode', { protectedDomain: true, promoteMode: 'live' }, 'run', 'new-release', /→ 3\.6\.0/],
+    ['disk over budget, advance', { disk: { usedBytes: 210 * GIB, budgetBytes: 200 * GIB } }, 'run', 'new-release', /→ 3\.6\.0/],
+    ['disk exactly at budget, no canonical', { canonical: null, disk: { usedBytes: 200 * GIB, budgetBytes: 200 * GIB } }, 'run', 'seed', /seeding/],
     ['tag moved', { canonical: { version: '3.6.0+1.24.2-rootless', commit: C3 } }, 'run', 'tag-moved', /moved: cccccccccccc → bbbbbbbbbbbb/],
     ['no new version', { canonical: { version: '3.6.0+1.24.2-rootless', commit: C2 } }, 'skip', 'no-new-version', /already canonical/],
     ['canonical ahead', { canonical: { version: '4.0.0+1.25.0-rootless', commit: C3 } }, 'skip', 'canonical-ahead', /newer than the newest tag/],
@@ -54,9 +46,9 @@ describe('decide: every row of the table', () => {
     expect(decide(input({ force: true, tags: [] })).reason).toBe('never-released');
   });
 
-  it('force overrides a block', () => {
-    const d = decide(input({ force: true, blocked: [{ version: '3.6.0+1.24.2-rootless', reason: 'x' }] }));
-    expect(d).toMatchObject({ action: 'run', reason: 'forced' });
+  it('force never overrides a block (SPEC: `--force` never overrides a safety row above it)', () => {
+    const d = decide(input({ force: true, canonical: null, blocked: [{ version: '3.6.0+1.24.2-rootless', reason: 'x' }] }));
+    expect(d).toMatchObject({ action: 'skip', reason: 'blocked' });
   });
 
   it('matches a block written without the leading v', () => {
@@ -78,7 +70,12 @@ describe('decide: every row of the table', () => {
 
   it('runs the newest tag with its own commit, and reports the ignored tags', () => {
     const d = decide(input());
-    expect(d.latest).toEqual({ name: '3.6.0+1.24.2-rootless', commit: C2 });
+    expect(d.latest).toEqual({
+      name: '3.6.0+1.24.2-rootless',
+      commit: C2,
+      version: '3.6.0+1.24.2-rootless',
+      parsed: { raw: '3.6.0+1.24.2-rootless', major: 3, minor: 6, patch: 0, prerelease: [], build: ['1', '24', '2-rootless'] },
+    });
     expect(d.canonical).toBe('3.5.3+1.24.2-rootless');
     expect(d.ignored).toEqual([{ name: '1.14.1-rootless_1', reason: expect.any(String) }]);
   });
@@ -111,5 +108,70 @@ describe('decide: every row of the table', () => {
     const d = decide(input({ canonical: { version: 'main', commit: C1 } }));
     expect(d).toMatchObject({ action: 'run', reason: 'new-release' });
     expect(d.warnings[0]).toMatch(/"main" is not a recipe version/);
+  });
+});
+
+describe('decide: first match wins between the wave-2 rows', () => {
+  const degraded = { infraDegraded: [{ recipe: 'keycloak', reason: 'health 503' }] };
+  const held = { tags: major4, ...atCanonical, hold: { major: true, appMajor: false } };
+  const blocked4 = { blocked: [{ version: '4.0.0+1.25.0-rootless', reason: 'r' }] };
+  it.each<[string, Partial<DecisionInput>, string]>([
+    ['busy beats blocked', { busy: true, blocked: [{ version: '3.6.0+1.24.2-rootless', reason: 'r' }] }, 'busy'],
+    ['blocked beats infra-degraded', { ...held, ...blocked4, ...degraded }, 'blocked'],
+    ['infra-degraded beats held-major', { ...held, ...degraded }, 'infra-degraded'],
+    ['infra-degraded beats protected-domain', { canonical: null, protectedDomain: true, ...degraded }, 'infra-degraded'],
+    ['held-major beats the protected guard', { ...held, protectedDomain: true }, 'held-major'],
+    ['protected-domain beats disk-budget', { canonical: null, protectedDomain: true, disk: { usedBytes: 2, budgetBytes: 1 } }, 'protected-domain'],
+    ['disk-budget beats forced', { canonical: null, force: true, disk: { usedBytes: 2, budgetBytes: 1 } }, 'disk-budget'],
+    ['forced beats known-failed', withVerdicts([verdict()], { force: true }), 'forced'],
+    ['known-failed beats seed', withVerdicts([verdict()], { canonical: null }), 'known-failed'],
+    ['known-failed beats tag-moved', withVerdicts([verdict()], { canonical: { version: '3.6.0+1.24.2-rootless', commit: C3 } }), 'known-failed'],
+    ['the protected guard turns forced into a skip', { force: true, protectedDomain: true }, 'protected-domain'],
+    ['the protected guard turns tag-moved into a skip', { protectedDomain: true, canonical: { version: '3.6.0+1.24.2-rootless', commit: C3 } }, 'protected-domain'],
+    ['the protected guard leaves a skip alone', { protectedDomain: true, ...atCanonical }, 'no-new-version'],
+  ])('%s', (_name, over, reason) => {
+    expect(decide(input(over)).reason).toBe(reason);
+  });
+
+  it('keeps a moved tag\'s warning when the protected guard skips it', () => {
+    const d = decide(input({ protectedDomain: true, canonical: { version: '3.6.0+1.24.2-rootless', commit: C3 } }));
+    expect(d.warnings).toEqual(['tag 3.6.0+1.24.2-rootless moved: cccccccccccc → bbbbbbbbbbbb']);
+  });
+
+  it('names every unhealthy recipe of the earlier tiers', () => {
+    const d = decide(input({ infraDegraded: [{ recipe: 'traefik', reason: 'a' }, { recipe: 'keycloak', reason: 'b' }] }));
+    expect(d.detail).toBe('an earlier tier ended unhealthy: traefik (a), keycloak (b); not tested');
+  });
+
+  it('does not hold a major bump while hold is off, nor without a canonical', () => {
+    expect(decide(input({ tags: major4, ...atCanonical })).reason).toBe('new-release');
+    expect(decide(input({ tags: major4, canonical: null, hold: { major: true, appMajor: false } })).reason).toBe('seed');
+  });
+
+  it('says when nothing below a held or blocked newest release may run', () => {
+    const d = decide(input({ tags: major4, ...atCanonical, hold: { major: true, appMajor: false }, now: NOW }));
+    expect(d.detail).toContain('nothing newer than the canonical 3.6.0+1.24.2-rootless may run');
+    expect(d.latest?.name).toBe('4.0.0+1.25.0-rootless');
+  });
+});
+
+describe('decide: legacy merge-commit records', () => {
+  const merge = C4;
+  it.each<[string, readonly string[] | undefined, string, string]>([
+    ['the tag\'s commit is a parent of the recorded merge', [C1, C2], 'skip', 'no-new-version'],
+    ['the tag\'s commit is not among the parents', [C1, C3], 'run', 'tag-moved'],
+    ['no parents given', undefined, 'run', 'tag-moved'],
+  ])('%s', (_name, parents, action, reason) => {
+    const canonical = { version: '3.6.0+1.24.2-rootless', commit: merge, ...(parents === undefined ? {} : { parents }) };
+    expect(decide(input({ canonical }))).toMatchObject({ action, reason });
+  });
+
+  it('warns that the record is a merge commit counted as the tag', () => {
+    const d = decide(input({ canonical: { version: '3.6.0+1.24.2-rootless', commit: merge, parents: [C2] } }));
+    expect(d.detail).toBe('3.6.0+1.24.2-rootless is already canonical (legacy merge-commit record)');
+    expect(d.warnings).toEqual([
+      'canonical 3.6.0+1.24.2-rootless records dddddddddddd, a merge commit whose parent is the tag\'s commit ' +
+        'bbbbbbbbbbbb (an old promote\'s record); counted as 3.6.0+1.24.2-rootless',
+    ]);
   });
 });

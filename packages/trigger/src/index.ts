@@ -16,5 +16,16 @@ export type {
   TagRef,
   VersionOptions,
 } from './version.js';
-export { decide } from './decide.js';
-export type { Decision, DecisionInput, RunReason, SkipReason } from './decide.js';
+export { decide, SAFETY_SKIPS } from './decide.js';
+export type { Decision, DecisionInput, ReleaseRef, RunReason, SkipReason, VerdictInput } from './decide.js';
+export { appMajorOf, approvalFor, describeBumps, heldBy, isHeldMajor } from './hold.js';
+export type { Approval, HeldMajorQuery, HoldPolicy, MajorBump } from './hold.js';
+export { isExpired } from './expiry.js';
+export {
+  DEFAULT_RECHECK_AFTER_DAYS,
+  findKnownFailure,
+  isFinalVerdict,
+  pendingRecheck,
+  waiverFor,
+} from './verdict.js';
+export type { Recheck, VerdictKey, VerdictLine, Waiver } from './verdict.js';
