@@ -4,7 +4,7 @@ import { deriveOutcome, evaluateGate } from '@canon/promote-gate';
 import { compareRecipeVersions, isReleaseTag, versionOfTag } from '@canon/trigger';
 import { newRunId, openRegistry } from '@canon/warm-registry';
 import { loadConfig } from '../../config/index.js';
-import { promoteRecipe } from '../../promote.js';
+import { promoteRecipe } from '../../promote/promote.js';
 import { watchSignals } from '../../sweep/interrupt.js';
 import { refOf } from '../../sweep/recipe-run.js';
 import { mirrorAuth } from '../../sweep/remotes.js';

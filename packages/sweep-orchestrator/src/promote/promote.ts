@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { CanonicalView, HistoryEvent, Registry } from '@canon/warm-registry';
 import { acquireAppLock } from '@canon/warm-registry';
-import type { PromoteSpec, ResolvedConfig, ResolvedRecipe } from './config/index.js';
+import type { PromoteSpec, ResolvedConfig, ResolvedRecipe } from '../config/index.js';
 import type { StepContext, StepFailure } from './internal/promote-steps.js';
 import { budget, checkHealth, logLine, runStep } from './internal/promote-steps.js';
 import { rollBack } from './internal/rollback.js';

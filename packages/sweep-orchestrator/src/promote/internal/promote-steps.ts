@@ -1,10 +1,10 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { PlaceholderValues, PromoteSpec, ResolvedConfig } from '../config/index.js';
-import { expandEnv, expandPlaceholders, expandString } from '../config/index.js';
-import { pollHealth } from '../health.js';
-import type { CommandResult } from '../run-command.js';
-import { canonEnv, CommandError, runCommand } from '../run-command.js';
+import type { PlaceholderValues, PromoteSpec, ResolvedConfig } from '../../config/index.js';
+import { expandEnv, expandPlaceholders, expandString } from '../../config/index.js';
+import { pollHealth } from '../../health.js';
+import type { CommandResult } from '../../run-command.js';
+import { canonEnv, CommandError, runCommand } from '../../run-command.js';
 
 export type StepFailure = { reason: string; detail: string; timedOut: boolean; interrupted: boolean };
 

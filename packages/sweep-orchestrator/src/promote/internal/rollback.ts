@@ -2,9 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkoutTag } from '@canon/mirror-sync';
 import type { CanonicalView, HistoryEvent } from '@canon/warm-registry';
-import type { PromoteSpec } from '../config/index.js';
+import type { PromoteSpec } from '../../config/index.js';
 import type { PromoteInput, PromoteResult } from '../promote.js';
-import { mirrorAuth } from '../sweep/remotes.js';
+import { mirrorAuth } from '../../sweep/remotes.js';
 import type { StepContext } from './promote-steps.js';
 import { budget, checkHealth, logLine, runStep } from './promote-steps.js';
 

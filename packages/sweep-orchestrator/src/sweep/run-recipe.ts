@@ -4,9 +4,9 @@ import { deriveOutcome, evaluateGate, type GateVerdict, type OutcomeInput } from
 import { decide, isReleaseTag, type Decision, type TagRef, versionOfTag } from '@canon/trigger';
 import type { CanonicalView, Registry, RecipeRun, RunStore } from '@canon/warm-registry';
 import type { ResolvedConfig, ResolvedRecipe } from '../config/index.js';
-import { promoteRecipe, type PromoteResult } from '../promote.js';
+import { promoteRecipe, type PromoteResult } from '../promote/promote.js';
 import type { CommandResult } from '../run-command.js';
-import type { Prepared } from './prepare.js';
+import type { RecipeSync } from './sync-recipe.js';
 import { pendingRecipeRun, refOf } from './recipe-run.js';
 import { mirrorAuth } from './remotes.js';
 import { checkBusy, runTest } from './steps.js';
@@ -35,7 +35,7 @@ const message = (e: unknown): string => (e instanceof Error ? e.message : String
  * promote → label. Every failure stays inside this recipe: it ends as an outcome, never
  * as an exception that would stop the other recipes.
  */
-export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, prepared: () => Promise<Prepared>): Promise<RecipeRun> {
+export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, prepared: () => Promise<RecipeSync>): Promise<RecipeRun> {
   const entry = pendingRecipeRun(recipe.name);
   const facts: Facts = {
     decision: null, syncStatus: 'not-run', error: null, testResult: null, gate: null,
