@@ -78,7 +78,7 @@ describe('decide: every row of the table', () => {
 
   it('runs the newest tag with its own commit, and reports the ignored tags', () => {
     const d = decide(input());
-    expect(d.latest).toEqual({ name: '3.6.0+1.24.2-rootless', commit: C2 });
+    expect(d.latest).toEqual({ name: '3.6.0+1.24.2-rootless', commit: C2, version: '3.6.0+1.24.2-rootless' });
     expect(d.canonical).toBe('3.5.3+1.24.2-rootless');
     expect(d.ignored).toEqual([{ name: '1.14.1-rootless_1', reason: expect.any(String) }]);
   });
@@ -93,6 +93,12 @@ describe('decide: every row of the table', () => {
     const pre = [...tags, { name: '4.0.0-rc.1+1.25.0', commit: C3 }];
     expect(decide(input({ tags: pre })).latest?.name).toBe('3.6.0+1.24.2-rootless');
     expect(decide(input({ tags: pre, includePrereleases: true })).latest?.name).toBe('4.0.0-rc.1+1.25.0');
+  });
+
+  it('gives the latest release its version once: a v-prefixed tag without its "v"', () => {
+    expect(decide(input({ tags: [{ name: 'v1.0.0+1', commit: C1 }], canonical: null })).latest).toEqual({
+      name: 'v1.0.0+1', commit: C1, version: '1.0.0+1',
+    });
   });
 
   it('compares versions, not tag names: a v-prefixed tag recorded as its version is not new again', () => {

@@ -39,20 +39,22 @@ type DecisionCommon = {
   ignored: IgnoredTag[];
 };
 
+/** The newest release tag with its version (the tag without one leading `v`), parsed once here. */
+export type LatestRelease = TagRef & { version: string };
+
 export type Decision =
-  | ({ action: 'run'; reason: RunReason; latest: TagRef } & DecisionCommon)
-  | ({ action: 'skip'; reason: SkipReason; latest: TagRef | null } & DecisionCommon);
+  | ({ action: 'run'; reason: RunReason; latest: LatestRelease } & DecisionCommon)
+  | ({ action: 'skip'; reason: SkipReason; latest: LatestRelease | null } & DecisionCommon);
 
 function short(commit: string): string {
   return commit.slice(0, 12);
 }
 
 function blockFor(
-  latest: TagRef,
+  latest: LatestRelease,
   blocked: DecisionInput['blocked'],
 ): { version: string; reason: string } | undefined {
-  const bare = versionOfTag(latest.name);
-  return blocked.find((b) => b.version === latest.name || b.version === bare);
+  return blocked.find((b) => b.version === latest.name || b.version === latest.version);
 }
 
 /**
@@ -65,7 +67,8 @@ export function decide(input: DecisionInput): Decision {
   const { releases, ignored } = classifyTags(input.tags, {
     includePrereleases: input.includePrereleases,
   });
-  const latest = releases[0] ?? null;
+  const newest = releases[0];
+  const latest: LatestRelease | null = newest === undefined ? null : { ...newest, version: versionOfTag(newest.name) };
   const common = { canonical, ignored };
   const skip = (reason: SkipReason, detail: string, warnings: string[] = []): Decision => ({
     action: 'skip',
@@ -107,7 +110,7 @@ export function decide(input: DecisionInput): Decision {
   }
   // The canonical records the tested *version* (a `v1.2.3` tag is version `1.2.3`): compare
   // versions, or a v-prefixed tag would look newer than itself and run every sweep.
-  const order = compareRecipeVersions(versionOfTag(latest.name), versionOfTag(current.version));
+  const order = compareRecipeVersions(latest.version, versionOfTag(current.version));
   if (order > 0) return run('new-release', `${current.version} → ${latest.name}`);
   if (order < 0) {
     return skip('canonical-ahead', `canonical ${current.version} is newer than the newest tag ${latest.name}`, [

@@ -17,4 +17,4 @@ export type {
   VersionOptions,
 } from './version.js';
 export { decide } from './decide.js';
-export type { Decision, DecisionInput, RunReason, SkipReason } from './decide.js';
+export type { Decision, DecisionInput, LatestRelease, RunReason, SkipReason } from './decide.js';
