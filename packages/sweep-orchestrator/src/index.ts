@@ -8,8 +8,15 @@ export { ConfigError, expandPlaceholders, findConfigPath, loadConfig, programsOf
 export type { CommandResult, RunCommandOptions } from './run-command.js';
 export { canonEnv, runCommand } from './run-command.js';
 export { pollHealth } from './health.js';
-export type { PromoteInput, PromoteResult } from './promote/promote.js';
-export { promoteRecipe } from './promote/promote.js';
+export type { CommandValues, CommandValuesInput, PromoteMode, TestedRelease } from './command-values.js';
+export { commandValues } from './command-values.js';
+export type { Executor, TestKind, TestRequest, TestResult } from './executor/executor.js';
+export { createLocalExecutor } from './executor/local-executor.js';
+export type { PromoteInput } from './promote/promote.js';
+export type { Promoter, PromoteRequest, PromoteResult } from './promote/promoter.js';
+export { createCanonPromoter, promoteRecipe } from './promote/promote.js';
+export type { PromoteRefusal, PromoteVersionOptions, PromoteVersionResult } from './promote/promote-version.js';
+export { promoteVersion } from './promote/promote-version.js';
 
 export type { SweepEvent, SweepEventSink } from './sweep/events.js';
 export type { SweepOptions, SweepResult } from './sweep/run-sweep.js';

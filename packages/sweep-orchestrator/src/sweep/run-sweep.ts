@@ -5,6 +5,8 @@ import {
   type RecipeRun, type RunRecord, type SweepLock,
 } from '@canon/warm-registry';
 import type { ResolvedConfig } from '../config/index.js';
+import { createLocalExecutor } from '../executor/local-executor.js';
+import { createCanonPromoter } from '../promote/promote.js';
 import { SweepError } from './errors.js';
 import type { SweepEvent, SweepEventSink } from './events.js';
 import type { Interrupt } from './interrupt.js';
@@ -12,7 +14,8 @@ import { createLimiter } from './pool.js';
 import { createRecordWriter } from './record-writer.js';
 import { listBoth, syncRecipe, type RecipeSync } from './sync-recipe.js';
 import { runRecipe, type RecipeContext } from './run-recipe.js';
-import { exitCodeOfOutcomes, pendingRecipeRun } from './recipe-run.js';
+import { pendingRecipeRun } from './recipe-record.js';
+import { exitCodeOfOutcomes } from './recipe-run.js';
 import { assertNotHollow, selectRecipes } from './select.js';
 
 export type SweepOptions = {
@@ -125,6 +128,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
 
     const ctx: RecipeContext = {
       config, registry, store, runId, force: opts.force === true, signal,
+      executor: createLocalExecutor(config), promoter: createCanonPromoter({ config, registry }),
       phase: (recipe, phase) => {
         emit({ type: 'phase', at: stamp(), recipe, phase });
         describe(recipe, phase);

@@ -7,7 +7,8 @@ import { openRegistry } from '@canon/warm-registry';
 import type { Registry } from '@canon/warm-registry';
 import { resolveConfig } from '../config/index.js';
 import type { ResolvedConfig } from '../config/index.js';
-import type { PromoteInput, PromoteResult } from '../promote/promote.js';
+import type { PromoteInput } from '../promote/promote.js';
+import type { PromoteResult } from '../promote/promoter.js';
 import { promoteRecipe } from '../promote/promote.js';
 
 export const OLD = { version: '1.0.0+1.20', tag: '1.0.0+1.20', commit: 'a'.repeat(40) };
