@@ -8,16 +8,23 @@ export { ConfigError, expandPlaceholders, findConfigPath, loadConfig, programsOf
 export type { CommandResult, RunCommandOptions } from './run-command.js';
 export { canonEnv, runCommand } from './run-command.js';
 export { pollHealth } from './health.js';
-export type { PromoteInput, PromoteResult } from './promote.js';
-export { promoteRecipe } from './promote.js';
+export type { CommandValues, CommandValuesInput, PromoteMode, TestedRelease } from './command-values.js';
+export { commandValues } from './command-values.js';
+export type { Executor, TestKind, TestRequest, TestResult } from './executor/executor.js';
+export { createLocalExecutor } from './executor/local-executor.js';
+export type { PromoteInput } from './promote/promote.js';
+export type { Promoter, PromoteRequest, PromoteResult } from './promote/promoter.js';
+export { createCanonPromoter, promoteRecipe } from './promote/promote.js';
+export type { PromoteRefusal, PromoteVersionOptions, PromoteVersionResult } from './promote/promote-version.js';
+export { promoteVersion } from './promote/promote-version.js';
 
 export type { SweepEvent, SweepEventSink } from './sweep/events.js';
 export type { SweepOptions, SweepResult } from './sweep/run-sweep.js';
 export { runSweep } from './sweep/run-sweep.js';
 export type { Plan, PlanEntry } from './sweep/plan.js';
 export { planSweep } from './sweep/plan.js';
-export type { SyncOnlyEntry } from './sweep/sync-only.js';
-export { syncOnly } from './sweep/sync-only.js';
+export type { MirrorSyncEntry } from './sweep/sync-mirrors.js';
+export { syncMirrors } from './sweep/sync-mirrors.js';
 export type { Interrupt, InterruptSignal } from './sweep/interrupt.js';
 export { watchSignals } from './sweep/interrupt.js';
 export { chooseUpgradeBase } from './sweep/upgrade-base.js';

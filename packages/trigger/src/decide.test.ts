@@ -92,6 +92,12 @@ describe('decide: every row of the table', () => {
     expect(decide(input({ tags: pre, includePrereleases: true })).latest?.name).toBe('4.0.0-rc.1+1.25.0');
   });
 
+  it('gives the latest release its version once: a v-prefixed tag without its "v"', () => {
+    expect(decide(input({ tags: [{ name: 'v1.0.0+1', commit: C1 }], canonical: null })).latest).toMatchObject({
+      name: 'v1.0.0+1', commit: C1, version: '1.0.0+1', parsed: { raw: 'v1.0.0+1', major: 1 },
+    });
+  });
+
   it('compares versions, not tag names: a v-prefixed tag recorded as its version is not new again', () => {
     const vTags = [{ name: 'v1.0.0+1', commit: C1 }];
     expect(decide(input({ tags: vTags, canonical: { version: '1.0.0+1', commit: C1 } }))).toMatchObject({

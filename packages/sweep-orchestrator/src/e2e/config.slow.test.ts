@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createScenario, type Scenario } from './harness.js';
+import { createScenario, type Scenario } from '../testing/e2e-harness.js';
 
 // Each scenario runs the real CLI, git and several processes: generous limits for loaded CI machines.
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 300_000 });

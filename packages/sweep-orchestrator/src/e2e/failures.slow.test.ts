@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { commit, revParse, tag } from '@canon/testkit';
 import type { RecipeRun } from '@canon/warm-registry';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createScenario, must, processesWithEnv, type CanonResult, type Scenario } from './harness.js';
+import { createScenario, must, processesWithEnv, type CanonResult, type Scenario } from '../testing/e2e-harness.js';
 
 // Each scenario runs the real CLI, git and several processes: generous limits for loaded CI machines.
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 300_000 });

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { commit, tag } from '@canon/testkit';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { createScenario, type Scenario } from './harness.js';
+import { createScenario, type Scenario } from '../testing/e2e-harness.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 300_000 });
 

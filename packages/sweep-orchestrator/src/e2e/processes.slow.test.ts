@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunRecord } from '@canon/warm-registry';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { alive, createScenario, must, readPid, waitFor, type Scenario } from './harness.js';
+import { alive, createScenario, must, readPid, waitFor, type Scenario } from '../testing/e2e-harness.js';
 
 // Each scenario runs the real CLI, git and several processes: generous limits for loaded CI machines.
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 300_000 });

@@ -1,7 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { createScenario, must, type CanonResult, type Scenario } from './harness.js';
+import { createScenario, must, type CanonResult, type Scenario } from '../testing/e2e-harness.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 300_000 });
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderReport } from './index.js';
-import { fleetContext, recipeRun, runRecord } from './test-fixtures.js';
+import { fleetContext, recipeRun, runRecord } from '../testing/report-fixtures.js';
 import type { ReportContext } from './context.js';
 
 const CHROMIUM = '/usr/bin/chromium';

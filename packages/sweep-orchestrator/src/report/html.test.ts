@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { renderReport } from './index.js';
-import { fleetContext, recipeRun, runRecord } from './test-fixtures.js';
+import { fleetContext, recipeRun, runRecord } from '../testing/report-fixtures.js';
 
 const hash = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '@canon/warm-registry';
 import { renderReport } from './index.js';
-import { fleetContext } from './test-fixtures.js';
+import { fleetContext } from '../testing/report-fixtures.js';
 
 /** The same record with every object's keys inserted in reverse. */
 function reversed(value: unknown): unknown {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderReport } from './index.js';
-import { fleetContext, recipeRun, runRecord } from './test-fixtures.js';
+import { fleetContext, recipeRun, runRecord } from '../testing/report-fixtures.js';
 
 const section = (md: string, recipe: string): string => {
   const start = md.indexOf(`## ${recipe} — `);

@@ -3,7 +3,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { renderReport } from './index.js';
-import { fleetContext, recipeRun, runRecord } from './test-fixtures.js';
+import { fleetContext, recipeRun, runRecord } from '../testing/report-fixtures.js';
 
 const hasPromtool = spawnSync('promtool', ['--version']).status === 0;
 

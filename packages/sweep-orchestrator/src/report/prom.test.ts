@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderReport } from './index.js';
 import { escapeLabelValue } from './prom.js';
-import { fleetContext, recipeRun, runRecord } from './test-fixtures.js';
+import { fleetContext, recipeRun, runRecord } from '../testing/report-fixtures.js';
 
 const samples = (text: string, metric: string): string[] => text.split('\n').filter((l) => l.startsWith(`${metric}{`) || l.startsWith(`${metric} `));
 

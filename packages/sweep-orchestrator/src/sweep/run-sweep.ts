@@ -5,14 +5,17 @@ import {
   type RecipeRun, type RunRecord, type SweepLock,
 } from '@canon/warm-registry';
 import type { ResolvedConfig } from '../config/index.js';
+import { createLocalExecutor } from '../executor/local-executor.js';
+import { createCanonPromoter } from '../promote/promote.js';
 import { SweepError } from './errors.js';
 import type { SweepEvent, SweepEventSink } from './events.js';
 import type { Interrupt } from './interrupt.js';
 import { createLimiter } from './pool.js';
 import { createRecordWriter } from './record-writer.js';
-import { listBoth, prepareRecipe, type Prepared } from './prepare.js';
-import { runRecipe, type RecipeContext } from './recipe-pipeline.js';
-import { exitCodeOfOutcomes, pendingRecipeRun } from './recipe-run.js';
+import { listBoth, syncRecipe, type RecipeSync } from './sync-recipe.js';
+import { runRecipe, type RecipeContext } from './run-recipe.js';
+import { pendingRecipeRun } from './recipe-record.js';
+import { exitCodeOfOutcomes } from './recipe-run.js';
 import { assertNotHollow, selectRecipes } from './select.js';
 
 export type SweepOptions = {
@@ -116,15 +119,16 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
 
     const listPool = createLimiter(LIST_POOL);
     const syncPool = createLimiter(SYNC_POOL);
-    const prepared = new Map<string, Promise<Prepared>>();
+    const prepared = new Map<string, Promise<RecipeSync>>();
     for (const recipe of selected.filter((r) => r.enrolled)) {
       const listed = listPool(() => listBoth(config, recipe));
       listed.catch(() => undefined);
-      prepared.set(recipe.name, syncPool(() => prepareRecipe(config, recipe, listed)));
+      prepared.set(recipe.name, syncPool(() => syncRecipe(config, recipe, listed)));
     }
 
     const ctx: RecipeContext = {
       config, registry, store, runId, force: opts.force === true, signal,
+      executor: createLocalExecutor(config), promoter: createCanonPromoter({ config, registry }),
       phase: (recipe, phase) => {
         emit({ type: 'phase', at: stamp(), recipe, phase });
         describe(recipe, phase);

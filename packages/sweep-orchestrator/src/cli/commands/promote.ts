@@ -1,86 +1,35 @@
-import { join } from 'node:path';
-import { checkoutTag } from '@canon/mirror-sync';
-import { deriveOutcome, evaluateGate } from '@canon/promote-gate';
-import { compareRecipeVersions, isReleaseTag, versionOfTag } from '@canon/trigger';
-import { newRunId, openRegistry } from '@canon/warm-registry';
 import { loadConfig } from '../../config/index.js';
-import { promoteRecipe } from '../../promote.js';
+import { promoteVersion } from '../../promote/promote-version.js';
 import { watchSignals } from '../../sweep/interrupt.js';
-import { refOf } from '../../sweep/recipe-run.js';
-import { mirrorAuth } from '../../sweep/remotes.js';
-import { chooseUpgradeBase } from '../../sweep/upgrade-base.js';
 import { boolOption, configOptions, stringOption, type CommandContext } from '../context.js';
-import { mirrorTags, recipeNamed, tagForVersion } from '../mirror-tags.js';
+import { recipeNamed } from '../mirror-tags.js';
 import { UsageError } from '../usage-error.js';
 
-/**
- * For other CI phases after their own green run: the same gate as the sweep, enforced. A
- * version that is not a release tag on the mirror, a quick or ref run, or a recipe that is
- * not enrolled is refused with every reason (exit 1) and nothing is deployed.
- */
+/** `canon promote`: promoteVersion, printed; a refusal lists every reason (exit 1). */
 export async function run(ctx: CommandContext): Promise<number> {
   const version = stringOption(ctx, 'version');
   if (version === undefined) throw new UsageError('promote', ['--version V is required']);
   const config = await loadConfig(configOptions(ctx));
   const recipe = recipeNamed(config, 'promote', stringOption(ctx, 'recipe'));
   const json = boolOption(ctx, 'json');
-  const tags = await mirrorTags(config, recipe);
-  const tag = tagForVersion(tags, version);
-  const verdict = evaluateGate({
-    enrolled: recipe.enrolled, exitCode: 0, quick: boolOption(ctx, 'quick'), ref: stringOption(ctx, 'ref') ?? null,
-    tagged: tag !== null && isReleaseTag(tag.name, { includePrereleases: config.includePrereleases }),
-  });
-  const registry = openRegistry({ stateDir: config.stateDir, ...(config.registryDir === null ? {} : { registryDir: config.registryDir }) });
-  const before = await registry.readCanonical(recipe.name);
-  // Beyond the gate: the config's blocks and the canonical's order hold for other CI phases too.
-  const reasons = [...verdict.reasons, ...policyExcuses(recipe.block, before?.version ?? null, version)];
-  if (reasons.length > 0 || tag === null) {
-    if (json) ctx.stdout(`${JSON.stringify({ promoted: false, promote: false, reasons })}\n`);
-    else ctx.stderr(`canon promote: refused ${recipe.name} ${version}:\n${reasons.map((r) => `  - ${r.message}`).join('\n')}\n`);
-    return 1;
-  }
-
-  const runId = newRunId();
-  const runDir = join(config.workDir, 'promotions', runId);
-  const auth = mirrorAuth(config);
-  const checkout = await checkoutTag({
-    url: recipe.mirror, tag: tag.name, commit: tag.commit, dir: join(config.workDir, 'checkouts', recipe.name), ...(auth === null ? {} : { auth }),
-  });
-  const tested = { version: versionOfTag(tag.name), tag: tag.name, commit: tag.commit };
-  const upgradeBase = chooseUpgradeBase(before?.version ?? null, tags.map((t) => t.name), tested.version, config.includePrereleases);
   const interrupt = watchSignals();
   try {
-    const result = await promoteRecipe({
-      config, recipe, registry, runId, runDir, tested: { ...tested, checkout: checkout.dir }, upgradeBase,
-      canonicalBefore: before, signal: interrupt.signal,
+    const out = await promoteVersion({
+      config, recipe, version, quick: boolOption(ctx, 'quick'), ref: stringOption(ctx, 'ref') ?? null, signal: interrupt.signal,
       onPhase: (p) => { if (!json) ctx.stderr(`${recipe.name}: ${p}\n`); },
     });
-    const after = await registry.readCanonical(recipe.name);
-    const label = deriveOutcome({
-      runId, decision: { action: 'run', reason: 'promote' }, syncStatus: 'ok', error: null,
-      testResult: { exitCode: 0, timedOut: false }, gate: verdict,
-      promoteResult: { ok: result.ok, timedOut: result.timedOut, reason: result.reason },
-      tested, canonicalBefore: refOf(before), canonicalAfter: refOf(after),
-    });
-    if (json) ctx.stdout(`${JSON.stringify({ promoted: label.outcome === 'PROMOTED', ...label, rollback: result.rollback, warnings: result.warnings })}\n`);
-    else ctx.stdout(`${recipe.name}: ${label.outcome} — ${label.detail}\n`);
+    if (out.refused) {
+      if (json) ctx.stdout(`${JSON.stringify({ promoted: false, promote: false, reasons: out.reasons })}\n`);
+      else ctx.stderr(`canon promote: refused ${recipe.name} ${version}:\n${out.reasons.map((r) => `  - ${r.message}`).join('\n')}\n`);
+      return 1;
+    }
+    const { outcome, detail } = out;
+    if (json) ctx.stdout(`${JSON.stringify({ promoted: outcome === 'PROMOTED', outcome, detail, rollback: out.rollback, warnings: out.warnings })}\n`);
+    else ctx.stdout(`${recipe.name}: ${outcome} — ${detail}\n`);
     const sig = interrupt.received();
     if (sig !== null) return sig === 'SIGINT' ? 130 : 143;
-    return label.outcome === 'PROMOTED' ? 0 : 1;
+    return outcome === 'PROMOTED' ? 0 : 1;
   } finally {
     interrupt.dispose();
   }
-}
-
-type PolicyExcuse = { code: 'blocked' | 'older-than-canonical'; message: string };
-
-function policyExcuses(block: readonly { version: string; reason: string }[], canonical: string | null, version: string): PolicyExcuse[] {
-  const out: PolicyExcuse[] = [];
-  const wanted = versionOfTag(version);
-  const hit = block.find((b) => versionOfTag(b.version) === wanted);
-  if (hit !== undefined) out.push({ code: 'blocked', message: `${version} is blocked in the config: ${hit.reason}` });
-  if (canonical !== null && isReleaseTag(wanted) && isReleaseTag(versionOfTag(canonical)) && compareRecipeVersions(wanted, versionOfTag(canonical)) < 0) {
-    out.push({ code: 'older-than-canonical', message: `${version} is older than the canonical ${canonical}; the canonical only moves forward` });
-  }
-  return out;
 }

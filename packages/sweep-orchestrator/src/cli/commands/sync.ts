@@ -1,10 +1,10 @@
 import { loadConfig } from '../../config/index.js';
-import { syncOnly, type SyncOnlyEntry } from '../../sweep/sync-only.js';
+import { syncMirrors, type MirrorSyncEntry } from '../../sweep/sync-mirrors.js';
 import { boolOption, configOptions, listOption, type CommandContext } from '../context.js';
 
 export async function run(ctx: CommandContext): Promise<number> {
   const config = await loadConfig(configOptions(ctx));
-  const entries = await syncOnly({ config, recipes: listOption(ctx, 'recipe') });
+  const entries = await syncMirrors({ config, recipes: listOption(ctx, 'recipe') });
   if (boolOption(ctx, 'json')) {
     ctx.stdout(`${JSON.stringify(entries.map(json), null, 2)}\n`);
   } else {
@@ -13,14 +13,14 @@ export async function run(ctx: CommandContext): Promise<number> {
   return entries.every((e) => e.result.kind === 'synced') ? 0 : 1;
 }
 
-function json(e: SyncOnlyEntry): Record<string, unknown> {
+function json(e: MirrorSyncEntry): Record<string, unknown> {
   const r = e.result;
   if (r.kind !== 'synced') return { recipe: e.recipe, status: 'failed', error: r.error.message, durationMs: r.durationMs };
   const { tags: _tags, ...rest } = r.sync;
   return { recipe: e.recipe, ...rest, durationMs: r.durationMs };
 }
 
-function line(e: SyncOnlyEntry): string {
+function line(e: MirrorSyncEntry): string {
   const r = e.result;
   if (r.kind !== 'synced') return `${e.recipe}: SYNC-FAILED — ${r.error.message}`;
   const s = r.sync;

@@ -5,21 +5,22 @@ import type { WarmHost } from '@canon/testkit';
 import { startWarmHost } from '@canon/testkit';
 import { openRegistry } from '@canon/warm-registry';
 import type { Registry } from '@canon/warm-registry';
-import { resolveConfig } from '../../config/index.js';
-import type { ResolvedConfig } from '../../config/index.js';
-import type { PromoteInput, PromoteResult } from '../../promote.js';
-import { promoteRecipe } from '../../promote.js';
+import { resolveConfig } from '../config/index.js';
+import type { ResolvedConfig } from '../config/index.js';
+import type { PromoteInput } from '../promote/promote.js';
+import type { PromoteResult } from '../promote/promoter.js';
+import { promoteRecipe } from '../promote/promote.js';
 
 export const OLD = { version: '1.0.0+1.20', tag: '1.0.0+1.20', commit: 'a'.repeat(40) };
 export const NEW = { version: '1.1.0+1.21', tag: '1.1.0+1.21', commit: 'b'.repeat(40) };
 export const RUN_ID = '20261127T031500Z-test';
 
-export type PromoteBench = {
+export type PromoteFixture = {
   host: WarmHost;
   dir: string;
   stateDir: string;
   registry: Registry;
-  /** A config whose promote commands are fake-abra calls against the bench's warm host. */
+  /** A config whose promote commands are fake-abra calls against the fixture's warm host. */
   configWith(promote?: Record<string, unknown>): Promise<ResolvedConfig>;
   /** Promotes NEW for `recipe` over whatever canonical the registry holds. */
   promote(config: ResolvedConfig, recipe?: string, extra?: Partial<PromoteInput>): Promise<PromoteResult>;
@@ -31,7 +32,7 @@ export type PromoteBench = {
 };
 
 /** A warm host, a state directory and a registry for one promote test. */
-export async function createPromoteBench(): Promise<PromoteBench> {
+export async function createPromoteFixture(): Promise<PromoteFixture> {
   const host = await startWarmHost();
   const dir = mkdtempSync(join(tmpdir(), 'canon-promote-'));
   const stateDir = join(dir, 'state');
@@ -78,7 +79,7 @@ export async function createPromoteBench(): Promise<PromoteBench> {
       const checkout = join(dir, 'work', recipe);
       mkdirSync(checkout, { recursive: true });
       const resolved = config.recipes.find((r) => r.name === recipe);
-      if (resolved === undefined) throw new Error(`no recipe ${recipe} in the bench config`);
+      if (resolved === undefined) throw new Error(`no recipe ${recipe} in the fixture config`);
       return promoteRecipe({
         config,
         recipe: resolved,

@@ -2,7 +2,7 @@ import { listRemoteRefs, syncMirror, type RemoteRefs, type SyncResult } from '@c
 import type { ResolvedConfig, ResolvedRecipe } from '../config/index.js';
 import { forgeTargetOf, mirrorAuth } from './remotes.js';
 
-export type Prepared =
+export type RecipeSync =
   | { kind: 'synced'; sync: SyncResult; durationMs: number }
   | { kind: 'sync-failed'; error: Error; durationMs: number }
   | { kind: 'error'; error: Error; durationMs: number };
@@ -23,11 +23,11 @@ export async function listBoth(config: ResolvedConfig, recipe: ResolvedRecipe): 
  * Syncs one recipe's mirror from pre-listed refs. A typed sync failure means SYNC-FAILED
  * (the stale mirror is never tested); anything else is canon's own failure (ERROR).
  */
-export async function prepareRecipe(
+export async function syncRecipe(
   config: ResolvedConfig,
   recipe: ResolvedRecipe,
   listed: Promise<{ upstream: RemoteRefs; mirror: RemoteRefs }>,
-): Promise<Prepared> {
+): Promise<RecipeSync> {
   const started = performance.now();
   const took = (): number => Math.round(performance.now() - started);
   try {

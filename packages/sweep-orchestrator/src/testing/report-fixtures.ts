@@ -2,7 +2,7 @@
 // sweep writes them, plus a builder for single entries.
 
 import { summarizeOutcomes, type CanonicalView, type HistoryEvent, type RecipeRun, type RunRecord } from '@canon/warm-registry';
-import type { ReportContext } from './context.js';
+import type { ReportContext } from '../report/context.js';
 
 const oid = (seed: string): string => seed.repeat(40).slice(0, 40);
 

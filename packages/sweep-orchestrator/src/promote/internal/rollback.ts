@@ -2,9 +2,11 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkoutTag } from '@canon/mirror-sync';
 import type { CanonicalView, HistoryEvent } from '@canon/warm-registry';
-import type { PromoteSpec } from '../config/index.js';
-import type { PromoteInput, PromoteResult } from '../promote.js';
-import { mirrorAuth } from '../sweep/remotes.js';
+import { commandValues } from '../../command-values.js';
+import type { PromoteSpec } from '../../config/index.js';
+import type { PromoteInput } from '../promote.js';
+import type { PromoteResult } from '../promoter.js';
+import { mirrorAuth } from '../../sweep/remotes.js';
 import type { StepContext } from './promote-steps.js';
 import { budget, checkHealth, logLine, runStep } from './promote-steps.js';
 
@@ -34,18 +36,19 @@ export async function rollBack(opts: {
       config: input.config,
       spec,
       mode: 'rollback',
-      values: {
+      runId: input.runId,
+      values: commandValues({
+        kind: 'promote',
+        mode: 'rollback',
         recipe: input.recipe.name,
-        version: previous.version,
-        tag: previous.tag,
-        commit: previous.commit,
-        checkout: checkout ?? '',
-        domain: spec.domain,
-        previousVersion: input.tested.version,
-        upgradeBase: '',
         runId: input.runId,
         runDir: input.runDir,
-      },
+        release: { version: previous.version, tag: previous.tag, commit: previous.commit, checkout: checkout ?? '' },
+        upgradeBase: null,
+        previousVersion: input.tested.version,
+        domain: spec.domain,
+        env: spec.env,
+      }),
       cwd: checkout ?? cwd,
       logFile,
       deadline: limit.deadline,

@@ -1,10 +1,12 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { PlaceholderValues, PromoteSpec, ResolvedConfig } from '../config/index.js';
-import { expandEnv, expandPlaceholders, expandString } from '../config/index.js';
-import { pollHealth } from '../health.js';
-import type { CommandResult } from '../run-command.js';
-import { canonEnv, CommandError, runCommand } from '../run-command.js';
+import type { CommandValues, PromoteMode } from '../../command-values.js';
+import type { PromoteSpec, ResolvedConfig } from '../../config/index.js';
+import { expandPlaceholders, expandString } from '../../config/index.js';
+import { runLocalCommand } from '../../executor/local-command.js';
+import { pollHealth } from '../../health.js';
+import type { CommandResult } from '../../run-command.js';
+import { CommandError } from '../../run-command.js';
 
 export type StepFailure = { reason: string; detail: string; timedOut: boolean; interrupted: boolean };
 
@@ -12,8 +14,10 @@ export type StepFailure = { reason: string; detail: string; timedOut: boolean; i
 export type StepContext = {
   config: ResolvedConfig;
   spec: PromoteSpec;
-  mode: 'seed' | 'advance' | 'rollback';
-  values: PlaceholderValues & { recipe: string; version: string; tag: string; commit: string; checkout: string; runId: string };
+  mode: PromoteMode;
+  runId: string;
+  /** The same for every command of this mode (from commandValues). */
+  values: CommandValues;
   cwd: string;
   logFile: string;
   deadline: number;
@@ -44,36 +48,17 @@ export async function runStep(
   capture = false,
 ): Promise<{ ok: true; result: CommandResult } | { ok: false; failure: StepFailure }> {
   if (ctx.signal.aborted) return { ok: false, failure: stopped(ctx, step) };
-  const v = ctx.values;
-  const env = {
-    ...canonEnv({
-      recipe: v.recipe,
-      version: v.version,
-      tag: v.tag,
-      commit: v.commit,
-      checkout: v.checkout,
-      upgradeBase: v.upgradeBase ?? null,
-      runId: v.runId,
-      domain: ctx.spec.domain,
-      previousVersion: v.previousVersion ?? null,
-      mode: ctx.mode,
-    }),
-    ...expandEnv(ctx.spec.env, v),
-  };
   let result: CommandResult;
   try {
-    result = await runCommand({
-      argv: expandPlaceholders(argv, v),
+    result = await runLocalCommand(ctx.config, {
+      argv: expandPlaceholders(argv, ctx.values.placeholders),
       cwd: ctx.cwd,
-      env,
+      env: ctx.values.env,
       timeoutMs: Math.max(1, ctx.deadline - performance.now()),
-      killGraceMs: ctx.config.killGraceSeconds * 1000,
       logFile: ctx.logFile,
-      stateDir: ctx.config.stateDir,
-      runId: v.runId,
+      runId: ctx.runId,
       capture,
       signal: ctx.signal,
-      withheldEnv: ctx.config.secretEnv ?? [],
     });
   } catch (error) {
     if (!(error instanceof CommandError)) throw error;
@@ -92,7 +77,7 @@ export async function runStep(
 }
 
 export async function checkHealth(ctx: StepContext): Promise<StepFailure | null> {
-  const url = expandString(ctx.spec.health.url, ctx.values);
+  const url = expandString(ctx.spec.health.url, ctx.values.placeholders);
   const remaining = Math.max(0.001, (ctx.deadline - performance.now()) / 1000);
   const cutShort = remaining < ctx.spec.health.timeoutSeconds;
   const health = await pollHealth(

@@ -1,16 +1,16 @@
 import { acquireSweepLock, newRunId } from '@canon/warm-registry';
 import type { ResolvedConfig } from '../config/index.js';
 import { createLimiter } from './pool.js';
-import { listBoth, prepareRecipe, type Prepared } from './prepare.js';
+import { listBoth, syncRecipe, type RecipeSync } from './sync-recipe.js';
 import { selectRecipes } from './select.js';
 
-export type SyncOnlyEntry = { recipe: string; result: Prepared };
+export type MirrorSyncEntry = { recipe: string; result: RecipeSync };
 
 /**
  * `canon sync`: the sweep's sync stage alone, under the sweep mutex (a sync must not push
  * to a mirror a running sweep is reading). Writes no run record.
  */
-export async function syncOnly(opts: { config: ResolvedConfig; recipes?: readonly string[] }): Promise<SyncOnlyEntry[]> {
+export async function syncMirrors(opts: { config: ResolvedConfig; recipes?: readonly string[] }): Promise<MirrorSyncEntry[]> {
   const { config } = opts;
   const selected = selectRecipes(config, opts.recipes ?? []).filter((r) => r.enrolled);
   const lock = await acquireSweepLock({
@@ -24,7 +24,7 @@ export async function syncOnly(opts: { config: ResolvedConfig; recipes?: readonl
           await lock.describe({ recipe: recipe.name, phase: 'sync' }).catch(() => undefined);
           const listed = listBoth(config, recipe);
           listed.catch(() => undefined);
-          return { recipe: recipe.name, result: await prepareRecipe(config, recipe, listed) };
+          return { recipe: recipe.name, result: await syncRecipe(config, recipe, listed) };
         }),
       ),
     );

@@ -1,40 +1,21 @@
 import { join } from 'node:path';
-import type { CanonicalView, HistoryEvent, Registry } from '@canon/warm-registry';
+import type { HistoryEvent, Registry } from '@canon/warm-registry';
 import { acquireAppLock } from '@canon/warm-registry';
-import type { PromoteSpec, ResolvedConfig, ResolvedRecipe } from './config/index.js';
+import { commandValues } from '../command-values.js';
+import type { PromoteSpec, ResolvedConfig } from '../config/index.js';
 import type { StepContext, StepFailure } from './internal/promote-steps.js';
 import { budget, checkHealth, logLine, runStep } from './internal/promote-steps.js';
 import { rollBack } from './internal/rollback.js';
+import type { Promoter, PromoteRequest, PromoteResult } from './promoter.js';
 
 const FULL_OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 
-export type PromoteInput = {
-  config: ResolvedConfig;
-  recipe: ResolvedRecipe;
-  registry: Registry;
-  runId: string;
-  runDir: string;
-  /** `commit` is the tag's own (peeled) commit: that is what gets recorded. */
-  tested: { version: string; tag: string; commit: string; checkout: string };
-  upgradeBase: string | null;
-  canonicalBefore: CanonicalView | null;
-  signal?: AbortSignal;
-  onPhase?: (phase: string) => void;
-};
+export type PromoteInput = PromoteRequest & { config: ResolvedConfig; registry: Registry };
 
-export type PromoteResult = {
-  ok: boolean;
-  timedOut: boolean;
-  /** e.g. 'protected-domain', 'deploy-failed', 'unhealthy', 'verify-mismatch', 'snapshot-failed', 'timed-out'. */
-  reason: string | null;
-  mode: 'seed' | 'advance';
-  rollback: { attempted: boolean; healthy: boolean | null; reason: string | null } | null;
-  warnings: string[];
-  warmVolumeBytes: number | null;
-  durationMs: number;
-  /** A sentence for the report: what failed and how. */
-  detail?: string;
-};
+/** Today's promoter: canon itself deploys the warm canonical with the recipe's promote commands. */
+export function createCanonPromoter(deps: { config: ResolvedConfig; registry: Registry }): Promoter {
+  return { promote: (request) => promoteRecipe({ ...request, ...deps }) };
+}
 
 /**
  * The warm deploy of a tested, gated release (SPEC "Promote"). The canonical record is written
@@ -132,18 +113,19 @@ async function promoteUnderLock(
       config: input.config,
       spec,
       mode,
-      values: {
+      runId: input.runId,
+      values: commandValues({
+        kind: 'promote',
+        mode,
         recipe: recipe.name,
-        version: tested.version,
-        tag: tested.tag,
-        commit: tested.commit,
-        checkout: tested.checkout,
-        domain: spec.domain,
-        previousVersion: input.canonicalBefore?.version ?? '',
-        upgradeBase: input.upgradeBase ?? '',
         runId: input.runId,
         runDir: input.runDir,
-      },
+        release: tested,
+        upgradeBase: input.upgradeBase,
+        previousVersion: input.canonicalBefore?.version ?? null,
+        domain: spec.domain,
+        env: spec.env,
+      }),
       cwd: tested.checkout,
       logFile,
       deadline: limit.deadline,

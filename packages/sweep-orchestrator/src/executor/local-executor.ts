@@ -1,0 +1,45 @@
+import { hostname } from 'node:os';
+import { commandValues } from '../command-values.js';
+import type { ResolvedConfig } from '../config/index.js';
+import { expandPlaceholders } from '../config/index.js';
+import type { Executor, TestRequest, TestResult } from './executor.js';
+import { runLocalCommand } from './local-command.js';
+
+/** Today's executor: the suite runs on this host, in the release's checkout, in its own process group. */
+export function createLocalExecutor(config: ResolvedConfig): Executor {
+  return {
+    async runTest(request: TestRequest): Promise<TestResult> {
+      const { recipe, release } = request;
+      const values = commandValues({
+        kind: 'test',
+        recipe: recipe.name,
+        runId: request.runId,
+        runDir: request.runDir,
+        release,
+        upgradeBase: request.upgradeBase,
+        previousVersion: request.previousVersion,
+        domain: recipe.promote?.domain ?? null,
+        env: recipe.test.env,
+      });
+      const result = await runLocalCommand(config, {
+        argv: expandPlaceholders(recipe.test.command, values.placeholders),
+        cwd: release.checkout,
+        env: values.env,
+        timeoutMs: recipe.test.timeoutSeconds * 1000,
+        runId: request.runId,
+        logFile: request.logFile,
+        signal: request.signal,
+      });
+      return {
+        exitCode: result.exitCode,
+        signal: result.signal,
+        durationMs: result.durationMs,
+        timedOut: result.timedOut,
+        aborted: result.aborted,
+        host: hostname(),
+        logTail: result.stderrTail,
+        log: request.logFile,
+      };
+    },
+  };
+}

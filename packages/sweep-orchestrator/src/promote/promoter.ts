@@ -1,0 +1,38 @@
+import type { CanonicalView } from '@canon/warm-registry';
+import type { TestedRelease } from '../command-values.js';
+import type { ResolvedRecipe } from '../config/index.js';
+
+/** A tested, gated release to put on the recipe's warm canonical. */
+export type PromoteRequest = {
+  recipe: ResolvedRecipe;
+  /** `commit` is the tag's own (peeled) commit: that is what gets recorded. */
+  tested: TestedRelease;
+  upgradeBase: string | null;
+  canonicalBefore: CanonicalView | null;
+  runId: string;
+  runDir: string;
+  signal?: AbortSignal;
+  onPhase?: (phase: string) => void;
+};
+
+export type PromoteResult = {
+  ok: boolean;
+  timedOut: boolean;
+  /** e.g. 'protected-domain', 'deploy-failed', 'unhealthy', 'verify-mismatch', 'snapshot-failed', 'timed-out'. */
+  reason: string | null;
+  mode: 'seed' | 'advance';
+  rollback: { attempted: boolean; healthy: boolean | null; reason: string | null } | null;
+  warnings: string[];
+  warmVolumeBytes: number | null;
+  durationMs: number;
+  /** A sentence for the report: what failed and how. */
+  detail?: string;
+};
+
+/**
+ * Who deploys the warm canonical (the promoter seam). Whatever deploys it, the outcome is
+ * read from the registry afterwards, never from this result alone.
+ */
+export type Promoter = {
+  promote(request: PromoteRequest): Promise<PromoteResult>;
+};
