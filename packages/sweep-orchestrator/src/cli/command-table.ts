@@ -26,9 +26,11 @@ export const COMMANDS: readonly CommandDef[] = [
   {
     name: 'sweep',
     summary: 'sync, decide, test and promote every enrolled recipe (one sweep at a time)',
-    usage: 'canon sweep [--recipe R]... [--force] [--dry-run] [--json] [--config F]',
-    examples: ['canon sweep', 'canon sweep --recipe gitea --force', 'canon sweep --json > sweep.ndjson'],
-    options: { ...config, ...json, ...recipes, force: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
+    usage: 'canon sweep [--recipe R]... [--force] [--dry-run] [--wait S] [--json] [--config F]',
+    examples: ['canon sweep', 'canon sweep --recipe gitea --force', 'canon sweep --wait 3600', 'canon sweep --json > sweep.ndjson'],
+    options: {
+      ...config, ...json, ...recipes, force: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, wait: { type: 'string' },
+    },
     positionals: [0, 0],
     load: () => import('./commands/sweep.js'),
   },
