@@ -117,6 +117,15 @@ export const COMMANDS: readonly CommandDef[] = [
     load: () => import('./commands/units.js'),
   },
   {
+    name: 'listen',
+    summary: "serve the forge's tag webhooks (debounced sweeps of the tagged recipes), /metrics, / and /healthz",
+    usage: 'canon listen [--config F]',
+    examples: ['canon listen', 'canon listen --config /etc/canon/config.json'],
+    options: { ...config },
+    positionals: [0, 0],
+    load: () => import('./commands/listen.js'),
+  },
+  {
     name: 'doctor',
     summary: 'check config, programs, state dir, remotes, forge, the enrolled set and (with --units) the installed units',
     usage: 'canon doctor [--units DIR] [--json] [--config F]',
