@@ -73,9 +73,8 @@ describe('the webhook handler under random input', () => {
   it('signed random bodies and event headers: never a 5xx, only enrolled recipes ever pending', async () => {
     await fc.assert(
       fc.asyncProperty(headers, body, async (h, b) => {
-        const signed = { ...h, 'x-gitea-signature': signBody(b, SECRET) };
-        delete signed['x-forgejo-signature'];
-        delete signed['x-hub-signature-256'];
+        const others = Object.entries(h).filter(([name]) => name !== 'x-forgejo-signature' && name !== 'x-hub-signature-256');
+        const signed = { ...Object.fromEntries(others), 'x-gitea-signature': signBody(b, SECRET) };
         const r = await postRaw(t.hookUrl, signed, b);
         expect([200, 202, 204, 400]).toContain(r.status);
         const text = await t.pendingBytes();
