@@ -48,6 +48,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   let retryAt = 0;
   let stopping = false;
   let ticking = Promise.resolve();
+  let limitLoggedFor = 0;
 
   const schedule = (delayMs: number): void => {
     if (timer !== null) clearTimeout(timer);
@@ -76,7 +77,15 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     const oldest = Math.min(...names.map((n) => Date.parse(state.recipes[n]?.since ?? '')));
     let due = Math.max(oldest + opts.debounceSeconds * 1000, retryAt);
     const recent = state.sweeps.map((t) => Date.parse(t)).filter((t) => t > now - HOUR_MS).sort((a, b) => a - b);
-    if (recent.length >= opts.maxSweepsPerHour) due = Math.max(due, (recent[recent.length - opts.maxSweepsPerHour] ?? now) + HOUR_MS);
+    if (recent.length >= opts.maxSweepsPerHour) {
+      const free = (recent[recent.length - opts.maxSweepsPerHour] ?? now) + HOUR_MS;
+      // Once per window, not once per event: a flood of deliveries must not flood the journal.
+      if (free > due && free !== limitLoggedFor) {
+        limitLoggedFor = free;
+        opts.log(`maxSweepsPerHour (${opts.maxSweepsPerHour}) reached; ${names.join(', ')} stay pending until ${new Date(free).toISOString()}`);
+      }
+      due = Math.max(due, free);
+    }
     if (due > now) {
       schedule(due - now);
       return;

@@ -1,4 +1,6 @@
 import { giteaHeaders, giteaTagPayload, postRaw, sendGiteaWebhook } from '@canon/testkit';
+import { createRun, newRunId } from '@canon/warm-registry';
+import { emptyRun } from '../cli/report-context.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BODY_LIMIT_BYTES } from './server.js';
 import { SECRET, startTestListener, UPSTREAM_A, UPSTREAM_B, type TestListener } from './test-listener.js';
@@ -124,5 +126,24 @@ describe('the other routes', () => {
     expect(await dashboard.text()).toMatch(/^<!doctype html>/i);
     expect((await fetch(`${l.listener.url}/nope`)).status).toBe(404);
     expect((await fetch(`${l.listener.url}/metrics`, { method: 'POST' })).status).toBe(405);
+  });
+});
+
+describe('/metrics is computed at scrape time', () => {
+  async function finishedRun(l: TestListener, daysAgo: number): Promise<void> {
+    const at = new Date(Date.now() - daysAgo * 86_400_000);
+    const runId = newRunId(at);
+    const store = await createRun({ stateDir: l.config.stateDir, runId });
+    await store.finish({ ...emptyRun(), runId, startedAt: at.toISOString(), finishedAt: at.toISOString(), exitCode: 0 });
+  }
+  const missed = async (l: TestListener) => /^canon_sweep_missed (\d)$/m.exec(await (await fetch(`${l.listener.url}/metrics`)).text())?.[1];
+
+  it('no sweep yet, or the last one older than the weekly schedule: missed 1; a fresh one: 0', async () => {
+    const l = await listener();
+    expect(await missed(l)).toBe('1');
+    await finishedRun(l, 30);
+    expect(await missed(l)).toBe('1');
+    await finishedRun(l, 0);
+    expect(await missed(l)).toBe('0');
   });
 });
