@@ -36,6 +36,15 @@ describe('POST /hooks/forge', () => {
     expect(r.status).toBe(401);
     expect(await l.pendingBytes()).toBeNull();
     expect(l.logs.join('\n')).not.toContain(SECRET);
+    expect(l.logs.filter((line) => line.includes('missing or bad signature'))).toHaveLength(1);
+  });
+
+  it('a flood of forged deliveries is logged once per minute, not once each', async () => {
+    const l = await listener();
+    for (let i = 0; i < 20; i++) {
+      expect((await sendGiteaWebhook({ url: l.hookUrl, secret: SECRET, event: 'create', tag: `${i}.0.0`, repository: repoA, signature: 'bad' })).status).toBe(401);
+    }
+    expect(l.logs.filter((line) => line.includes('missing or bad signature'))).toHaveLength(1);
   });
 
   it('Forgejo and GitHub-style signature headers are accepted alone', async () => {

@@ -37,9 +37,29 @@ function send(res: ServerResponse, reply: Reply, close = false): void {
   res.end(reply.status === 204 ? undefined : reply.body);
 }
 
+const REJECTION_LOG_WINDOW_MS = 60_000;
+
+/** One log line per minute at most for forged deliveries: a flood of them must not flood the journal. */
+function rejectionLog(log: (line: string) => void): (peer: string) => void {
+  let windowStart = 0;
+  let suppressed = 0;
+  return (peer) => {
+    const now = Date.now();
+    if (now - windowStart < REJECTION_LOG_WINDOW_MS) {
+      suppressed += 1;
+      return;
+    }
+    const before = suppressed === 0 ? '' : ` (and ${suppressed} more in the previous minute)`;
+    log(`rejected a delivery from ${peer}: missing or bad signature${before}`);
+    windowStart = now;
+    suppressed = 0;
+  };
+}
+
 /** `canon listen`'s HTTP side: the forge's webhook, `/healthz`, `/metrics` and the dashboard. */
 export function createListenServer(opts: ListenServerOptions): Server {
   const { webhook } = opts;
+  const rejections = rejectionLog(opts.log);
 
   async function delivery(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const read = await readBody(req, BODY_LIMIT_BYTES);
@@ -54,7 +74,7 @@ export function createListenServer(opts: ListenServerOptions): Server {
     const { body } = read;
     // Nothing of the body is read before its signature holds.
     if (!verifySignature(req.headers, body, webhook.secret)) {
-      opts.log(`rejected a delivery from ${req.socket.remoteAddress ?? '?'}: missing or bad signature`);
+      rejections(req.socket.remoteAddress ?? '?');
       return send(res, { status: 401, body: 'missing or bad signature (X-Gitea-Signature, X-Forgejo-Signature or X-Hub-Signature-256)\n' });
     }
     const verdict = readTagEvent(req.headers, body);
