@@ -42,3 +42,5 @@ export type {
 export { startForge } from './forge.js';
 export type { AddPullOptions, ForgeOptions, ForgeRequestLogEntry, ForgeStandIn } from './forge.js';
 export * from './warm-host.js';
+export { giteaHeaders, giteaTagPayload, postRaw, sendGiteaWebhook } from './webhook.js';
+export type { SendWebhookOptions, SignatureMode, TagEventKind, WebhookRepository, WebhookResponse } from './webhook.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { BUILTIN, SCOPES } from './builtin-defaults.js';
 import { unknownPlaceholders } from './placeholders.js';
-import { domainProblem, httpUrlProblem, RECIPE_NAME, recipeNameProblem, regexProblem, remoteUrlProblem } from './validators.js';
+import { domainProblem, httpUrlProblem, listenAddressProblem, RECIPE_NAME, recipeNameProblem, regexProblem, remoteUrlProblem } from './validators.js';
 
 // Every object is strict (unknown keys are errors) and every key of `defaults` and of a recipe
 // is optional: required values are checked after the recipe is merged over `defaults`.
@@ -153,6 +153,36 @@ const recipes = z
   })
   .meta({ description: 'one key per recipe name; the value holds its settings (may be {})' });
 
+const webhook = z
+  .strictObject({
+    listen: z
+      .string()
+      .superRefine((v, ctx) => {
+        const problem = listenAddressProblem(v);
+        if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .meta({ description: 'host:port `canon listen` binds ([::1]:8787 for IPv6)', default: BUILTIN.webhookListen })
+      .optional(),
+    path: z
+      .string()
+      .regex(/^\/[A-Za-z0-9._~/-]*$/, 'path must start with "/" and hold only URL-safe characters')
+      .meta({ description: 'where the forge POSTs its deliveries', default: BUILTIN.webhookPath })
+      .optional(),
+    secretFile: z.string().min(1).meta({ description: 'file holding the hook secret (read at load, at least 8 characters)' }),
+    debounceSeconds: z
+      .number()
+      .min(0)
+      .meta({ description: 'quiet time after the first pending event before the sweep starts', default: BUILTIN.webhookDebounceSeconds })
+      .optional(),
+    maxSweepsPerHour: z
+      .number()
+      .int()
+      .min(1)
+      .meta({ description: 'listen-triggered sweeps per rolling hour', default: BUILTIN.webhookMaxSweepsPerHour })
+      .optional(),
+  })
+  .meta({ description: '`canon listen`: forge webhooks that trigger sweeps' });
+
 const path = (description: string, fallback: string) => z.string().min(1).meta({ description, default: fallback });
 
 export const configSchema = z
@@ -189,6 +219,7 @@ export const configSchema = z
     concurrency: z.number().int().min(1).max(64).meta({ default: BUILTIN.concurrency }).optional(),
     includePrereleases: z.boolean().meta({ default: BUILTIN.includePrereleases }).optional(),
     diskBudgetGiB: z.number().positive().nullable().meta({ default: null }).optional(),
+    webhook: webhook.nullable().meta({ description: '`canon listen` settings; null or absent: `canon listen` refuses to start', default: null }).optional(),
   })
   .meta({ title: 'canon.config.json', description: 'Configuration of canon, the weekly recipe sweep' });
 

@@ -51,6 +51,16 @@ export type ResolvedConfig = {
   concurrency: number;
   includePrereleases: boolean;
   diskBudgetGiB: number | null;
+  /** `secret` was read from webhook.secretFile; it must never be logged. */
+  webhook: WebhookSettings | null;
   /** Environment variables that hold secrets (forge.tokenEnv); commands must not inherit them. */
   secretEnv?: string[];
+};
+
+export type WebhookSettings = {
+  listen: { host: string; port: number };
+  path: string;
+  secret: string;
+  debounceSeconds: number;
+  maxSweepsPerHour: number;
 };

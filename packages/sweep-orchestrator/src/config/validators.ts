@@ -73,3 +73,18 @@ export function regexProblem(pattern: string): string | null {
     return `not a valid regular expression: ${(error as Error).message}`;
   }
 }
+
+/** `host:port` as `canon listen` binds it: an IPv4 address or name, or `[IPv6]`, and a port (0: any free one). */
+export function parseListenAddress(value: string): { host: string; port: number } | null {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(value);
+  if (m === null) return null;
+  const port = Number(m[3]);
+  if (port > 65535) return null;
+  return { host: m[1] ?? m[2] ?? '', port };
+}
+
+export function listenAddressProblem(value: string): string | null {
+  return parseListenAddress(value) === null
+    ? `expected host:port (e.g. "127.0.0.1:8787" or "[::1]:8787", port 0–65535), got ${JSON.stringify(value)}`
+    : null;
+}

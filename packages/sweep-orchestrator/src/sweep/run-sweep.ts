@@ -27,6 +27,8 @@ export type SweepOptions = {
   onEvent?: SweepEventSink;
   interrupt?: Interrupt;
   now?: () => Date;
+  /** `--wait`: seconds to wait for the sweep mutex before refusing with exit 75 (default 0). */
+  waitSeconds?: number;
 };
 
 export type SweepResult = { run: RunRecord; exitCode: number };
@@ -60,6 +62,8 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     stateDir: config.stateDir,
     runId,
     staleSeconds: config.lockStaleSeconds,
+    waitSeconds: opts.waitSeconds ?? 0,
+    signal: opts.interrupt?.signal,
     onCompromised: (e) => {
       lostLock = e;
       controller.abort(e);
