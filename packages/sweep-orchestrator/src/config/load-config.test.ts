@@ -125,6 +125,8 @@ describe('loadConfig', () => {
     [{ recipes: { beta: { test: { command: [] } } } }, 'recipes.beta.test.command: '],
     [{ recipes: { beta: { branch: '--upload-pack=x' } } }, 'recipes.beta.branch: '],
     [{ recipes: { beta: {} }, concurrency: 0 }, 'concurrency: '],
+    [{ recipes: { beta: {} }, schedule: { onCalendar: 'Fri..Mon 04:00' } }, 'schedule.onCalendar: "Fri..Mon 04:00" weekday range runs backwards'],
+    [{ recipes: { beta: {} }, schedule: { onCalendar: 'every sunday' } }, 'schedule.onCalendar: "every sunday" expected'],
     [{ recipes: { a: { promote: { domain: 'warm.example.org' } }, b: { promote: { domain: 'warm.example.org' } } } }, 'recipes.b.promote.domain: warm.example.org is also the warm domain of recipe a'],
     [{ recipes: { beta: {} }, protectedDomains: ['not a domain'] }, 'protectedDomains[0]: '],
     [{ recipes: { beta: {} }, forge: { type: 'gitea', url: 'https://git.example.org' } }, 'forge: set exactly one of'],

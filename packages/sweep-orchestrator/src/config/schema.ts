@@ -1,3 +1,4 @@
+import { parseSchedule } from '@canon/timer-units';
 import { z } from 'zod';
 import { BUILTIN, SCOPES } from './builtin-defaults.js';
 import { unknownPlaceholders } from './placeholders.js';
@@ -180,7 +181,15 @@ export const configSchema = z
       .optional(),
     schedule: z
       .strictObject({
-        onCalendar: z.string().min(1).meta({ default: BUILTIN.onCalendar }).optional(),
+        onCalendar: z
+          .string()
+          .min(1)
+          .superRefine((spec, ctx) => {
+            const schedule = parseSchedule(spec);
+            if (!schedule.ok && spec !== '') ctx.addIssue({ code: 'custom', message: `${JSON.stringify(spec)} ${schedule.reason}` });
+          })
+          .meta({ description: 'systemd OnCalendar= of the sweep timer', default: BUILTIN.onCalendar })
+          .optional(),
         persistent: z.boolean().meta({ default: BUILTIN.persistent }).optional(),
       })
       .optional(),
