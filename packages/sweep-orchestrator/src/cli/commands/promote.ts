@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { checkoutTag } from '@canon/mirror-sync';
-import { deriveOutcome, evaluateGate } from '@canon/promote-gate';
-import { compareRecipeVersions, isReleaseTag, versionOfTag } from '@canon/trigger';
+import { deriveOutcome, evaluateGate, policyExcuses } from '@canon/promote-gate';
+import { isReleaseTag, versionOfTag } from '@canon/trigger';
 import { newRunId, openRegistry } from '@canon/warm-registry';
 import { loadConfig } from '../../config/index.js';
 import { promoteRecipe } from '../../promote.js';
@@ -33,7 +33,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const registry = openRegistry({ stateDir: config.stateDir, ...(config.registryDir === null ? {} : { registryDir: config.registryDir }) });
   const before = await registry.readCanonical(recipe.name);
   // Beyond the gate: the config's blocks and the canonical's order hold for other CI phases too.
-  const reasons = [...verdict.reasons, ...policyExcuses(recipe.block, before?.version ?? null, version)];
+  const reasons = [...verdict.reasons, ...policyExcuses({ version, block: recipe.block, canonical: before?.version ?? null })];
   if (reasons.length > 0 || tag === null) {
     if (json) ctx.stdout(`${JSON.stringify({ promoted: false, promote: false, reasons })}\n`);
     else ctx.stderr(`canon promote: refused ${recipe.name} ${version}:\n${reasons.map((r) => `  - ${r.message}`).join('\n')}\n`);
@@ -70,17 +70,4 @@ export async function run(ctx: CommandContext): Promise<number> {
   } finally {
     interrupt.dispose();
   }
-}
-
-type PolicyExcuse = { code: 'blocked' | 'older-than-canonical'; message: string };
-
-function policyExcuses(block: readonly { version: string; reason: string }[], canonical: string | null, version: string): PolicyExcuse[] {
-  const out: PolicyExcuse[] = [];
-  const wanted = versionOfTag(version);
-  const hit = block.find((b) => versionOfTag(b.version) === wanted);
-  if (hit !== undefined) out.push({ code: 'blocked', message: `${version} is blocked in the config: ${hit.reason}` });
-  if (canonical !== null && isReleaseTag(wanted) && isReleaseTag(versionOfTag(canonical)) && compareRecipeVersions(wanted, versionOfTag(canonical)) < 0) {
-    out.push({ code: 'older-than-canonical', message: `${version} is older than the canonical ${canonical}; the canonical only moves forward` });
-  }
-  return out;
 }
