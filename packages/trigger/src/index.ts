@@ -18,3 +18,4 @@ export type {
 } from './version.js';
 export { decide } from './decide.js';
 export type { Decision, DecisionInput, RunReason, SkipReason } from './decide.js';
+export { isRecipeName, RECIPE_NAME, RECIPE_NAME_SHAPE } from './recipe-name.js';

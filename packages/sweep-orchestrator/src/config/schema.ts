@@ -1,8 +1,9 @@
 import { parseSchedule } from '@canon/timer-units';
+import { RECIPE_NAME, RECIPE_NAME_SHAPE } from '@canon/trigger';
 import { z } from 'zod';
 import { BUILTIN, SCOPES } from './builtin-defaults.js';
 import { unknownPlaceholders } from './placeholders.js';
-import { domainProblem, httpUrlProblem, RECIPE_NAME, recipeNameProblem, regexProblem, remoteUrlProblem } from './validators.js';
+import { domainProblem, httpUrlProblem, recipeNameProblem, regexProblem, remoteUrlProblem } from './validators.js';
 
 // Every object is strict (unknown keys are errors) and every key of `defaults` and of a recipe
 // is optional: required values are checked after the recipe is merged over `defaults`.
@@ -145,7 +146,7 @@ const forge = z
   });
 
 const recipes = z
-  .record(z.string().regex(RECIPE_NAME, 'a recipe name must match [a-z0-9][a-z0-9._-]*'), recipeSchema)
+  .record(z.string().regex(RECIPE_NAME, `a recipe name must match ${RECIPE_NAME_SHAPE}`), recipeSchema)
   .superRefine((record, ctx) => {
     for (const name of Object.keys(record)) {
       const problem = recipeNameProblem(name);

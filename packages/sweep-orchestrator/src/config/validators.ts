@@ -1,10 +1,9 @@
 import { validateRemoteUrl } from '@canon/mirror-sync';
+import { isRecipeName, RECIPE_NAME_SHAPE } from '@canon/trigger';
 
-/** Recipe names become directory names and URL parts: no separators, no traversal, no option look-alikes. */
-export const RECIPE_NAME = /^[a-z0-9][a-z0-9._-]*$/;
-
+/** trigger's one recipe-name pattern, plus a length limit and no traversal for the config. */
 export function recipeNameProblem(name: string): string | null {
-  if (!RECIPE_NAME.test(name)) return 'a recipe name must match [a-z0-9][a-z0-9._-]*';
+  if (!isRecipeName(name)) return `a recipe name must match ${RECIPE_NAME_SHAPE}`;
   if (name.length > 100) return `recipe name is ${name.length} characters long; at most 100 are allowed`;
   if (name.includes('..')) return `recipe name "${name}" must not contain ".."`;
   return null;
