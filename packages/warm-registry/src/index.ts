@@ -1,5 +1,5 @@
 export { LockedError, RegistryError } from './errors.js';
-export { writeFileAtomic } from './internal/atomic-file.js';
+export { writeFileAtomic } from './write-file-atomic.js';
 export type { LockHolder, RegistryErrorCode, RegistryErrorData } from './errors.js';
 export { openRegistry } from './registry.js';
 export type { Registry, RegistryOptions } from './registry.js';
