@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { readProcStat, isRunning } from '../../proc.js';
+import { readProcStat, isRunning } from '../proc.js';
 
 export type Worker = {
   readonly child: ChildProcessWithoutNullStreams;
