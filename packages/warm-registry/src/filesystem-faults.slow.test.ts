@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RegistryError } from './errors.js';
-import { canonicalOf, runOf, useTempDirs } from './internal/testing/fixtures.js';
+import { canonicalOf, runOf, useTempDirs } from './testing/fixtures.js';
 import { acquireAppLock, acquireSweepLock } from './locks.js';
 import { openRegistry } from './registry.js';
 import { createRun } from './runs.js';

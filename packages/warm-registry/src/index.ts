@@ -1,5 +1,5 @@
 export { LockedError, RegistryError } from './errors.js';
-export { writeFileAtomic } from './internal/atomic-file.js';
+export { writeFileAtomic } from './write-file-atomic.js';
 export type { LockHolder, RegistryErrorCode, RegistryErrorData } from './errors.js';
 export { openRegistry } from './registry.js';
 export type { Registry, RegistryOptions } from './registry.js';
@@ -16,5 +16,14 @@ export type { RunStore } from './runs.js';
 export { acquireAppLock, acquireSweepLock } from './locks.js';
 export type { AppLock, AppLockOptions, SweepLock, SweepLockOptions } from './locks.js';
 export { reapOrphans, trackChild, untrackChild } from './children.js';
+export {
+  groupHasLiveMembers,
+  isProcessRunning,
+  isRunning,
+  liveGroupMembers,
+  readProcStat,
+  readProcStatSync,
+} from './proc.js';
+export type { ProcStat } from './proc.js';
 export type { ReapResult } from './children.js';
 export { registryJsonSchemas } from './json-schemas.js';

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LockedError } from './errors.js';
-import { useTempDirs } from './internal/testing/fixtures.js';
-import { startWorker, type Worker } from './internal/testing/processes.js';
-import { bundleWorker } from './internal/testing/worker-bundle.js';
+import { useTempDirs } from './testing/fixtures.js';
+import { startWorker, type Worker } from './testing/processes.js';
+import { bundleWorker } from './testing/worker-bundle.js';
 import { acquireAppLock, acquireSweepLock } from './locks.js';
 
 const tempDir = useTempDirs();

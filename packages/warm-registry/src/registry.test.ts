@@ -2,7 +2,7 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RegistryError } from './errors.js';
-import { canonicalOf, useTempDirs } from './internal/testing/fixtures.js';
+import { canonicalOf, useTempDirs } from './testing/fixtures.js';
 import { openRegistry } from './registry.js';
 
 const tempDir = useTempDirs();

@@ -1,7 +1,8 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { RegistryError } from './errors.js';
-import { ensureDir, readTextOrNull, syncDir, writeFileAtomic } from './internal/atomic-file.js';
+import { ensureDir, readTextOrNull } from './internal/atomic-file.js';
+import { syncDir, writeFileAtomic } from './write-file-atomic.js';
 import { fsError, isErrno } from './internal/fs-errors.js';
 import { checkName, recipePattern } from './internal/names.js';
 import {

@@ -41,6 +41,14 @@ export type {
 } from './fleet.js';
 export { startForge } from './forge.js';
 export type { AddPullOptions, ForgeOptions, ForgeRequestLogEntry, ForgeStandIn } from './forge.js';
-export * from './warm-host.js';
+export { FAKE_ABRA_PATH, HANG_TREE_PATH, startWarmHost } from './warm-host.js';
+export type {
+  WarmDomainSetup,
+  WarmDomainState,
+  WarmEvent,
+  WarmFault,
+  WarmHost,
+  WarmOp,
+} from './warm-host.js';
 export { giteaHeaders, giteaTagPayload, postRaw, sendGiteaWebhook } from './webhook.js';
 export type { SendWebhookOptions, SignatureMode, TagEventKind, WebhookRepository, WebhookResponse } from './webhook.js';

@@ -1,7 +1,9 @@
+import { parseSchedule } from '@canon/timer-units';
+import { RECIPE_NAME, RECIPE_NAME_SHAPE } from '@canon/trigger';
 import { z } from 'zod';
 import { BUILTIN, SCOPES } from './builtin-defaults.js';
 import { unknownPlaceholders } from './placeholders.js';
-import { domainProblem, httpUrlProblem, listenAddressProblem, RECIPE_NAME, recipeNameProblem, regexProblem, remoteUrlProblem } from './validators.js';
+import { domainProblem, httpUrlProblem, listenAddressProblem, recipeNameProblem, regexProblem, remoteUrlProblem } from './validators.js';
 
 // Every object is strict (unknown keys are errors) and every key of `defaults` and of a recipe
 // is optional: required values are checked after the recipe is merged over `defaults`.
@@ -144,7 +146,7 @@ const forge = z
   });
 
 const recipes = z
-  .record(z.string().regex(RECIPE_NAME, 'a recipe name must match [a-z0-9][a-z0-9._-]*'), recipeSchema)
+  .record(z.string().regex(RECIPE_NAME, `a recipe name must match ${RECIPE_NAME_SHAPE}`), recipeSchema)
   .superRefine((record, ctx) => {
     for (const name of Object.keys(record)) {
       const problem = recipeNameProblem(name);
@@ -210,7 +212,15 @@ export const configSchema = z
       .optional(),
     schedule: z
       .strictObject({
-        onCalendar: z.string().min(1).meta({ default: BUILTIN.onCalendar }).optional(),
+        onCalendar: z
+          .string()
+          .min(1)
+          .superRefine((spec, ctx) => {
+            const schedule = parseSchedule(spec);
+            if (!schedule.ok && spec !== '') ctx.addIssue({ code: 'custom', message: `${JSON.stringify(spec)} ${schedule.reason}` });
+          })
+          .meta({ description: 'systemd OnCalendar= of the sweep timer', default: BUILTIN.onCalendar })
+          .optional(),
         persistent: z.boolean().meta({ default: BUILTIN.persistent }).optional(),
       })
       .optional(),

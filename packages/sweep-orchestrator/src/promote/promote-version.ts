@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { deriveOutcome, evaluateGate, type Outcome } from '@canon/promote-gate';
-import { compareRecipeVersions, isReleaseTag, versionOfTag } from '@canon/trigger';
+import { deriveOutcome, evaluateGate, policyExcuses, type Outcome } from '@canon/promote-gate';
+import { isReleaseTag, versionOfTag } from '@canon/trigger';
 import { newRunId, openRegistry } from '@canon/warm-registry';
 import type { ResolvedConfig, ResolvedRecipe } from '../config/index.js';
 import { checkOutRelease } from '../sweep/check-out-release.js';
@@ -51,7 +51,7 @@ export async function promoteVersion(opts: PromoteVersionOptions): Promise<Promo
   const registry = openRegistry({ stateDir: config.stateDir, ...(config.registryDir === null ? {} : { registryDir: config.registryDir }) });
   const before = await registry.readCanonical(recipe.name);
   // Beyond the gate: the config's blocks and the canonical's order hold for other CI phases too.
-  const reasons = [...verdict.reasons, ...policyExcuses(recipe.block, before?.version ?? null, version)];
+  const reasons = [...verdict.reasons, ...policyExcuses({ version, block: recipe.block, canonical: before?.version ?? null })];
   if (reasons.length > 0 || tag === null) return { refused: true, reasons };
 
   const runId = newRunId();
@@ -72,15 +72,4 @@ export async function promoteVersion(opts: PromoteVersionOptions): Promise<Promo
     canonicalBefore: refOf(before), canonicalAfter: refOf(after),
   });
   return { refused: false, runId, ...label, rollback: result.rollback, warnings: result.warnings };
-}
-
-function policyExcuses(block: readonly { version: string; reason: string }[], canonical: string | null, version: string): PromoteRefusal[] {
-  const out: PromoteRefusal[] = [];
-  const wanted = versionOfTag(version);
-  const hit = block.find((b) => versionOfTag(b.version) === wanted);
-  if (hit !== undefined) out.push({ code: 'blocked', message: `${version} is blocked in the config: ${hit.reason}` });
-  if (canonical !== null && isReleaseTag(wanted) && isReleaseTag(versionOfTag(canonical)) && compareRecipeVersions(wanted, versionOfTag(canonical)) < 0) {
-    out.push({ code: 'older-than-canonical', message: `${version} is older than the canonical ${canonical}; the canonical only moves forward` });
-  }
-  return out;
 }

@@ -1,9 +1,10 @@
+import { RECIPE_NAME, RECIPE_NAME_SHAPE } from '@canon/trigger';
 import { z } from 'zod';
 
 const commit = z
   .string()
   .regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/, 'a full lower-case git object id');
-const recipe = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'a recipe name ([a-z0-9][a-z0-9._-]*)');
+const recipe = z.string().regex(RECIPE_NAME, `a recipe name (${RECIPE_NAME_SHAPE})`);
 const text = z.string().min(1);
 
 export const canonicalRecordSchema = z

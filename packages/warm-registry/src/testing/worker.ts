@@ -2,10 +2,10 @@
 // locks, or starts process groups, and reports on stdout as JSON lines. Bundled by worker-bundle.ts.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { trackChild } from '../../children.js';
-import { LockedError, RegistryError } from '../../errors.js';
-import { acquireAppLock, acquireSweepLock } from '../../locks.js';
-import { openRegistry } from '../../registry.js';
+import { trackChild } from '../children.js';
+import { LockedError, RegistryError } from '../errors.js';
+import { acquireAppLock, acquireSweepLock } from '../locks.js';
+import { openRegistry } from '../registry.js';
 import { canonicalOf } from './fixtures-data.js';
 
 const say = (message: object) => process.stdout.write(JSON.stringify(message) + '\n');
