@@ -12,6 +12,8 @@ export type RegistryErrorCode =
   | 'RUN_EXISTS'
   | 'LOCK_FAILED'
   | 'LOCK_COMPROMISED'
+  | 'REGISTRY_DIR_MISSING'
+  | 'SYMLINK_REFUSED'
   | 'IO';
 
 export type RegistryErrorData = {
