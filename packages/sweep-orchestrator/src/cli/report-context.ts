@@ -18,7 +18,7 @@ export function emptyRun(): RunRecord {
 }
 
 export async function buildContext(config: ResolvedConfig, run: RunRecord, now: Date): Promise<ReportContext> {
-  const registry = openRegistry({ stateDir: config.stateDir, ...(config.registryDir === null ? {} : { registryDir: config.registryDir }) });
+  const registry = openRegistry({ stateDir: config.stateDir, registryFormat: config.registryFormat, ...(config.registryDir === null ? {} : { registryDir: config.registryDir }) });
   const ids = await listRuns(config.stateDir).catch(() => [] as string[]);
   const at = ids.indexOf(run.runId);
   const before = at > 0 ? ids.slice(0, at) : at === -1 ? ids : [];

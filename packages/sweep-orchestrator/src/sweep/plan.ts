@@ -22,7 +22,7 @@ const LIST_POOL = 8;
  */
 export async function planSweep(opts: { config: ResolvedConfig; recipes?: readonly string[]; force?: boolean }): Promise<Plan> {
   const { config } = opts;
-  const registry = openRegistry({ stateDir: config.stateDir, ...(config.registryDir === null ? {} : { registryDir: config.registryDir }) });
+  const registry = openRegistry({ stateDir: config.stateDir, registryFormat: config.registryFormat, ...(config.registryDir === null ? {} : { registryDir: config.registryDir }) });
   const pool = createLimiter(LIST_POOL);
   const selected = selectRecipes(config, opts.recipes ?? []);
   // plan is sweep --dry-run: a hollow config is refused the same way (exit 3).

@@ -86,7 +86,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     }
     // Commands run with cwd = workDir (busyCheck) before any sync or checkout has created it.
     await mkdir(config.workDir, { recursive: true });
-    const registry = openRegistry({ stateDir: config.stateDir, ...(config.registryDir === null ? {} : { registryDir: config.registryDir }) });
+    const registry = openRegistry({ stateDir: config.stateDir, registryFormat: config.registryFormat, ...(config.registryDir === null ? {} : { registryDir: config.registryDir }) });
     const store = await createRun({ stateDir: config.stateDir, runId });
     const record: RunRecord = {
       schema: 1, runId, startedAt: startedAt.toISOString(), finishedAt: null, dryRun: false, interrupted: false,

@@ -30,7 +30,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     enrolled: recipe.enrolled, exitCode: 0, quick: boolOption(ctx, 'quick'), ref: stringOption(ctx, 'ref') ?? null,
     tagged: tag !== null && isReleaseTag(tag.name, { includePrereleases: config.includePrereleases }),
   });
-  const registry = openRegistry({ stateDir: config.stateDir, ...(config.registryDir === null ? {} : { registryDir: config.registryDir }) });
+  const registry = openRegistry({ stateDir: config.stateDir, registryFormat: config.registryFormat, ...(config.registryDir === null ? {} : { registryDir: config.registryDir }) });
   const before = await registry.readCanonical(recipe.name);
   // Beyond the gate: the config's blocks and the canonical's order hold for other CI phases too.
   const reasons = [...verdict.reasons, ...policyExcuses(recipe.block, before?.version ?? null, version)];

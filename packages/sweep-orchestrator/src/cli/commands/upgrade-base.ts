@@ -14,7 +14,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   }
   const config = await loadConfig(configOptions(ctx));
   const recipe = recipeNamed(config, 'upgrade-base', name);
-  const registry = openRegistry({ stateDir: config.stateDir, ...(config.registryDir === null ? {} : { registryDir: config.registryDir }) });
+  const registry = openRegistry({ stateDir: config.stateDir, registryFormat: config.registryFormat, ...(config.registryDir === null ? {} : { registryDir: config.registryDir }) });
   const canonical = await registry.readCanonical(recipe.name);
   const tags = await mirrorTags(config, recipe);
   const base = chooseUpgradeBase(canonical?.version ?? null, tags.map((t) => t.name), version, config.includePrereleases);
