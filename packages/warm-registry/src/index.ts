@@ -23,6 +23,8 @@ export type { RecipeRun, RunRecord } from './records/run.js';
 export { createRun, listRuns, newRunId, pruneRuns, readLatestRun, readRun } from './runs.js';
 export type { RunStore } from './runs.js';
 export { acquireAppLock, acquireSweepLock } from './locks.js';
+export { acquireFlocks } from './flocks.js';
+export type { FlockOptions, Flocks } from './flocks.js';
 export type { AppLock, AppLockOptions, SweepLock, SweepLockOptions } from './locks.js';
 export { reapOrphans, trackChild, untrackChild } from './children.js';
 export type { ReapResult } from './children.js';
