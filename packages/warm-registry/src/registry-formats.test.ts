@@ -388,6 +388,17 @@ describe('planted symlinks', () => {
   });
 });
 
+it('stateDir/recipes planted as a symlink is SYMLINK_REFUSED; nothing lands in its target', async () => {
+  const stateDir = await tempDir();
+  const elsewhere = await tempDir();
+  await symlink(elsewhere, join(stateDir, 'recipes'));
+  const registry = openRegistry({ stateDir });
+  const error = await caught(registry.writeAttempt('gitea', attemptOf('gitea')));
+  expect(error.code).toBe('SYMLINK_REFUSED');
+  expect(error.data.path).toBe(join(stateDir, 'recipes'));
+  expect(await readdir(elsewhere)).toEqual([]);
+});
+
 function attemptOf(recipe: string, runId = 'r1') {
   return {
     schema: 1 as const,

@@ -84,6 +84,7 @@ export function openRegistry(opts: RegistryOptions): Registry {
 
   async function ensureOwnDir(recipe: string): Promise<void> {
     const dir = ownDir(recipe);
+    await refuseSymlink(join(stateDir, 'recipes'), 'a directory');
     await ensureDir(dir);
     await refuseSymlink(dir, 'a directory');
   }
