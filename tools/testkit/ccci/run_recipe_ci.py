@@ -201,6 +201,8 @@ def main():
     run_dir = os.path.join(host["runsDir"], f"{recipe}-{utc_stamp()}-{secrets.token_hex(3)}")
     os.makedirs(run_dir)
     log(f"testing {recipe} {version} ({commit}) from {clone}")
+    signal.signal(signal.SIGALRM, lambda *_: fail(TIMED_OUT, "alarm: the run passed its deadline"))
+    signal.alarm(int(behaviour.get("alarmSeconds", 3600)))
 
     cold_domain = f"{recipe[:4]}-{secrets.token_hex(3)}.{host['domainSuffix']}"
     results = {"recipe": recipe, "version": version, "commit": commit, "ref": ref, "quick": False,
@@ -210,6 +212,7 @@ def main():
         if behaviour.get("moveCheckoutTo"):
             git(clone, "checkout", "--quiet", "--detach", behaviour["moveCheckoutTo"])
         code = behaviour.get("exit", {}).get(version, behaviour.get("exit", {}).get("*", 0))
+    signal.alarm(0)
     results["exit"] = code
     release = RELEASE.match(version) is not None and git(clone, "tag", "--list", version) == version
     if code == 0 and enrolled(tests_dir, recipe) and release:
@@ -220,8 +223,6 @@ def main():
         except Exception as error:  # the real runner logs and still exits 0
             log(f"WC5 promote failed: {error}")
     write_atomic(os.path.join(run_dir, "results.json"), json.dumps(results) + "\n")
-    if code == TIMED_OUT:
-        log("alarm: the run passed its deadline")
     sys.exit(code)
 
 

@@ -115,6 +115,17 @@ describe('the runner stand-in', () => {
     expect(h.swarm.events()).toEqual([]);
   });
 
+  it('its own alarm ends a run that passes alarmSeconds with 142, before the test is done', async () => {
+    const h = await host({ recipes: { 'custom-html': { testSeconds: 60, alarmSeconds: 1 } } });
+    await h.stage('custom-html', repo.path, NEW);
+    const started = Date.now();
+    const run = await h.runRunner('custom-html');
+    expect(run.code).toBe(142);
+    expect(run.stderr).toContain('alarm: the run passed its deadline');
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(await h.readRegistry()).toEqual({});
+  });
+
   it('a failed self-promote is logged "WC5 promote failed" and still exits 0, the record untouched', async () => {
     const h = await host({ recipes: { 'custom-html': { promote: 'fail' } } });
     await h.seedRegistry([{ recipe: 'custom-html', version: OLD, commit: tagCommit(OLD) }]);

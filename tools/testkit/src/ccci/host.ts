@@ -44,6 +44,8 @@ export type CcciRecipeBehaviour = {
   moveCheckoutTo?: string;
   /** How long the "test" takes. */
   testSeconds?: number;
+  /** The runner's own SIGALRM deadline (exit 142); default 3600. */
+  alarmSeconds?: number;
 };
 
 export type CreateCcciHostOptions = {
