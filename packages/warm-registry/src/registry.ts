@@ -169,7 +169,11 @@ export function openRegistry(opts: RegistryOptions): Registry {
 
     async readHistory(recipe) {
       const events: HistoryEvent[] = [];
-      for (const path of [oldOwnFile(recipe, 'history.jsonl'), ownFile(recipe, 'history.jsonl')]) {
+      const paths = new Set([
+        oldOwnFile(recipe, 'history.jsonl'),
+        ownFile(recipe, 'history.jsonl'),
+      ]);
+      for (const path of paths) {
         const text = await readTextOrNull(path);
         if (text !== null) events.push(...readHistoryText(text, path));
       }
