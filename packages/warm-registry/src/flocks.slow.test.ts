@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, symlink, writeFile } from 'node:fs/promises';
+import { readdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -166,7 +166,7 @@ describe('flocks interoperate with Python fcntl.flock', () => {
       acquireFlocks({ paths: [path], waitSeconds: 60, signal: controller.signal }),
     );
     await sleep(200);
-    const waiters = await flockChildren();
+    const waiters = await lockProcesses(path);
     expect(waiters).toHaveLength(1);
     controller.abort(new Error('SIGTERM'));
     const error = await waiting;
@@ -199,22 +199,28 @@ describe('flock paths', () => {
   });
 
   it('a released lock leaves no flock child running', async () => {
-    const locks = await acquireFlocks({ paths: [join(await tempDir(), 'app.lock')] });
-    const pids = await flockChildren();
+    const path = join(await tempDir(), 'app.lock');
+    const locks = await acquireFlocks({ paths: [path] });
+    const pids = await lockProcesses(path);
     expect(pids.length).toBeGreaterThan(0);
     await locks.release();
     for (const pid of pids) expect(await isGone(pid)).toBe(true);
   });
 });
 
-/** Pids of this process's children that are flock(1) waiting, or the cat it became (--no-fork). */
-async function flockChildren(): Promise<number[]> {
+/** Pids of this process's children that hold or wait for `path`: flock(1), or the cat it became. */
+async function lockProcesses(path: string): Promise<number[]> {
   const text = await readFile(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8');
   const pids = text.trim().split(/\s+/).filter(Boolean).map(Number);
   const ours: number[] = [];
   for (const pid of pids) {
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (['flock', 'cat'].includes(cmdline.split('\0')[0] ?? '')) ours.push(pid);
+    const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
+    const files = await Promise.all(
+      fds.map((fd) => readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')),
+    );
+    const isFlock = argv[0] === 'flock' || argv[0] === 'cat';
+    if (isFlock && (argv.includes(path) || files.includes(path))) ours.push(pid);
   }
   return ours;
 }
