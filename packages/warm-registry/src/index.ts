@@ -2,9 +2,18 @@ export { LockedError, RegistryError } from './errors.js';
 export { writeFileAtomic } from './write-file-atomic.js';
 export type { LockHolder, RegistryErrorCode, RegistryErrorData } from './errors.js';
 export { openRegistry } from './registry.js';
-export type { Registry, RegistryOptions } from './registry.js';
-export { canonicalRecordSchema } from './records/canonical.js';
-export type { CanonicalRecord, CanonicalView } from './records/canonical.js';
+export type { LastGoodCheck, Registry, RegistryOptions } from './registry.js';
+export {
+  canonicalRecordSchema,
+  ciWarmCanonicalSchema,
+  REGISTRY_FORMATS,
+} from './records/canonical.js';
+export type {
+  CanonicalRecord,
+  CanonicalView,
+  CiWarmCanonicalRecord,
+  RegistryFormat,
+} from './records/canonical.js';
 export { HISTORY_EVENT_TYPES, historyEventSchema } from './records/history.js';
 export type { HistoryEvent, KnownHistoryEventType } from './records/history.js';
 export { attemptRecordSchema } from './records/attempt.js';
@@ -14,6 +23,8 @@ export type { RecipeRun, RunRecord } from './records/run.js';
 export { createRun, listRuns, newRunId, pruneRuns, readLatestRun, readRun } from './runs.js';
 export type { RunStore } from './runs.js';
 export { acquireAppLock, acquireSweepLock } from './locks.js';
+export { acquireFlocks } from './flocks.js';
+export type { FlockOptions, Flocks } from './flocks.js';
 export type { AppLock, AppLockOptions, SweepLock, SweepLockOptions } from './locks.js';
 export { reapOrphans, trackChild, untrackChild } from './children.js';
 export {

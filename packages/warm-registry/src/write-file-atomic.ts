@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { ensureDir } from './internal/atomic-file.js';
+import { ensureDir, refuseSymlink } from './internal/atomic-file.js';
 import { fsError, isErrno } from './internal/fs-errors.js';
 
 // Every record under stateDir is written this way; canon's other outputs (rendered
@@ -16,6 +16,7 @@ const tempMarker = '.tmp-';
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
   const dir = dirname(path);
   await ensureDir(dir);
+  await refuseSymlink(path, 'a file');
   const temp = join(
     dir,
     `.${basename(path)}${tempMarker}${process.pid}-${randomBytes(4).toString('hex')}`,

@@ -2,6 +2,7 @@
 export const BUILTIN = {
   stateDir: '/var/lib/canon',
   workDir: '/var/cache/canon',
+  registryFormat: 'canon',
   branch: 'HEAD',
   enrolled: true,
   testTimeoutSeconds: 3600,

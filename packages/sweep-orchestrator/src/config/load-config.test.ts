@@ -41,6 +41,13 @@ async function problemsOf(config: unknown): Promise<string[]> {
 }
 
 describe('loadConfig', () => {
+  it('reads registryFormat ("canon" by default, "ci-warm" for a cc-ci registry) and refuses any other', async () => {
+    const load = async (config: unknown) => loadConfig({ flag: writeConfig(config).path, env: {}, cwd: '/' });
+    expect((await load(base)).registryFormat).toBe('canon');
+    expect((await load({ ...base, registryFormat: 'ci-warm' })).registryFormat).toBe('ci-warm');
+    expect(await problemsOf({ ...base, registryFormat: 'cc-ci' })).toEqual([expect.stringMatching(/^registryFormat: .*"canon".*"ci-warm"/)]);
+  });
+
   it('resolves the SPEC example with built-in defaults and recipes sorted by name', async () => {
     const { path, dir } = writeConfig(base);
     const config = await loadConfig({ flag: path, env: {}, cwd: '/' });

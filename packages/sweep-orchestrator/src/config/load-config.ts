@@ -58,6 +58,7 @@ export async function resolveConfig(json: unknown, opts: { path: string; env: No
     stateDir,
     workDir: resolve(baseDir, raw.workDir ?? BUILTIN.workDir),
     registryDir: raw.registryDir == null ? null : resolve(baseDir, raw.registryDir),
+    registryFormat: raw.registryFormat ?? BUILTIN.registryFormat,
     forge,
     recipes,
     protectedDomains: raw.protectedDomains ?? [],

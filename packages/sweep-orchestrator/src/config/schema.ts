@@ -1,5 +1,6 @@
 import { parseSchedule } from '@canon/timer-units';
 import { RECIPE_NAME, RECIPE_NAME_SHAPE } from '@canon/trigger';
+import { REGISTRY_FORMATS } from '@canon/warm-registry';
 import { z } from 'zod';
 import { BUILTIN, SCOPES } from './builtin-defaults.js';
 import { unknownPlaceholders } from './placeholders.js';
@@ -196,7 +197,11 @@ export const configSchema = z
       .string()
       .min(1)
       .nullable()
-      .meta({ description: 'an existing registry directory to use instead of <stateDir>/registry', default: null })
+      .meta({ description: 'an existing registry directory to use instead of <stateDir>/registry; never created: missing is a config error', default: null })
+      .optional(),
+    registryFormat: z
+      .enum(REGISTRY_FORMATS)
+      .meta({ description: 'how canonical.json is written: canon\'s record, or cc-ci\'s ci-warm keys (+ last_good)', default: BUILTIN.registryFormat })
       .optional(),
     forge: forge.nullable().meta({ description: 'Gitea/Forgejo API for pull-request cleanup; null or absent: none', default: null }).optional(),
     defaults: defaultsSchema.optional(),

@@ -1,3 +1,5 @@
+import type { RegistryFormat } from '@canon/warm-registry';
+
 export type CommandSpec = { command: string[]; timeoutSeconds: number; env: Record<string, string> };
 
 export type HealthSpec = {
@@ -41,6 +43,7 @@ export type ResolvedConfig = {
   stateDir: string;
   workDir: string;
   registryDir: string | null;
+  registryFormat: RegistryFormat;
   /** `token` was read from forge.tokenFile or forge.tokenEnv; it must never be logged. */
   forge: { type: 'gitea'; url: string; token: string } | null;
   recipes: ResolvedRecipe[];

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { deriveOutcome, evaluateGate, policyExcuses, type Outcome } from '@canon/promote-gate';
 import { isReleaseTag, versionOfTag } from '@canon/trigger';
-import { newRunId, openRegistry } from '@canon/warm-registry';
+import { newRunId } from '@canon/warm-registry';
 import type { ResolvedConfig, ResolvedRecipe } from '../config/index.js';
 import { checkOutRelease } from '../sweep/check-out-release.js';
 import { mirrorTags, tagForVersion } from '../sweep/mirror-tags.js';
@@ -9,6 +9,7 @@ import { refOf } from '../sweep/recipe-record.js';
 import { chooseUpgradeBase } from '../sweep/upgrade-base.js';
 import { createCanonPromoter } from './promote.js';
 import type { PromoteResult } from './promoter.js';
+import { openConfiguredRegistry } from '../open-registry.js';
 
 export type PromoteVersionOptions = {
   config: ResolvedConfig;
@@ -48,7 +49,7 @@ export async function promoteVersion(opts: PromoteVersionOptions): Promise<Promo
     enrolled: recipe.enrolled, exitCode: 0, quick: opts.quick === true, ref: opts.ref ?? null,
     tagged: tag !== null && isReleaseTag(tag.name, { includePrereleases: config.includePrereleases }),
   });
-  const registry = openRegistry({ stateDir: config.stateDir, ...(config.registryDir === null ? {} : { registryDir: config.registryDir }) });
+  const registry = openConfiguredRegistry(config);
   const before = await registry.readCanonical(recipe.name);
   // Beyond the gate: the config's blocks and the canonical's order hold for other CI phases too.
   const reasons = [...verdict.reasons, ...policyExcuses({ version, block: recipe.block, canonical: before?.version ?? null })];

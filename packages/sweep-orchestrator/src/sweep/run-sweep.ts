@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { summarizeOutcomes } from '@canon/warm-registry';
 import {
-  acquireSweepLock, createRun, newRunId, openRegistry, pruneRuns, reapOrphans,
+  acquireSweepLock, createRun, newRunId, pruneRuns, reapOrphans,
   type RecipeRun, type RunRecord, type SweepLock,
 } from '@canon/warm-registry';
 import type { ResolvedConfig } from '../config/index.js';
@@ -17,6 +17,7 @@ import { runRecipe, type RecipeContext } from './run-recipe.js';
 import { pendingRecipeRun } from './recipe-record.js';
 import { exitCodeOfOutcomes } from './recipe-run.js';
 import { assertNotHollow, selectRecipes } from './select.js';
+import { openConfiguredRegistry } from '../open-registry.js';
 
 export type SweepOptions = {
   config: ResolvedConfig;
@@ -93,7 +94,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     }
     // Commands run with cwd = workDir (busyCheck) before any sync or checkout has created it.
     await mkdir(config.workDir, { recursive: true });
-    const registry = openRegistry({ stateDir: config.stateDir, ...(config.registryDir === null ? {} : { registryDir: config.registryDir }) });
+    const registry = openConfiguredRegistry(config);
     const store = await createRun({ stateDir: config.stateDir, runId });
     const record: RunRecord = {
       schema: 1, runId, startedAt: startedAt.toISOString(), finishedAt: null, dryRun: false, interrupted: false,

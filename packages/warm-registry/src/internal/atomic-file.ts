@@ -1,4 +1,4 @@
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { lstat, mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { RegistryError } from '../errors.js';
 import { fsError, isErrno } from './fs-errors.js';
@@ -27,6 +27,38 @@ export async function ensureDir(dir: string): Promise<void> {
     }
     throw fsError(error, dir, 'create directory');
   }
+}
+
+/**
+ * A symlink planted where canon keeps a file or a per-recipe directory would send canon's
+ * writes elsewhere (rename replaces the link, an append follows it): refuse, leave it alone.
+ */
+export async function refuseSymlink(
+  path: string,
+  expected: 'a file' | 'a directory',
+): Promise<void> {
+  let isLink: boolean;
+  try {
+    isLink = (await lstat(path)).isSymbolicLink();
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return;
+    throw fsError(error, path, 'inspect');
+  }
+  if (isLink) throw symlinkRefused(path, expected);
+}
+
+export function symlinkRefused(
+  path: string,
+  expected: 'a file' | 'a directory',
+  cause?: unknown,
+): RegistryError {
+  return new RegistryError(
+    'SYMLINK_REFUSED',
+    { path },
+    `Expected ${path} to be ${expected}, but it is a symbolic link; canon does not write through links someone else planted. ` +
+      'Nothing was written: remove the link (check who made it) and run again.',
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 async function isDirectory(path: string): Promise<boolean> {
