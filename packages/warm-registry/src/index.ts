@@ -1,6 +1,6 @@
 export { LockedError, RegistryError } from './errors.js';
 export { writeFileAtomic } from './internal/atomic-file.js';
-export type { LockHolder, RegistryErrorCode, RegistryErrorData } from './errors.js';
+export type { LockedErrorData, LockHolder, RegistryErrorCode, RegistryErrorData } from './errors.js';
 export { openRegistry } from './registry.js';
 export type { Registry, RegistryOptions } from './registry.js';
 export { canonicalRecordSchema } from './records/canonical.js';

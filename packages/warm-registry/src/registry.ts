@@ -76,8 +76,8 @@ export function openRegistry(opts: RegistryOptions): Registry {
         {
           path,
           issues: [{ path: '$.recipe', message: `expected "${recipe}", found "${view.recipe}"` }],
+          detail: `Expected ${path} to be the record of ${recipe}, but it names ${view.recipe}; the file was left untouched: move it to the right recipe.`,
         },
-        `Expected ${path} to be the record of ${recipe}, but it names ${view.recipe}; the file was left untouched: move it to the right recipe.`,
       );
     }
     return view;
@@ -118,8 +118,8 @@ export function openRegistry(opts: RegistryOptions): Registry {
           {
             path,
             issues: [{ path: '$.recipe', message: `expected "${recipe}", got "${valid.recipe}"` }],
+            detail: `Refusing to write the attempt of ${valid.recipe} into ${path}; nothing was written.`,
           },
-          `Refusing to write the attempt of ${valid.recipe} into ${path}; nothing was written.`,
         );
       }
       await writeFileAtomic(path, JSON.stringify(valid, null, 2) + '\n');

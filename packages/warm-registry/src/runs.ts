@@ -47,8 +47,7 @@ export async function createRun(opts: { stateDir: string; runId: string }): Prom
     if (isErrno(error, 'EEXIST')) {
       throw new RegistryError(
         'RUN_EXISTS',
-        { path: dir, runId },
-        `Expected a new run directory, but ${dir} already exists; use a fresh id from newRunId().`,
+        { path: dir, runId, detail: `Expected a new run directory, but ${dir} already exists; use a fresh id from newRunId().` },
         { cause: error },
       );
     }
@@ -64,8 +63,8 @@ export async function createRun(opts: { stateDir: string; runId: string }): Prom
         {
           path: runPath,
           issues: [{ path: '$.runId', message: `expected "${runId}", got "${valid.runId}"` }],
+          detail: `Refusing to write run ${valid.runId} into ${runPath}; nothing was written.`,
         },
-        `Refusing to write run ${valid.runId} into ${runPath}; nothing was written.`,
       );
     }
     await writeFileAtomic(runPath, JSON.stringify(valid, null, 2) + '\n');
@@ -118,8 +117,7 @@ export async function readRun(stateDir: string, runId: string): Promise<RunRecor
   if (text === null) {
     throw new RegistryError(
       'RUN_NOT_FOUND',
-      { path, runId },
-      `Expected a run record at ${path}, but there is none; list the runs with listRuns() (or \`canon report\` without --run).`,
+      { path, runId, detail: `Expected a run record at ${path}, but there is none; list the runs with listRuns() (or \`canon report\` without --run).` },
     );
   }
   return parseRun(text, path);
@@ -136,8 +134,7 @@ export async function pruneRuns(stateDir: string, keep = 52): Promise<string[]> 
   if (!Number.isInteger(keep) || keep < 1) {
     throw new RegistryError(
       'INVALID_OPTION',
-      { path: runsDirOf(stateDir), keep },
-      `Expected keep to be a positive integer, got ${keep}.`,
+      { path: runsDirOf(stateDir), keep, detail: `Expected keep to be a positive integer, got ${keep}.` },
     );
   }
   const runs = await listRuns(stateDir);

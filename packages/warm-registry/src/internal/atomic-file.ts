@@ -23,8 +23,7 @@ export async function ensureDir(dir: string): Promise<void> {
     if (isErrno(error, 'EEXIST', 'ENOTDIR')) {
       throw new RegistryError(
         'NOT_A_DIRECTORY',
-        { path: dir },
-        `Expected ${dir} to be a directory, but it (or one of its parents) is a file; move that file away or point stateDir/registryDir elsewhere.`,
+        { path: dir, detail: `Expected ${dir} to be a directory, but it (or one of its parents) is a file; move that file away or point stateDir/registryDir elsewhere.` },
         { cause: error },
       );
     }
@@ -112,8 +111,7 @@ export async function readTextOrNull(path: string): Promise<string | null> {
     if (isErrno(error, 'EISDIR')) {
       throw new RegistryError(
         'CORRUPT_RECORD',
-        { path },
-        `Expected ${path} to be a JSON file, but it is a directory; move it away.`,
+        { path, detail: `Expected ${path} to be a JSON file, but it is a directory; move it away.` },
         { cause: error },
       );
     }

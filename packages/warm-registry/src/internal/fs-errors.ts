@@ -32,8 +32,7 @@ export function fsError(error: unknown, path: string, doing: string): RegistryEr
   const reason = (error as ErrnoLike | null)?.message;
   return new RegistryError(
     code,
-    { path, ...(errno ? { errno } : {}) },
-    `Could not ${doing} ${path}: ${typeof reason === 'string' ? reason : String(error)}; ${advice[code] ?? 'check the disk and the path'}.`,
+    { path, ...(errno ? { errno } : {}), detail: `Could not ${doing} ${path}: ${typeof reason === 'string' ? reason : String(error)}; ${advice[code] ?? 'check the disk and the path'}.` },
     { cause: error },
   );
 }

@@ -97,8 +97,7 @@ export async function takeLock(opts: TakeLockOptions): Promise<HeldLock> {
   if (!Number.isFinite(opts.staleSeconds) || opts.staleSeconds <= 0) {
     throw new RegistryError(
       'INVALID_OPTION',
-      { path: target, staleSeconds: opts.staleSeconds },
-      `Expected staleSeconds to be a positive number of seconds, got ${opts.staleSeconds}; check lockStaleSeconds in the config.`,
+      { path: target, staleSeconds: opts.staleSeconds, detail: `Expected staleSeconds to be a positive number of seconds, got ${opts.staleSeconds}; check lockStaleSeconds in the config.` },
     );
   }
   await ensureTarget(target);
@@ -126,13 +125,14 @@ export async function takeLock(opts: TakeLockOptions): Promise<HeldLock> {
   } catch (error) {
     if (isErrno(error, 'ELOCKED')) {
       throw new LockedError(
+        'LOCKED',
         { holder: await readCurrentHolder(target), lockPath: target },
         { cause: error },
       );
     }
     const wrapped = fsError(error, target, 'take the lock');
     throw wrapped.code === 'IO'
-      ? new RegistryError('LOCK_FAILED', wrapped.data, wrapped.message, { cause: error })
+      ? new RegistryError('LOCK_FAILED', { ...wrapped.data, detail: wrapped.message }, { cause: error })
       : wrapped;
   }
 
@@ -171,8 +171,7 @@ export async function takeLock(opts: TakeLockOptions): Promise<HeldLock> {
       if (compromised) {
         throw new RegistryError(
           'LOCK_COMPROMISED',
-          { path: target },
-          `The lock ${target} was lost (${compromised.message}); another process may hold it now, so its description was not changed.`,
+          { path: target, detail: `The lock ${target} was lost (${compromised.message}); another process may hold it now, so its description was not changed.` },
           { cause: compromised },
         );
       }
