@@ -1,12 +1,12 @@
 // The library behind `canon`: config, running commands, the sweep, promote and reports.
 
 export type {
-  CommandSpec, ConfigErrorCode, ConfigProblem, HealthSpec, PlaceholderValues, PromoteSpec, ResolvedConfig, ResolvedRecipe,
+  CommandSpec, ConfigErrorCode, ConfigErrorData, ConfigProblem, HealthSpec, PlaceholderValues, PromoteSpec, ResolvedConfig, ResolvedRecipe,
 } from './config/index.js';
 export { ConfigError, expandPlaceholders, findConfigPath, loadConfig, programsOf } from './config/index.js';
 
-export type { CommandResult, RunCommandOptions } from './run-command.js';
-export { canonEnv, runCommand } from './run-command.js';
+export type { CommandErrorCode, CommandErrorData, CommandResult, RunCommandOptions } from './run-command.js';
+export { canonEnv, CommandError, runCommand } from './run-command.js';
 export { pollHealth } from './health.js';
 export type { PromoteInput, PromoteResult } from './promote.js';
 export { promoteRecipe } from './promote.js';
@@ -21,6 +21,7 @@ export { syncOnly } from './sweep/sync-only.js';
 export type { Interrupt, InterruptSignal } from './sweep/interrupt.js';
 export { watchSignals } from './sweep/interrupt.js';
 export { chooseUpgradeBase } from './sweep/upgrade-base.js';
+export type { HollowSweepErrorData, SweepErrorCode, SweepErrorData } from './sweep/errors.js';
 export { HollowSweepError, SweepError } from './sweep/errors.js';
 
 export type { ReportContext, ReportFormat } from './report/index.js';
@@ -29,4 +30,5 @@ export { isSweepMissed, renderReport, renderStatus } from './report/index.js';
 export type { CliIo } from './cli/main.js';
 export { runCli } from './cli/main.js';
 export { EXIT } from './cli/exit-codes.js';
+export type { UsageErrorData } from './cli/usage-error.js';
 export { UsageError } from './cli/usage-error.js';

@@ -4,7 +4,7 @@ import type { CommandContext } from './context.js';
 import { describeError, exitCodeForError } from './error-exit.js';
 import { EXIT } from './exit-codes.js';
 import { renderCommandHelp, renderMainHelp } from './help.js';
-import { UsageError } from './usage-error.js';
+import { usageError } from './usage-error.js';
 import { canonVersion } from './version.js';
 
 export type CliIo = {
@@ -44,7 +44,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   }
   const cmd = findCommand(first);
   if (cmd === undefined) {
-    throw new UsageError(null, [`unknown command ${JSON.stringify(first)}; commands: sweep, plan, sync, status, report, promote, gate, upgrade-base, units, doctor`]);
+    throw usageError(null, [`unknown command ${JSON.stringify(first)}; commands: sweep, plan, sync, status, report, promote, gate, upgrade-base, units, doctor`]);
   }
   let parsed: { values: CommandContext['values']; positionals: string[] };
   try {
@@ -55,7 +55,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       strict: true,
     });
   } catch (error) {
-    throw new UsageError(cmd.name, [(error as Error).message], { cause: error });
+    throw usageError(cmd.name, [(error as Error).message], { cause: error });
   }
   if (parsed.values.help === true) {
     io.stdout(renderCommandHelp(cmd));
@@ -63,7 +63,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   }
   const [min, max] = cmd.positionals;
   if (parsed.positionals.length < min || parsed.positionals.length > max) {
-    throw new UsageError(cmd.name, [
+    throw usageError(cmd.name, [
       `expected ${min === max ? min : `${min} to ${max}`} argument(s), got ${parsed.positionals.length}: usage: ${cmd.usage}`,
     ]);
   }

@@ -3,7 +3,7 @@ import { isReleaseTag } from '@canon/trigger';
 import { loadConfig } from '../../config/index.js';
 import { boolOption, configOptions, stringOption, type CommandContext } from '../context.js';
 import { mirrorTags, recipeNamed, tagForVersion } from '../mirror-tags.js';
-import { UsageError } from '../usage-error.js';
+import { usageError } from '../usage-error.js';
 
 export async function run(ctx: CommandContext): Promise<number> {
   const version = stringOption(ctx, 'version');
@@ -11,7 +11,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const problems: string[] = [];
   if (version === undefined) problems.push('--version V is required');
   if (rawExit === undefined || !/^-?\d+$/.test(rawExit)) problems.push(`--exit-code N must be an integer, got ${rawExit === undefined ? 'nothing' : JSON.stringify(rawExit)}`);
-  if (problems.length > 0 || version === undefined) throw new UsageError('gate', problems);
+  if (problems.length > 0 || version === undefined) throw usageError('gate', problems);
   const config = await loadConfig(configOptions(ctx));
   const recipe = recipeNamed(config, 'gate', stringOption(ctx, 'recipe'));
   const tag = tagForVersion(await mirrorTags(config, recipe), version);

@@ -11,7 +11,8 @@ import { mirrorAuth } from '../../sweep/remotes.js';
 import { chooseUpgradeBase } from '../../sweep/upgrade-base.js';
 import { boolOption, configOptions, stringOption, type CommandContext } from '../context.js';
 import { mirrorTags, recipeNamed, tagForVersion } from '../mirror-tags.js';
-import { UsageError } from '../usage-error.js';
+import { exitCodeForSignal } from '../exit-codes.js';
+import { usageError } from '../usage-error.js';
 
 /**
  * For other CI phases after their own green run: the same gate as the sweep, enforced. A
@@ -20,7 +21,7 @@ import { UsageError } from '../usage-error.js';
  */
 export async function run(ctx: CommandContext): Promise<number> {
   const version = stringOption(ctx, 'version');
-  if (version === undefined) throw new UsageError('promote', ['--version V is required']);
+  if (version === undefined) throw usageError('promote', ['--version V is required']);
   const config = await loadConfig(configOptions(ctx));
   const recipe = recipeNamed(config, 'promote', stringOption(ctx, 'recipe'));
   const json = boolOption(ctx, 'json');
@@ -65,7 +66,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     if (json) ctx.stdout(`${JSON.stringify({ promoted: label.outcome === 'PROMOTED', ...label, rollback: result.rollback, warnings: result.warnings })}\n`);
     else ctx.stdout(`${recipe.name}: ${label.outcome} — ${label.detail}\n`);
     const sig = interrupt.received();
-    if (sig !== null) return sig === 'SIGINT' ? 130 : 143;
+    if (sig !== null) return exitCodeForSignal(sig);
     return label.outcome === 'PROMOTED' ? 0 : 1;
   } finally {
     interrupt.dispose();

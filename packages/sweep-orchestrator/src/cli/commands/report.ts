@@ -4,12 +4,12 @@ import { loadConfig } from '../../config/index.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../report/index.js';
 import { configOptions, stringOption, type CommandContext } from '../context.js';
 import { loadReportContext } from '../report-context.js';
-import { UsageError } from '../usage-error.js';
+import { usageError } from '../usage-error.js';
 
 export async function run(ctx: CommandContext): Promise<number> {
   const format = stringOption(ctx, 'format');
   if (format === undefined || !(REPORT_FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError('report', [`--format must be one of ${REPORT_FORMATS.join(', ')}, got ${format === undefined ? 'nothing' : JSON.stringify(format)}`]);
+    throw usageError('report', [`--format must be one of ${REPORT_FORMATS.join(', ')}, got ${format === undefined ? 'nothing' : JSON.stringify(format)}`]);
   }
   const config = await loadConfig(configOptions(ctx));
   const runId = stringOption(ctx, 'run') ?? null;

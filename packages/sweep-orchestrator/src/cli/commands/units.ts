@@ -5,20 +5,20 @@ import { renderUnits, verifyUnits } from '@canon/timer-units';
 import { writeFileAtomic } from '@canon/warm-registry';
 import { loadConfig, programsOf, type ResolvedConfig } from '../../config/index.js';
 import { configOptions, stringOption, type CommandContext } from '../context.js';
-import { UsageError } from '../usage-error.js';
+import { usageError } from '../usage-error.js';
 
 export async function run(ctx: CommandContext): Promise<number> {
   const [sub, dir] = ctx.positionals;
   if (sub === 'render') {
     const out = stringOption(ctx, 'out');
-    if (out === undefined || dir !== undefined) throw new UsageError('units', ['usage: canon units render --out DIR']);
+    if (out === undefined || dir !== undefined) throw usageError('units', ['usage: canon units render --out DIR']);
     return render(ctx, resolve(ctx.cwd, out));
   }
   if (sub === 'verify') {
-    if (dir === undefined) throw new UsageError('units', ['usage: canon units verify DIR']);
+    if (dir === undefined) throw usageError('units', ['usage: canon units verify DIR']);
     return verify(ctx, resolve(ctx.cwd, dir));
   }
-  throw new UsageError('units', [`expected \`render\` or \`verify\`, got ${JSON.stringify(sub ?? '')}`]);
+  throw usageError('units', [`expected \`render\` or \`verify\`, got ${JSON.stringify(sub ?? '')}`]);
 }
 
 /** The executable the service must run: this very `canon`, symlinks resolved. */

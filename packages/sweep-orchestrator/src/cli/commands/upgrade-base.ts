@@ -4,13 +4,13 @@ import { loadConfig } from '../../config/index.js';
 import { chooseUpgradeBase } from '../../sweep/upgrade-base.js';
 import { configOptions, type CommandContext } from '../context.js';
 import { mirrorTags, recipeNamed } from '../mirror-tags.js';
-import { UsageError } from '../usage-error.js';
+import { usageError } from '../usage-error.js';
 
 /** Prints what CANON_UPGRADE_BASE would be for R at V: the older canonical, else the newest older release. */
 export async function run(ctx: CommandContext): Promise<number> {
   const [name, version] = ctx.positionals;
   if (version === undefined || !parseRecipeVersion(version).ok) {
-    throw new UsageError('upgrade-base', [`V must be a recipe version such as 3.6.0+1.24.2-rootless, got ${JSON.stringify(version ?? '')}`]);
+    throw usageError('upgrade-base', [`V must be a recipe version such as 3.6.0+1.24.2-rootless, got ${JSON.stringify(version ?? '')}`]);
   }
   const config = await loadConfig(configOptions(ctx));
   const recipe = recipeNamed(config, 'upgrade-base', name);
