@@ -57,4 +57,38 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Commands are adapters over the library's public API (src/index.ts), so the sweep's
+    // files can move or be renamed without touching the CLI.
+    files: ['packages/sweep-orchestrator/src/cli/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(sweep/|internal/|promote/|promote\\.js$|run-command\\.js$|health\\.js$|canon-env\\.js$)',
+              message: 'cli/ imports the library through src/index.ts (add an export there), never sweep internals.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Reports render records; they never reach into the sweep or the CLI.
+    files: ['packages/sweep-orchestrator/src/report/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(\\.\\./)+(sweep|cli)/', message: 'report/ must not import sweep/ or cli/.' },
+          ],
+        },
+      ],
+    },
+  },
 );

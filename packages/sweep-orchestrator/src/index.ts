@@ -21,11 +21,15 @@ export { syncOnly } from './sweep/sync-only.js';
 export type { Interrupt, InterruptSignal } from './sweep/interrupt.js';
 export { watchSignals } from './sweep/interrupt.js';
 export { chooseUpgradeBase } from './sweep/upgrade-base.js';
+export { mirrorAuth } from './sweep/remotes.js';
+export type { Limiter } from './sweep/pool.js';
+export { createLimiter } from './sweep/pool.js';
+export { refOf } from './sweep/recipe-run.js';
 export type { HollowSweepErrorData, SweepErrorCode, SweepErrorData } from './sweep/errors.js';
 export { HollowSweepError, SweepError } from './sweep/errors.js';
 
 export type { ReportContext, ReportFormat } from './report/index.js';
-export { isSweepMissed, renderReport, renderStatus } from './report/index.js';
+export { isSweepMissed, REPORT_FORMATS, renderReport, renderStatus } from './report/index.js';
 
 export type { CliIo } from './cli/main.js';
 export { runCli } from './cli/main.js';

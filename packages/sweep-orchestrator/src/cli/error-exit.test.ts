@@ -39,6 +39,10 @@ describe('the one top-level error → exit code mapping', () => {
     expect(describeError(foreign)).toBe('canon: no config\nNothing was written.');
   });
 
+  it('a usage error is printed as it is worded, naming its command once', () => {
+    expect(describeError(usageError('sweep', ['bad']))).toBe('canon sweep: bad (see `canon sweep --help`)');
+  });
+
   it('a config error lists every problem with its path and says nothing was written', () => {
     const text = describeError(
       new ConfigError('CONFIG_INVALID', {

@@ -48,6 +48,8 @@ export function describeError(error: unknown): string {
   const brand = brandOf(error);
   if (brand === 'ConfigError') return `canon: ${String(e.message)}\nNothing was written.`;
   if (brand === 'LockedError') return `canon: ${String(e.message)}`;
+  // A usage error already starts with the command it is about (`canon sweep: …`).
+  if (brand === 'UsageError') return String(e.message);
   const code = typeof e.code === 'string' ? ` [${e.code}]` : '';
   return `canon: ${String(e.message)}${code}`;
 }

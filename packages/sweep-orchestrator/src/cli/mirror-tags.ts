@@ -1,7 +1,7 @@
 import { listRemoteRefs } from '@canon/mirror-sync';
 import type { TagRef } from '@canon/trigger';
 import type { ResolvedConfig, ResolvedRecipe } from '../config/index.js';
-import { mirrorAuth } from '../sweep/remotes.js';
+import { mirrorAuth } from '../index.js';
 import { usageError } from './usage-error.js';
 
 export function recipeNamed(config: ResolvedConfig, command: string, name: string | undefined): ResolvedRecipe {

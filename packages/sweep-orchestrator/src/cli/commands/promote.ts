@@ -3,32 +3,49 @@ import { checkoutTag } from '@canon/mirror-sync';
 import { deriveOutcome, evaluateGate } from '@canon/promote-gate';
 import { compareRecipeVersions, isReleaseTag, versionOfTag } from '@canon/trigger';
 import { newRunId, openRegistry } from '@canon/warm-registry';
-import { loadConfig } from '../../config/index.js';
-import { promoteRecipe } from '../../promote.js';
-import { watchSignals } from '../../sweep/interrupt.js';
-import { refOf } from '../../sweep/recipe-run.js';
-import { mirrorAuth } from '../../sweep/remotes.js';
-import { chooseUpgradeBase } from '../../sweep/upgrade-base.js';
-import { boolOption, configOptions, stringOption, type CommandContext } from '../context.js';
+import { chooseUpgradeBase, loadConfig, mirrorAuth, promoteRecipe, refOf, watchSignals } from '../../index.js';
+import { configOptions } from '../context.js';
+import { defineCommand, type CommandContext } from '../define-command.js';
+import { configFlag, gateRunFlags, jsonFlag, recipeFlag } from '../flags.js';
 import { mirrorTags, recipeNamed, tagForVersion } from '../mirror-tags.js';
 import { exitCodeForSignal } from '../exit-codes.js';
 import { usageError } from '../usage-error.js';
+
+const flags = {
+  ...recipeFlag,
+  version: { type: 'string', placeholder: 'V', description: 'the version the phase tested green: a release tag on the mirror (V or vV); required' },
+  ...gateRunFlags,
+  ...jsonFlag,
+  ...configFlag,
+} as const;
+
+export const command = defineCommand({
+  usage: 'canon promote --recipe R --version V [--quick] [--ref REF] [--json] [--config F]',
+  flags,
+  positionals: [],
+  examples: ['canon promote --recipe gitea --version 3.6.1+1.24.3-rootless --json'],
+  notes: [
+    'Refused with every reason (exit 1, nothing deployed) unless V is a release tag on the mirror, the run was',
+    'neither quick nor a ref run, the recipe is enrolled, V is not blocked and not older than the canonical.',
+  ],
+  run,
+});
 
 /**
  * For other CI phases after their own green run: the same gate as the sweep, enforced. A
  * version that is not a release tag on the mirror, a quick or ref run, or a recipe that is
  * not enrolled is refused with every reason (exit 1) and nothing is deployed.
  */
-export async function run(ctx: CommandContext): Promise<number> {
-  const version = stringOption(ctx, 'version');
+async function run(ctx: CommandContext<typeof flags>): Promise<number> {
+  const version = ctx.flags.version;
   if (version === undefined) throw usageError('promote', ['--version V is required']);
   const config = await loadConfig(configOptions(ctx));
-  const recipe = recipeNamed(config, 'promote', stringOption(ctx, 'recipe'));
-  const json = boolOption(ctx, 'json');
+  const recipe = recipeNamed(config, 'promote', ctx.flags.recipe);
+  const json = ctx.flags.json;
   const tags = await mirrorTags(config, recipe);
   const tag = tagForVersion(tags, version);
   const verdict = evaluateGate({
-    enrolled: recipe.enrolled, exitCode: 0, quick: boolOption(ctx, 'quick'), ref: stringOption(ctx, 'ref') ?? null,
+    enrolled: recipe.enrolled, exitCode: 0, quick: ctx.flags.quick, ref: ctx.flags.ref ?? null,
     tagged: tag !== null && isReleaseTag(tag.name, { includePrereleases: config.includePrereleases }),
   });
   const registry = openRegistry({ stateDir: config.stateDir, ...(config.registryDir === null ? {} : { registryDir: config.registryDir }) });
