@@ -1,6 +1,6 @@
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { brandOf, CANON_ERROR, CanonError } from './canon-error.js';
+import { brandOf, CANON_ERROR, CanonError, messageFor, type MessageTable } from './canon-error.js';
 
 class ParcelError extends CanonError<'LOST' | 'LATE', { parcel: string }> {
   static override readonly brand = 'ParcelError';
@@ -61,5 +61,15 @@ describe('CanonError', () => {
     expect(ParcelError.is(foreign)).toBe(true);
     expect(OtherError.is(foreign)).toBe(false);
     expect(brandOf(foreign)).toBe('ParcelError');
+  });
+
+  it('messageFor picks the message of the code, typed by that code, with the cause', () => {
+    type Data = { LOST: { parcel: string }; LATE: { days: number } };
+    const table: MessageTable<Data> = {
+      LOST: ({ parcel }) => `parcel ${parcel} is lost`,
+      LATE: ({ days }, cause) => `${days} days late: ${String(cause)}`,
+    };
+    expect(messageFor(table, 'LOST', { parcel: 'p-9' }, undefined)).toBe('parcel p-9 is lost');
+    expect(messageFor(table, 'LATE', { days: 3 }, { cause: 'snow' })).toBe('3 days late: snow');
   });
 });

@@ -53,6 +53,19 @@ export abstract class CanonError<Code extends string = string, Data = unknown> e
   }
 }
 
+/** One message function per code, for classes whose data differs by code. */
+export type MessageTable<DataByCode> = { [C in keyof DataByCode]: (data: DataByCode[C], cause: unknown) => string };
+
+/** The message of `code` from its table: typed per code, so no branch needs a cast. */
+export function messageFor<DataByCode, C extends keyof DataByCode>(
+  table: MessageTable<DataByCode>,
+  code: C,
+  data: DataByCode[C],
+  options: CanonErrorOptions | undefined,
+): string {
+  return table[code](data, options?.cause);
+}
+
 /** The class name a canon error is branded with, or null for anything else. */
 export function brandOf(value: unknown): string | null {
   if (typeof value !== 'object' || value === null) return null;

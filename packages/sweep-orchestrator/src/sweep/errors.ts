@@ -1,4 +1,4 @@
-import { CanonError, type CanonErrorOptions } from '@canon/errors';
+import { CanonError, messageFor, type CanonErrorOptions, type MessageTable } from '@canon/errors';
 
 export type HollowSweepErrorData = { configPath: string; recipes: { name: string; reason: string | null }[] };
 
@@ -18,31 +18,26 @@ export class HollowSweepError extends CanonError<'HOLLOW', HollowSweepErrorData>
   }
 }
 
-export const SWEEP_ERROR_CODES = ['UNKNOWN_RECIPE', 'SWEEP_LOCK_LOST'] as const;
-
-export type SweepErrorCode = (typeof SWEEP_ERROR_CODES)[number];
-
 /** What each code carries. */
 export type SweepErrorData = {
   UNKNOWN_RECIPE: { configPath: string; unknown: string[]; configured: string[] };
   SWEEP_LOCK_LOST: { runId: string };
 };
 
+export type SweepErrorCode = keyof SweepErrorData;
+
+const MESSAGES: MessageTable<SweepErrorData> = {
+  UNKNOWN_RECIPE: ({ configPath, unknown, configured }) =>
+    `no recipe named ${unknown.map((n) => JSON.stringify(n)).join(', ')} in ${configPath}; configured: ${configured.join(', ') || '(none)'}`,
+  SWEEP_LOCK_LOST: ({ runId }, cause) => `the sweep lock was lost mid-run: ${String(cause)}; run ${runId} stopped early`,
+};
+
 /** A sweep-level failure that is not one recipe's: unknown --recipe names, a lost lock. */
 export class SweepError<C extends SweepErrorCode = SweepErrorCode> extends CanonError<C, SweepErrorData[C]> {
   static override readonly brand = 'SweepError';
-  static override readonly codes = SWEEP_ERROR_CODES;
+  static override readonly codes = Object.keys(MESSAGES) as SweepErrorCode[];
 
   constructor(code: C, data: SweepErrorData[C], options?: CanonErrorOptions) {
-    super(code, data, options, describe(code, data, options?.cause));
+    super(code, data, options, messageFor(MESSAGES, code, data, options));
   }
-}
-
-function describe<C extends SweepErrorCode>(code: C, data: SweepErrorData[C], cause: unknown): string {
-  if (code === 'UNKNOWN_RECIPE') {
-    const d = data as SweepErrorData['UNKNOWN_RECIPE'];
-    return `no recipe named ${d.unknown.map((n) => JSON.stringify(n)).join(', ')} in ${d.configPath}; configured: ${d.configured.join(', ') || '(none)'}`;
-  }
-  const { runId } = data as SweepErrorData['SWEEP_LOCK_LOST'];
-  return `the sweep lock was lost mid-run: ${String(cause)}; run ${runId} stopped early`;
 }
