@@ -94,4 +94,12 @@ describe('pollHealth', () => {
     expect(result.healthy).toBe(false);
     expect(result.reason).toBe('interrupted after 2 attempts (last: ECONNREFUSED)');
   });
+
+  it('waits a whole intervalSeconds of 1,999,999 s between attempts instead of none at all', async () => {
+    const result = await pollHealth(spec('/down/', { timeoutSeconds: 2_000_000, intervalSeconds: 1_999_999 }), {
+      signal: AbortSignal.timeout(800),
+    });
+    expect(result.attempts).toBe(1);
+    expect(result.reason).toBe('interrupted after 1 attempts (last: status 503, expected one of 200, 301, 302)');
+  });
 });

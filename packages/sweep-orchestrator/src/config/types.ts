@@ -53,4 +53,6 @@ export type ResolvedConfig = {
   diskBudgetGiB: number | null;
   /** Environment variables that hold secrets (forge.tokenEnv); commands must not inherit them. */
   secretEnv?: string[];
+  /** Secret values (the forge token): masked in every log and report; not enumerable, never serialised. */
+  secrets?: string[];
 };

@@ -18,3 +18,22 @@ export function longTimeout(ms: number, fire: () => void, now: () => number = ()
   arm();
   return { clear: () => clearTimeout(timer) };
 }
+
+/** `timers/promises` sleep for any duration canon accepts; rejects with the signal's reason on abort. */
+export function longSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted === true) {
+      reject(signal.reason as Error);
+      return;
+    }
+    const onAbort = () => {
+      timer.clear();
+      reject(signal?.reason as Error);
+    };
+    const timer = longTimeout(ms, () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    });
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

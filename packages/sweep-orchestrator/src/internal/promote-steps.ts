@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { PlaceholderValues, PromoteSpec, ResolvedConfig } from '../config/index.js';
 import { expandEnv, expandPlaceholders, expandString } from '../config/index.js';
 import { pollHealth } from '../health.js';
+import { longTimeout } from './long-timeout.js';
 import type { CommandResult } from '../run-command.js';
 import { canonEnv, CommandError, runCommand } from '../run-command.js';
 
@@ -74,6 +75,7 @@ export async function runStep(
       capture,
       signal: ctx.signal,
       withheldEnv: ctx.config.secretEnv ?? [],
+      secrets: ctx.config.secrets ?? [],
     });
   } catch (error) {
     if (!(error instanceof CommandError)) throw error;
@@ -108,11 +110,11 @@ export async function checkHealth(ctx: StepContext): Promise<StepFailure | null>
 /** A budget of `seconds` that also ends when the sweep's own signal fires. */
 export function budget(seconds: number, outer: AbortSignal | undefined) {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), seconds * 1000);
+  const timer = longTimeout(seconds * 1000, () => controller.abort());
   return {
     deadline: performance.now() + seconds * 1000,
     signal: outer === undefined ? controller.signal : AbortSignal.any([outer, controller.signal]),
     interrupted: () => outer?.aborted === true,
-    dispose: () => clearTimeout(timer),
+    dispose: () => timer.clear(),
   };
 }

@@ -72,3 +72,15 @@ export function maskText(text: string, secrets: readonly string[]): string {
   }
   return out;
 }
+
+/** A copy of a JSON-shaped value with every secret masked in every string (records, events). */
+export function maskDeep<T>(value: T, secrets: readonly string[]): T {
+  if (secrets.length === 0) return value;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return maskText(v, secrets);
+    if (Array.isArray(v)) return v.map(walk);
+    if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}

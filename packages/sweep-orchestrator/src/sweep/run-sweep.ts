@@ -5,6 +5,7 @@ import {
   type RecipeRun, type RunRecord, type SweepLock,
 } from '@canon/warm-registry';
 import type { ResolvedConfig } from '../config/index.js';
+import { maskDeep } from '../internal/secret-mask.js';
 import { SweepError } from './errors.js';
 import type { SweepEvent, SweepEventSink } from './events.js';
 import type { Interrupt } from './interrupt.js';
@@ -44,7 +45,10 @@ const DESCRIBE_INTERVAL_MS = 250;
 export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const { config } = opts;
   const now = opts.now ?? (() => new Date());
-  const emit: SweepEventSink = opts.onEvent ?? (() => undefined);
+  // Every record and event leaves through here: one place masks the secrets a message may quote.
+  const secrets = config.secrets ?? [];
+  const sink: SweepEventSink = opts.onEvent ?? (() => undefined);
+  const emit: SweepEventSink = (event) => sink(maskDeep(event, secrets));
   const selected = selectRecipes(config, opts.recipes ?? []);
   assertNotHollow(config, selected);
 
@@ -93,7 +97,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
       canonVersion: opts.canonVersion, exitCode: null, recipes: selected.map((r) => pendingRecipeRun(r.name)),
       summary: summarizeOutcomes([]), disk: { usedBytes: 0, budgetBytes: null },
     };
-    await store.writeRecord(record);
+    await store.writeRecord(maskDeep(record, secrets));
     // A run.json that cannot be written mid-run (full disk) is a warning, never a reason to
     // stop the other recipes; finish() below still fails loudly if it cannot write at the end.
     const recordWriteFailed = (e: unknown): void => {
@@ -102,7 +106,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     const writer = createRecordWriter(
       () => {
         record.summary = summarizeOutcomes(record.recipes);
-        return store.writeRecord(structuredClone(record));
+        return store.writeRecord(secrets.length === 0 ? structuredClone(record) : maskDeep(record, secrets));
       },
       { intervalMs: RECORD_WRITE_INTERVAL_MS, onError: recordWriteFailed },
     );
@@ -153,7 +157,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     record.exitCode = interruptedBy === 'SIGINT' ? 130 : interruptedBy === 'SIGTERM' ? 143 : exitCodeOfOutcomes(record.recipes.map((r) => r.outcome));
     record.disk = await registry.diskUsage(config.diskBudgetGiB).catch(() => record.disk);
     record.finishedAt = now().toISOString();
-    await store.finish(record);
+    await store.finish(maskDeep(record, secrets));
     await pruneRuns(config.stateDir).catch((e: unknown) => {
       emit({ type: 'warning', at: stamp(), recipe: null, message: `could not prune old runs: ${String(e)}` });
     });
@@ -166,7 +170,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
       // Another sweep may have taken over the lock: this run stopped early and says so.
       throw new SweepError('LOCK_COMPROMISED', `the sweep lock was lost mid-run: ${String(lostLock)}; run ${runId} stopped early`, { runId }, { cause: lostLock });
     }
-    return { run: record, exitCode: record.exitCode };
+    return { run: maskDeep(record, secrets), exitCode: record.exitCode };
   } finally {
     await holderWriter.flush().catch(() => undefined);
     await releaseQuietly(lock);

@@ -73,5 +73,6 @@ function runStepCommand(
     signal: step.signal,
     // The forge token variable stays with canon: a recipe's commands have no business with it.
     withheldEnv: config.secretEnv ?? [],
+    secrets: config.secrets ?? [],
   });
 }
