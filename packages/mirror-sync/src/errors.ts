@@ -11,6 +11,7 @@ export type MirrorSyncErrorCode =
   | 'AUTH_FAILED'
   | 'NOT_FOUND'
   | 'TIMEOUT'
+  | 'ABORTED'
   | 'REMOTE_ERROR'
   | 'NO_DEFAULT_BRANCH'
   | 'BRANCH_NOT_FOUND'

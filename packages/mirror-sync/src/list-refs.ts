@@ -21,7 +21,8 @@ function isTimeout(error: unknown): boolean {
   return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
 }
 
-function classify(error: unknown): { code: MirrorSyncErrorCode; what: string; status?: number } {
+function classify(error: unknown, signal: AbortSignal | undefined): { code: MirrorSyncErrorCode; what: string; status?: number } {
+  if (signal?.aborted === true) return { code: 'ABORTED', what: 'the listing was interrupted (the run is stopping)' };
   const status = statusOf(error);
   if (status === 401 || status === 403)
     return {
@@ -89,12 +90,12 @@ export async function listRemoteRefs(
   }
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!/^https?:/i.test(url))
-    return toRemoteRefs(await listWithGit(url, { stage, recipe, auth: opts.auth, timeoutMs }));
+    return toRemoteRefs(await listWithGit(url, { stage, recipe, auth: opts.auth, timeoutMs, signal: opts.signal }));
   const header = authorizationHeader(opts.auth);
   let refs: ServerRef[];
   try {
     refs = await listServerRefs({
-      http: httpWithTimeout(timeoutMs),
+      http: httpWithTimeout(timeoutMs, opts.signal),
       url,
       protocolVersion: 1,
       symrefs: true,
@@ -102,7 +103,7 @@ export async function listRemoteRefs(
       ...(header ? { headers: { Authorization: header } } : {}),
     });
   } catch (error) {
-    const { code, what, status } = classify(error);
+    const { code, what, status } = classify(error, opts.signal);
     const side = opts.stage === undefined ? 'the' : stage === 'list-mirror' ? 'mirror' : 'upstream';
     throw new MirrorSyncError(
       code,

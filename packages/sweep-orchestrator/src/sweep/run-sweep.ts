@@ -124,7 +124,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     for (const recipe of selected.filter((r) => r.enrolled)) {
       const listed = listPool(() => listBoth(config, recipe));
       listed.catch(() => undefined);
-      prepared.set(recipe.name, syncPool(() => prepareRecipe(config, recipe, listed)));
+      prepared.set(recipe.name, syncPool(() => prepareRecipe(config, recipe, listed, signal)));
     }
 
     const ctx: RecipeContext = {
