@@ -4,6 +4,7 @@ import type { PlaceholderValues, PromoteSpec, ResolvedConfig } from '../config/i
 import { expandEnv, expandPlaceholders, expandString } from '../config/index.js';
 import { pollHealth } from '../health.js';
 import { longTimeout } from './long-timeout.js';
+import { maskText } from './secret-mask.js';
 import type { CommandResult } from '../run-command.js';
 import { canonEnv, CommandError, runCommand } from '../run-command.js';
 
@@ -84,7 +85,8 @@ export async function runStep(
   if (result.timedOut || result.aborted) return { ok: false, failure: stopped(ctx, step) };
   if (result.exitCode !== 0) {
     const how = result.exitCode === null ? `was killed by ${result.signal ?? 'a signal'}` : `exited ${result.exitCode}`;
-    const tail = result.stderrTail.trim().split('\n').slice(-3).join(' | ');
+    // The tail goes into promote.log, history and run.json: masked where it is made.
+    const tail = maskText(result.stderrTail.trim().split('\n').slice(-3).join(' | '), ctx.config.secrets ?? []);
     return {
       ok: false,
       failure: { reason: `${step}-failed`, detail: `${step} ${how}${tail === '' ? '' : `: ${tail}`}`, timedOut: false, interrupted: false },

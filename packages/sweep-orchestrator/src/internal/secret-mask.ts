@@ -1,3 +1,5 @@
+import type { Registry } from '@canon/warm-registry';
+
 /** What every masked secret becomes, as in mirror-sync's redactText and the forge token's toJSON. */
 export const MASK = '***';
 
@@ -83,4 +85,21 @@ export function maskDeep<T>(value: T, secrets: readonly string[]): T {
     return v;
   };
   return walk(value) as T;
+}
+
+/** The registry with every record canon writes through it masked (history details, attempts). */
+export function maskingRegistry(registry: Registry, secrets: readonly string[]): Registry {
+  if (secrets.length === 0) return registry;
+  return {
+    stateDir: registry.stateDir,
+    registryDir: registry.registryDir,
+    readCanonical: (recipe) => registry.readCanonical(recipe),
+    writeCanonical: (record) => registry.writeCanonical(maskDeep(record, secrets)),
+    appendHistory: (recipe, event) => registry.appendHistory(recipe, maskDeep(event, secrets)),
+    readHistory: (recipe) => registry.readHistory(recipe),
+    writeAttempt: (recipe, attempt) => registry.writeAttempt(recipe, maskDeep(attempt, secrets)),
+    readAttempt: (recipe) => registry.readAttempt(recipe),
+    recordVolumeBytes: (recipe, bytes) => registry.recordVolumeBytes(recipe, bytes),
+    diskUsage: (budgetGiB) => registry.diskUsage(budgetGiB),
+  };
 }

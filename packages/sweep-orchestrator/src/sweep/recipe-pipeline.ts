@@ -5,7 +5,6 @@ import { decide, isReleaseTag, type Decision, type TagRef, versionOfTag } from '
 import type { CanonicalView, Registry, RecipeRun, RunStore } from '@canon/warm-registry';
 import type { ResolvedConfig, ResolvedRecipe } from '../config/index.js';
 import { promoteRecipe, type PromoteResult } from '../promote.js';
-import { maskText } from '../internal/secret-mask.js';
 import type { CommandResult } from '../run-command.js';
 import type { Prepared } from './prepare.js';
 import { pendingRecipeRun, refOf } from './recipe-run.js';
@@ -230,7 +229,7 @@ async function recordAttempt(ctx: RecipeContext, entry: RecipeRun): Promise<void
     await ctx.registry.writeAttempt(entry.recipe, {
       schema: 1, recipe: entry.recipe, runId: ctx.runId, ts: new Date().toISOString(),
       version: entry.tested.version, tag: entry.tested.tag, commit: entry.tested.commit,
-      outcome: entry.outcome, detail: maskText(entry.detail, ctx.config.secrets ?? []),
+      outcome: entry.outcome, detail: entry.detail,
     });
   } catch (e) {
     ctx.warn(entry.recipe, `could not write attempt.json: ${message(e)}`);

@@ -5,7 +5,7 @@ import {
   type RecipeRun, type RunRecord, type SweepLock,
 } from '@canon/warm-registry';
 import type { ResolvedConfig } from '../config/index.js';
-import { maskDeep } from '../internal/secret-mask.js';
+import { maskDeep, maskingRegistry } from '../internal/secret-mask.js';
 import { SweepError } from './errors.js';
 import type { SweepEvent, SweepEventSink } from './events.js';
 import type { Interrupt } from './interrupt.js';
@@ -90,7 +90,10 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     }
     // Commands run with cwd = workDir (busyCheck) before any sync or checkout has created it.
     await mkdir(config.workDir, { recursive: true });
-    const registry = openRegistry({ stateDir: config.stateDir, ...(config.registryDir === null ? {} : { registryDir: config.registryDir }) });
+    const registry = maskingRegistry(
+      openRegistry({ stateDir: config.stateDir, ...(config.registryDir === null ? {} : { registryDir: config.registryDir }) }),
+      secrets,
+    );
     const store = await createRun({ stateDir: config.stateDir, runId });
     const record: RunRecord = {
       schema: 1, runId, startedAt: startedAt.toISOString(), finishedAt: null, dryRun: false, interrupted: false,
