@@ -95,8 +95,9 @@ describe('pollHealth', () => {
     expect(result.reason).toBe('interrupted after 2 attempts (last: ECONNREFUSED)');
   });
 
-  it('waits a whole intervalSeconds of 1,999,999 s between attempts instead of none at all', async () => {
-    const result = await pollHealth(spec('/down/', { timeoutSeconds: 2_000_000, intervalSeconds: 1_999_999 }), {
+  // Past one Node timer (2^31-1 ms, ~24.8 days) a plain sleep fires at once: a poll storm.
+  it('waits a whole intervalSeconds of 2,200,000 s between attempts instead of none at all', async () => {
+    const result = await pollHealth(spec('/down/', { timeoutSeconds: 2_500_000, intervalSeconds: 2_200_000 }), {
       signal: AbortSignal.timeout(800),
     });
     expect(result.attempts).toBe(1);
