@@ -1,4 +1,4 @@
-export { checkPrograms, REQUIRED_PROGRAMS } from './check-programs.js';
+export { checkPrograms, checkRelativePrograms, REQUIRED_PROGRAMS } from './check-programs.js';
 export type { ProgramCheck } from './check-programs.js';
 export {
   deriveTimeoutStartSec,

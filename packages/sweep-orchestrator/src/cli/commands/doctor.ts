@@ -1,11 +1,12 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { listRemoteRefs, redactUrl } from '@canon/mirror-sync';
-import { checkPrograms, REQUIRED_PROGRAMS, splitPath, verifyUnits } from '@canon/timer-units';
+import { checkPrograms, checkRelativePrograms, REQUIRED_PROGRAMS, splitPath, verifyUnits } from '@canon/timer-units';
 import { loadConfig, programsOf, type ResolvedConfig } from '../../config/index.js';
 import { createLimiter } from '../../sweep/pool.js';
 import { mirrorAuth } from '../../sweep/remotes.js';
 import { boolOption, configOptions, stringOption, type CommandContext } from '../context.js';
+import { unitsExpected } from '../units-expected.js';
 
 type Check = { name: string; ok: boolean; detail: string };
 
@@ -33,22 +34,21 @@ export async function run(ctx: CommandContext): Promise<number> {
 }
 
 // The same program check as `canon units verify`: bash and git (canon's own) besides the
-// configured programs, and the interpreter of every `#!/usr/bin/env X` script among them.
+// configured programs, the interpreter of every script among them, and no relative path.
 function programChecks(config: ResolvedConfig, pathDirs: readonly string[]): Check[] {
-  const result = checkPrograms([...REQUIRED_PROGRAMS, ...programsOf(config)], pathDirs);
+  const programs = [...REQUIRED_PROGRAMS, ...programsOf(config)];
+  const result = checkPrograms(programs, pathDirs);
   return [
     ...Object.entries(result.resolved).map(([program, file]) => ({ name: `program ${program}`, ok: true, detail: file })),
-    ...result.problems.map((p) => ({ name: 'program', ok: false, detail: p.message })),
-    ...result.unchecked.map((program) => ({ name: `program ${program}`, ok: true, detail: 'exists only at run time; not checked' })),
+    ...[...result.problems, ...checkRelativePrograms(programs)].map((p) => ({ name: 'program', ok: false, detail: p.message })),
+    ...result.unchecked
+      .filter((program) => program.includes('{'))
+      .map((program) => ({ name: `program ${program}`, ok: true, detail: 'exists only at run time; not checked' })),
   ];
 }
 
 async function unitsCheck(config: ResolvedConfig, dir: string): Promise<Check> {
-  const result = await verifyUnits(dir, {
-    programs: programsOf(config),
-    enrolledCount: config.recipes.filter((r) => r.enrolled).length,
-    configPath: config.path,
-  });
+  const result = await verifyUnits(dir, unitsExpected(config));
   return result.ok
     ? { name: 'units', ok: true, detail: `${dir}: canon-sweep.service and .timer verify clean` }
     : { name: 'units', ok: false, detail: `${dir}: ${result.problems.map((p) => `[${p.code}] ${p.message}`).join('; ')}` };

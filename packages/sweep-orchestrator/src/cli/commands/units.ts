@@ -5,6 +5,7 @@ import { renderUnits, verifyUnits } from '@canon/timer-units';
 import { writeFileAtomic } from '@canon/warm-registry';
 import { loadConfig, programsOf, type ResolvedConfig } from '../../config/index.js';
 import { configOptions, stringOption, type CommandContext } from '../context.js';
+import { unitsExpected } from '../units-expected.js';
 import { UsageError } from '../usage-error.js';
 
 export async function run(ctx: CommandContext): Promise<number> {
@@ -53,11 +54,7 @@ async function render(ctx: CommandContext, out: string): Promise<number> {
 
 async function verify(ctx: CommandContext, dir: string): Promise<number> {
   const config = await loadConfig(configOptions(ctx));
-  const result = await verifyUnits(dir, {
-    programs: programsOf(config),
-    enrolledCount: config.recipes.filter((r) => r.enrolled).length,
-    configPath: config.path,
-  });
+  const result = await verifyUnits(dir, unitsExpected(config));
   if (result.ok) {
     ctx.stdout(`${dir}: units OK\n`);
     return 0;
