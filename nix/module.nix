@@ -45,6 +45,7 @@ let
     (recipe: limitOf "test" 3600 3600 recipe + limitOf "promote" 900 0 recipe + 2 * killGraceSeconds + 60)
     enrolledRecipes;
   derivedTimeoutStartSec = builtins.ceil (300 + lib.foldl' (a: b: a + b) 0 perRecipeSeconds);
+  timeoutStartSec = if cfg.timeoutStartSec != null then cfg.timeoutStartSec else derivedTimeoutStartSec;
 in
 {
   options.services.canon-sweep = {
@@ -120,12 +121,14 @@ in
       restartIfChanged = false;
       serviceConfig = {
         Type = "oneshot";
-        ExecStart = "${cfg.package}/bin/canon sweep --config ${configFile}";
+        # --wait: a sweep that `canon listen` started may hold the mutex; the weekly one
+        # waits for it (its whole start timeout) rather than exit 75 and skip a week.
+        ExecStart = "${cfg.package}/bin/canon sweep --config ${configFile} --wait ${toString timeoutStartSec}";
         WorkingDirectory = cfg.stateDir;
         User = cfg.user;
         # A stopped or timed-out sweep takes every process group it started with it.
         KillMode = "control-group";
-        TimeoutStartSec = if cfg.timeoutStartSec != null then cfg.timeoutStartSec else derivedTimeoutStartSec;
+        TimeoutStartSec = timeoutStartSec;
         TimeoutStopSec = builtins.ceil (killGraceSeconds + 30);
         # Hardening that abra and docker survive (reasons in
         # packages/timer-units/src/render-units.ts): no NoNewPrivileges (sudo, newuidmap),

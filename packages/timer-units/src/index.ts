@@ -12,8 +12,23 @@ export { TimerUnitsError } from './errors.js';
 export type { TimerUnitsErrorCode } from './errors.js';
 export { parseOnCalendar } from './parse-on-calendar.js';
 export type { OnCalendarResult } from './parse-on-calendar.js';
-export { renderUnits, SERVICE_NAME, TIMER_NAME } from './render-units.js';
-export type { RenderedUnits, RenderInput, Schedule } from './render-units.js';
+export {
+  LISTEN_SERVICE_NAME,
+  METRICS_SERVICE_NAME,
+  METRICS_TIMER_NAME,
+  renderUnits,
+  SERVICE_NAME,
+  TIMER_NAME,
+  WORKER_SERVICE_NAME,
+} from './render-units.js';
+export type {
+  ListenUnitInput,
+  MetricsUnitInput,
+  RenderedUnits,
+  RenderInput,
+  Schedule,
+  WorkerUnitInput,
+} from './render-units.js';
 export { resolveOnPath, splitPath } from './resolve-on-path.js';
 export { verifyUnits } from './verify-units.js';
 export type { ProblemCode, UnitProblem } from './problems.js';

@@ -44,11 +44,13 @@ async function render(ctx: CommandContext, out: string): Promise<number> {
     configPath: config.path,
     workingDirectory: dirname(config.path),
     limits: limitsOf(config),
+    // Always: a sweep timer that stopped firing must show in the metrics within minutes.
+    metrics: { out: join(config.stateDir, 'metrics', 'canon.prom') },
   });
   await mkdir(out, { recursive: true });
-  await writeFileAtomic(join(out, 'canon-sweep.service'), units.service);
-  await writeFileAtomic(join(out, 'canon-sweep.timer'), units.timer);
-  ctx.stdout(`wrote ${join(out, 'canon-sweep.service')} and ${join(out, 'canon-sweep.timer')}\n`);
+  const written = Object.keys(units.files).map((name) => join(out, name));
+  for (const [name, text] of Object.entries(units.files)) await writeFileAtomic(join(out, name), text);
+  ctx.stdout(`wrote ${written.join(', ')}\n`);
   return 0;
 }
 
