@@ -31,6 +31,30 @@ export const DEFAULT_METRICS_ON_CALENDAR = '*:0/5';
 // Reading the registry and writing one file: a minute is plenty, and a hung refresh must
 // not pile up behind the next timer fire.
 const METRICS_TIMEOUT_SECONDS = 120;
+// The refresh only reads the registry and writes one file: unlike the sweep, it runs no
+// recipe command, needs no sudo, docker or network, so it gets the full sandbox.
+// MemoryDenyWriteExecute= stays off (node's JIT); ProtectHome= too (stateDir may be in a
+// home directory).
+const METRICS_HARDENING = [
+  'NoNewPrivileges=true',
+  'PrivateTmp=true',
+  'PrivateDevices=true',
+  'PrivateNetwork=true',
+  'ProtectProc=invisible',
+  'ProtectKernelTunables=true',
+  'ProtectKernelModules=true',
+  'ProtectKernelLogs=true',
+  'ProtectClock=true',
+  'ProtectHostname=true',
+  'RestrictNamespaces=true',
+  'RestrictRealtime=true',
+  'RestrictSUIDSGID=true',
+  'RestrictAddressFamilies=AF_UNIX',
+  'LockPersonality=true',
+  'SystemCallArchitectures=native',
+  'SystemCallFilter=@system-service',
+  'CapabilityBoundingSet=',
+];
 const HEADER =
   '# Rendered by @canon/timer-units (`canon units render`); check with `canon units verify`.';
 
@@ -54,6 +78,7 @@ export function renderMetricsUnits(
     base.environmentPath,
     `TimeoutStartSec=${METRICS_TIMEOUT_SECONDS}`,
     ...base.hardening,
+    ...METRICS_HARDENING,
     'SyslogIdentifier=canon-metrics',
   ];
   const timer = [
