@@ -23,9 +23,12 @@ export async function run(ctx: CommandContext): Promise<number> {
   checks.push(...programChecks(config, splitPath(ctx.env.PATH)));
   const units = stringOption(ctx, 'units');
   if (units !== undefined) checks.push(await unitsCheck(config, resolve(ctx.cwd, units)));
-  checks.push(await checkWritable(config.stateDir));
-  checks.push(...(await checkRemotes(config)));
-  if (config.forge !== null) checks.push(await checkForge(config.forge));
+  // --offline: what a Nix build sandbox can check (no network, no stateDir): the settings.
+  if (!boolOption(ctx, 'offline')) {
+    checks.push(await checkWritable(config.stateDir));
+    checks.push(...(await checkRemotes(config)));
+    if (config.forge !== null) checks.push(await checkForge(config.forge));
+  }
 
   const ok = checks.every((c) => c.ok);
   if (boolOption(ctx, 'json')) ctx.stdout(`${JSON.stringify({ ok, checks }, null, 2)}\n`);
