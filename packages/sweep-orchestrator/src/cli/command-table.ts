@@ -115,6 +115,15 @@ export const COMMANDS: readonly CommandDef[] = [
     load: () => import('./commands/units.js'),
   },
   {
+    name: 'init',
+    summary: 'write a starter config (strict JSON with $schema; the walk-through of its keys is printed) and create stateDir; never overwrites',
+    usage: 'canon init [--config F] [--state-dir D]',
+    examples: ['canon init --config /etc/canon/config.json', 'canon init --config ./canon.config.json --state-dir ./state'],
+    options: { ...config, 'state-dir': { type: 'string' } },
+    positionals: [0, 0],
+    load: () => import('./commands/init.js'),
+  },
+  {
     name: 'doctor',
     summary: 'check config, programs, state dir, remotes, forge, the enrolled set and (with --units) the installed units; --offline: only config, enrolled set and programs',
     usage: 'canon doctor [--offline] [--units DIR] [--json] [--config F]',
