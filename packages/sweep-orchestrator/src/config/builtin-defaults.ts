@@ -17,6 +17,11 @@ export const BUILTIN = {
   killGraceSeconds: 30,
   concurrency: 1,
   includePrereleases: false,
+  executionMode: 'local',
+  queue: 'canon-tests',
+  lockSeconds: 60,
+  stallCheckSeconds: 30,
+  maxStalls: 1,
 } as const;
 
 /** Which placeholders each kind of string may use; anything else is a config error. */

@@ -1,4 +1,4 @@
-export type { CommandSpec, HealthSpec, PromoteSpec, ResolvedRecipe, ResolvedConfig } from './types.js';
+export type { CommandSpec, ExecutionSpec, HealthSpec, PromoteSpec, RedisSpec, ResolvedRecipe, ResolvedConfig, TestSpec } from './types.js';
 export type { ConfigProblem, ConfigErrorCode } from './errors.js';
 export { ConfigError } from './errors.js';
 export type { FindConfigOptions } from './find-config.js';

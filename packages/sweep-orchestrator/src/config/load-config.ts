@@ -6,6 +6,8 @@ import type { ConfigProblem } from './errors.js';
 import { ConfigError, formatJsonPath } from './errors.js';
 import type { FindConfigOptions } from './find-config.js';
 import { findConfigPath } from './find-config.js';
+import { redacting } from './redact.js';
+import { resolveExecution } from './resolve-execution.js';
 import { resolveRecipe } from './resolve-recipe.js';
 import type { RawConfig } from './schema.js';
 import { configSchema, defaultsSchema, recipeSchema } from './schema.js';
@@ -46,6 +48,7 @@ export async function resolveConfig(json: unknown, opts: { path: string; env: No
   const recipes = raw === null ? resolvePartially(json, problems) : resolveAll(raw, problems);
   const baseDir = dirname(opts.path);
   const forge = raw?.forge == null ? null : await readForge(raw.forge, baseDir, opts.env, problems);
+  const execution = await resolveExecution(raw?.execution, baseDir, problems);
 
   if (raw === null || problems.length > 0) {
     const errors = [...problems].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -69,6 +72,7 @@ export async function resolveConfig(json: unknown, opts: { path: string; env: No
     concurrency: raw.concurrency ?? BUILTIN.concurrency,
     includePrereleases: raw.includePrereleases ?? BUILTIN.includePrereleases,
     diskBudgetGiB: raw.diskBudgetGiB ?? null,
+    execution,
     secretEnv: raw.forge?.tokenEnv === undefined ? [] : [raw.forge.tokenEnv],
   };
 }
@@ -148,13 +152,5 @@ async function readForge(
     }
   }
   if (token === null || token === '') return null;
-  return redacting({ type: 'gitea' as const, url: forge.url, token });
-}
-
-/** The token stays readable by code but prints as "***" through JSON.stringify and util.inspect. */
-function redacting<T extends { token: string }>(value: T): T {
-  const shown = () => ({ ...value, token: '***' });
-  Object.defineProperty(value, 'toJSON', { value: shown, enumerable: false });
-  Object.defineProperty(value, Symbol.for('nodejs.util.inspect.custom'), { value: shown, enumerable: false });
-  return value;
+  return redacting({ type: 'gitea' as const, url: forge.url, token }, 'token');
 }

@@ -1,5 +1,25 @@
 export type CommandSpec = { command: string[]; timeoutSeconds: number; env: Record<string, string> };
 
+/** The test command plus, in queue mode, the pool whose workers run it (absent: the default pool). */
+export type TestSpec = CommandSpec & { pool?: string };
+
+export type RedisSpec = {
+  url: string;
+  /** Read from execution.redis.passwordFile; it must never be logged (prints as "***"). */
+  password: string | null;
+  tls: boolean;
+};
+
+export type ExecutionSpec = {
+  mode: 'local' | 'queue';
+  /** null only in local mode without a redis block. */
+  redis: RedisSpec | null;
+  queue: string;
+  lockSeconds: number;
+  stallCheckSeconds: number;
+  maxStalls: number;
+};
+
 export type HealthSpec = {
   url: string;
   expectStatus: number[];
@@ -31,7 +51,7 @@ export type ResolvedRecipe = {
   mirror: string;
   branch: string;
   busyCheck: string[] | null;
-  test: CommandSpec;
+  test: TestSpec;
   promote: PromoteSpec | null;
   block: { version: string; reason: string }[];
 };
@@ -51,6 +71,7 @@ export type ResolvedConfig = {
   concurrency: number;
   includePrereleases: boolean;
   diskBudgetGiB: number | null;
+  execution: ExecutionSpec;
   /** Environment variables that hold secrets (forge.tokenEnv); commands must not inherit them. */
   secretEnv?: string[];
 };

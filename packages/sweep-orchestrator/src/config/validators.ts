@@ -73,3 +73,20 @@ export function regexProblem(pattern: string): string | null {
     return `not a valid regular expression: ${(error as Error).message}`;
   }
 }
+
+/** Redis for queue mode: `redis://` or `rediss://` with a host; the password comes from a file, never the URL. */
+export function redisUrlProblem(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `"${url}" is not a URL; use redis://host:port or rediss://host:port`;
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    return `scheme "${parsed.protocol.replace(/:$/, '')}" is not allowed; use redis or rediss`;
+  }
+  if (parsed.hostname === '') return `"${url}" has no host`;
+  if (parsed.password !== '') return 'URL carries a password; put it in execution.redis.passwordFile instead';
+  if (!/^\/?\d*$/.test(parsed.pathname)) return `"${parsed.pathname}" is not a database number; use redis://host:port/0`;
+  return null;
+}
