@@ -15,6 +15,6 @@ export { createRun, listRuns, newRunId, pruneRuns, readLatestRun, readRun } from
 export type { RunStore } from './runs.js';
 export { acquireAppLock, acquireSweepLock } from './locks.js';
 export type { AppLock, AppLockOptions, SweepLock, SweepLockOptions } from './locks.js';
-export { reapOrphans, trackChild, untrackChild } from './children.js';
+export { reapOrphans, trackChild, trackedGroups, untrackChild } from './children.js';
 export type { ReapResult } from './children.js';
 export { registryJsonSchemas } from './json-schemas.js';
