@@ -115,6 +115,15 @@ export const COMMANDS: readonly CommandDef[] = [
     load: () => import('./commands/units.js'),
   },
   {
+    name: 'worker',
+    summary: 'queue mode: take cold-test jobs from Redis on this host until SIGTERM',
+    usage: 'canon worker [--slots N] [--pool P] [--config F]',
+    examples: ['canon worker --slots 2', 'canon worker --pool big-disk --config /etc/canon/worker.json'],
+    options: { ...config, slots: { type: 'string' }, pool: { type: 'string' } },
+    positionals: [0, 0],
+    load: () => import('./commands/worker.js'),
+  },
+  {
     name: 'doctor',
     summary: 'check config, programs, state dir, remotes, forge, the enrolled set and (with --units) the installed units',
     usage: 'canon doctor [--units DIR] [--json] [--config F]',
