@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openQueueClient, type QueueClient } from './client.js';
+import { jobIdOf } from './job.js';
+import { connectRedis } from './redis.js';
+import { createQueueFixture, groupGoneWithin, type QueueFixture } from './testing/queue-fixture.js';
+
+const RECIPES = Array.from({ length: 8 }, (_, i) => `app-${i + 1}`);
+
+let fx: QueueFixture;
+const clients: QueueClient[] = [];
+
+beforeAll(async () => {
+  fx = await createQueueFixture(RECIPES);
+});
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  await fx.close();
+});
+
+async function clientFor(queue: string): Promise<QueueClient> {
+  const { resolved } = await fx.config(queue);
+  const client = await openQueueClient({ execution: resolved.execution, pollMs: 250 });
+  clients.push(client);
+  return client;
+}
+
+describe('queue mode with real redis-server and canon worker processes', () => {
+  it('runs a job on a worker, which checks the tag out itself and returns the result with its host and log', async () => {
+    const worker = await fx.startWorker('q-one', 'one-w1');
+    const client = await clientFor('q-one');
+    await fx.behave('app-1', 'exit3');
+    const job = fx.job('app-1', 'run-one');
+    const outcome = await client.enqueueTest(job, { killGraceSeconds: 1 });
+
+    expect(outcome).toMatchObject({ kind: 'result', jobId: jobIdOf(job), adopted: false });
+    if (outcome.kind !== 'result' || outcome.result.status !== 'ran') throw new Error(JSON.stringify(outcome));
+    const { result } = outcome;
+    expect(result).toMatchObject({ host: hostname(), exitCode: 3, signal: null, timedOut: false });
+    expect(result.logPath.startsWith(worker.stateDir)).toBe(true);
+    const log = await readFile(result.logPath);
+    expect(result.logSha256).toBe(createHash('sha256').update(log).digest('hex'));
+    expect(result.logTail).toContain('suite app-1 call 0: exit3');
+    const [call] = await fx.calls('app-1');
+    // The worker's own checkout, at the job's commit, with the job's CANON_* values.
+    expect(call).toMatchObject({ head: job.commit, commit: job.commit, runId: 'run-one' });
+    expect(call?.cwd.startsWith(join(fx.dir, 'one-w1', 'work', 'checkouts'))).toBe(true);
+  }, 120_000);
+
+  it('three workers share eight jobs: each runs once, every worker takes some', async () => {
+    const workers = await Promise.all([1, 2, 3].map((i) => fx.startWorker('q-share', `share-w${i}`)));
+    const client = await clientFor('q-share');
+    const jobs = RECIPES.map((r) => fx.job(r, 'run-share'));
+    await Promise.all(RECIPES.map((r) => fx.behave(r, 'sleep1.5')));
+    const outcomes = await Promise.all(jobs.map((j) => client.enqueueTest(j, { killGraceSeconds: 1 })));
+
+    const logPaths = outcomes.map((o) => (o.kind === 'result' && o.result.status === 'ran' && o.result.exitCode === 0 ? o.result.logPath : null));
+    expect(logPaths.every((p) => p !== null), JSON.stringify(outcomes)).toBe(true);
+    const perWorker = workers.map((w) => logPaths.filter((p) => p?.startsWith(w.stateDir) === true).length);
+    expect(perWorker.reduce((a, b) => a + b, 0)).toBe(8);
+    expect(perWorker.every((n) => n >= 1), `jobs per worker: ${perWorker.join(', ')}`).toBe(true);
+    for (const r of RECIPES.slice(1)) expect(await fx.calls(r)).toHaveLength(1);
+  }, 180_000);
+});
