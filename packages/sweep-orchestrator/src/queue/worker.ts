@@ -67,7 +67,8 @@ export async function runWorker(opts: RunWorkerOptions): Promise<void> {
       log(`${jobId}: ${result.status}${result.status === 'ran' ? ` exit ${result.exitCode ?? result.signal ?? '?'}` : ''}`);
       return result;
     } finally {
-      active.delete(jobId);
+      // A stalled job may already run again here under the same id: forget only this attempt.
+      if (active.get(jobId) === entry) active.delete(jobId);
     }
   };
 
