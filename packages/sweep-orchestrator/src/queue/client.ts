@@ -131,12 +131,20 @@ async function guard<T>(ctx: WaitContext, call: () => Promise<T>): Promise<T> {
   }
 }
 
-/** SPEC: only a run that was interrupted adopts its own jobs; a failed one is run again. */
+/**
+ * SPEC: only a run that was interrupted adopts its own jobs. A failed job, or one that ended
+ * cancelled (its sweep was stopped), has no verdict to adopt and is run again.
+ */
 async function findAdoptable(queue: Queue, job: TestJob, runIds: readonly string[]): Promise<string | null> {
   for (const runId of runIds) {
     const id = jobIdOf({ ...job, runId });
     const state = await queue.getJobState(id);
-    if (state !== 'unknown' && state !== 'failed') return id;
+    if (state === 'unknown' || state === 'failed') continue;
+    if (state === 'completed') {
+      const done = testJobResultSchema.safeParse((await queue.getJob(id))?.returnvalue);
+      if (!done.success || done.data.status === 'cancelled') continue;
+    }
+    return id;
   }
   return null;
 }

@@ -83,6 +83,12 @@ describe('queue mode when things go wrong', () => {
       expect(await groupGoneWithin(call.pid, GONE_MS)).toBeLessThan(GONE_MS);
       expect(await redis.exists(`bull:q-cancel:${jobIdOf(waiting)}`)).toBe(0);
       expect(await fx.calls('app-3')).toEqual([]);
+
+      // A cancelled test has no verdict: the restarted sweep runs it again instead of adopting it.
+      await fx.behave('app-2', 'ok');
+      const again = await client.enqueueTest(fx.job('app-2', 'run-restart'), { adoptFrom: ['run-cancel'], killGraceSeconds: 1 });
+      expect(again).toMatchObject({ kind: 'result', adopted: false, result: { status: 'ran', exitCode: 0 } });
+      expect(await fx.calls('app-2')).toHaveLength(2);
     } finally {
       redis.disconnect();
     }

@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openQueueClient, type QueueClient } from './client.js';
 import { jobIdOf } from './job.js';
-import { connectRedis } from './redis.js';
-import { createQueueFixture, groupGoneWithin, type QueueFixture } from './testing/queue-fixture.js';
+import { createQueueFixture, type QueueFixture } from './testing/queue-fixture.js';
 
 const RECIPES = Array.from({ length: 8 }, (_, i) => `app-${i + 1}`);
 
