@@ -132,6 +132,28 @@ describe('queue mode when things go wrong', () => {
     expect(await fx.calls('app-5')).toHaveLength(2);
   }, 120_000);
 
+  it('a worker whose lock renewals stall (Redis paused) kills its test once the lock has expired', async () => {
+    await fx.behave('app-3', 'hang-ignore-term,ok');
+    const worker = await fx.startWorker('q-pause', 'pause-w');
+    const client = await clientFor('q-pause');
+    const job = fx.job('app-3', 'run-pause');
+    const pending = client.enqueueTest(job, { killGraceSeconds: 1 });
+    const [call] = await fx.waitForCalls('app-3', 1);
+    if (call === undefined) throw new Error('no call');
+    fx.redis.pause();
+    let goneMs: number;
+    try {
+      goneMs = await groupGoneWithin(call.pid, FAST.lockSeconds * 1000 + 5000);
+    } finally {
+      fx.redis.resume();
+    }
+    expect(goneMs).toBeLessThan(FAST.lockSeconds * 1000 + 5000);
+    expect(worker.stderr()).toContain(`${jobIdOf(job)}: lock lost (not renewed for`);
+    // Once Redis answers again, BullMQ's stall check hands the job out again: at-least-once.
+    expect(await pending).toMatchObject({ kind: 'result', result: { status: 'ran', exitCode: 0 } });
+    expect(await fx.calls('app-3')).toHaveLength(2);
+  }, 120_000);
+
   it('a job that loses its worker more than maxStalls times ends "worker lost"', async () => {
     await fx.behave('app-6', 'hang');
     const noStalls = { execution: { mode: 'queue', redis: { url: fx.redis.url, passwordFile: fx.passwordFile }, queue: 'q-lost', ...FAST, maxStalls: 0 } };
@@ -188,6 +210,28 @@ describe('queue mode when things go wrong', () => {
       expect((refused as QueueError).message).toContain(redis.url);
       expect(Date.now() - openedAt).toBeLessThan(bounds.connectTimeoutMs + bounds.giveUpMs + 5000);
     } finally {
+      await client.close();
+      await redis.stop();
+    }
+  }, 60_000);
+
+  it('Redis that stops answering on an open connection: the waiting call still ends with REDIS_UNREACHABLE', async () => {
+    const redis = await startRedisServer();
+    const execution: ExecutionSpec = {
+      mode: 'queue', redis: { url: redis.url, password: null, tls: false }, queue: 'q-paused', ...FAST,
+    };
+    const bounds = { connectTimeoutMs: 1000, giveUpMs: 2000 };
+    const client = await openQueueClient({ execution, bounds, pollMs: 250 });
+    try {
+      const pending = client.enqueueTest(fx.job('app-1', 'run-paused'), { killGraceSeconds: 1 });
+      await new Promise((r) => setTimeout(r, 500));
+      const pausedAt = Date.now();
+      redis.pause();
+      const error = await pending.then(() => null, (e: unknown) => e);
+      expect((error as QueueError).code).toBe('REDIS_UNREACHABLE');
+      expect(Date.now() - pausedAt).toBeLessThan(bounds.connectTimeoutMs + bounds.giveUpMs + 10_000);
+    } finally {
+      redis.resume();
       await client.close();
       await redis.stop();
     }

@@ -4,7 +4,8 @@ import { QueueError } from './errors.js';
 
 /**
  * `command`: the sweep's connection — a command fails at once while Redis is away (no offline
- * queue, one retry) and reconnecting gives up after `giveUpMs`, so the sweep never hangs on it.
+ * queue, one retry), or after `connectTimeoutMs` without a reply, and reconnecting gives up
+ * after `giveUpMs`, so the sweep never hangs on it.
  * `blocking`: the same bounds for BullMQ's blocking readers, which need `maxRetriesPerRequest: null`.
  * `worker`: a worker host outlives Redis restarts, so it reconnects for ever (every ≤ 5 s); its
  * lock watch fences its tests meanwhile.
@@ -22,6 +23,9 @@ export function connectRedis(spec: RedisSpec, role: RedisRole, bounds: RedisBoun
   let lastError: Error | null = null;
   const options: RedisOptions = {
     connectTimeout: bounds.connectTimeoutMs,
+    // A Redis that stops answering on an open connection (paused, partitioned) must not hang
+    // the sweep either; blocking reads wait on purpose and get no such timeout.
+    ...(role === 'command' ? { commandTimeout: bounds.connectTimeoutMs } : {}),
     maxRetriesPerRequest: role === 'command' ? 1 : null,
     enableOfflineQueue: role === 'worker',
     retryStrategy: (times) => {

@@ -12,6 +12,9 @@ export type RedisServer = {
   stop(): Promise<void>;
   /** SIGKILL at once (an outage), keeping the data directory for `stop`. */
   kill(): Promise<void>;
+  /** SIGSTOP / SIGCONT: connections stay open but nothing answers (a partition). */
+  pause(): void;
+  resume(): void;
 };
 
 const REDIS_SERVER = '/usr/bin/redis-server';
@@ -66,12 +69,19 @@ async function startOnce(opts: { password?: string }): Promise<RedisServer> {
     url: `redis://127.0.0.1:${port}`,
     port,
     pid: child.pid as number,
+    pause() {
+      if (alive()) child.kill('SIGSTOP');
+    },
+    resume() {
+      if (alive()) child.kill('SIGCONT');
+    },
     async kill() {
       if (alive()) child.kill('SIGKILL');
       await exited;
     },
     async stop() {
       if (alive()) {
+        child.kill('SIGCONT');
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
         await exited;
