@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openQueueClient, type QueueClient } from './client.js';
 import { jobIdOf } from './job.js';
-import { createQueueFixture, type QueueFixture } from './testing/queue-fixture.js';
+import { createQueueFixture, PASSWORD, type QueueFixture } from './testing/queue-fixture.js';
 
 const RECIPES = Array.from({ length: 8 }, (_, i) => `app-${i + 1}`);
 
@@ -47,6 +47,10 @@ describe('queue mode with real redis-server and canon worker processes', () => {
     // The worker's own checkout, at the job's commit, with the job's CANON_* values.
     expect(call).toMatchObject({ head: job.commit, commit: job.commit, runId: 'run-one' });
     expect(call?.cwd.startsWith(join(fx.dir, 'one-w1', 'work', 'checkouts'))).toBe(true);
+    // The Redis password opened the queue; neither the worker's output nor the test's environment (logged) holds it.
+    expect(worker.stderr()).not.toContain(PASSWORD);
+    expect(log.toString()).toContain('"CANON_COMMIT":');
+    expect(log.toString()).not.toContain(PASSWORD);
   }, 120_000);
 
   it('three workers share eight jobs: each runs once, every worker takes some', async () => {

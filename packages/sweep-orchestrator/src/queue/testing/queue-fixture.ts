@@ -27,6 +27,7 @@ writeFileSync(join(dir, 'calls', recipe + '.' + n + '.json'), JSON.stringify({
   commit: process.env.CANON_COMMIT, checkout: process.env.CANON_CHECKOUT, runId: process.env.CANON_RUN_ID,
 }));
 console.log('suite ' + recipe + ' call ' + n + ': ' + step);
+console.error('env ' + JSON.stringify(process.env));
 if (step === 'hang') setInterval(() => {}, 1000);
 else if (step === 'hang-ignore-term') { process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); }
 else if (step.startsWith('sleep')) setTimeout(() => process.exit(0), Number(step.slice(5)) * 1000);
