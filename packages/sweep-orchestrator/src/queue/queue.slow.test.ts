@@ -67,4 +67,28 @@ describe('queue mode with real redis-server and canon worker processes', () => {
     expect(perWorker.every((n) => n >= 1), `jobs per worker: ${perWorker.join(', ')}`).toBe(true);
     for (const r of RECIPES.slice(1)) expect(await fx.calls(r)).toHaveLength(1);
   }, 180_000);
+
+  it('the jobs of a pool go to the workers of that pool only', async () => {
+    const plain = await fx.startWorker('q-pool', 'pool-plain');
+    const big = await fx.startWorker('q-pool', 'pool-big', { pool: 'big-disk' });
+    const client = await clientFor('q-pool');
+    await fx.behave('app-2', 'ok');
+    const outcome = await client.enqueueTest(fx.job('app-2', 'run-pool', { pool: 'big-disk' }), { killGraceSeconds: 1 });
+    if (outcome.kind !== 'result' || outcome.result.status !== 'ran') throw new Error(JSON.stringify(outcome));
+    expect(outcome.result.logPath.startsWith(big.stateDir)).toBe(true);
+    expect(big.stderr()).toContain('taking jobs from q-pool-big-disk');
+    expect(plain.stderr()).not.toContain('run-pool');
+  }, 120_000);
+
+  it('ends ERROR-shaped, never a verdict: a recipe the worker does not know, a checkout that moved during the test', async () => {
+    await fx.startWorker('q-err', 'err-w');
+    const client = await clientFor('q-err');
+    const ghost = await client.enqueueTest({ ...fx.job('app-3', 'run-err'), recipe: 'ghost' }, { killGraceSeconds: 1 });
+    expect(ghost).toMatchObject({ kind: 'result', result: { status: 'error', reason: 'unknown-recipe' } });
+
+    await fx.behave('app-3', 'move-head');
+    const moved = await client.enqueueTest(fx.job('app-3', 'run-err'), { killGraceSeconds: 1 });
+    expect(moved).toMatchObject({ kind: 'result', result: { status: 'error', reason: 'head-moved' } });
+    expect(moved.kind === 'result' && moved.result.status === 'error' ? moved.result.detail : '').toContain('the result belongs to no tag');
+  }, 120_000);
 });

@@ -32,6 +32,7 @@ if (step === 'hang') setInterval(() => {}, 1000);
 else if (step === 'hang-ignore-term') { process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); }
 else if (step.startsWith('sleep')) setTimeout(() => process.exit(0), Number(step.slice(5)) * 1000);
 else if (step.startsWith('exit')) process.exit(Number(step.slice(4)));
+else if (step === 'move-head') execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '--allow-empty', '-qm', 'moved']);
 `;
 
 export type SuiteCall = { recipe: string; n: number; pid: number; cwd: string; head: string; step: string; commit: string; checkout: string; runId: string };
@@ -45,7 +46,7 @@ export type QueueFixture = {
   passwordFile: string;
   /** A config for the sweep side or a worker; each worker gets its own state and work directory. */
   config(queue: string, own?: string, extra?: Record<string, unknown>): Promise<{ path: string; resolved: ResolvedConfig }>;
-  startWorker(queue: string, name: string, opts?: { slots?: number; extra?: Record<string, unknown> }): Promise<WorkerProcess>;
+  startWorker(queue: string, name: string, opts?: { slots?: number; pool?: string; extra?: Record<string, unknown> }): Promise<WorkerProcess>;
   behave(recipe: string, steps: string): Promise<void>;
   calls(recipe?: string): Promise<SuiteCall[]>;
   waitForCalls(recipe: string, count: number, timeoutMs?: number): Promise<SuiteCall[]>;
@@ -89,7 +90,8 @@ export async function createQueueFixture(recipes: string[]): Promise<QueueFixtur
 
   const startWorker: QueueFixture['startWorker'] = async (queue, name, opts = {}) => {
     const { path, resolved } = await config(queue, name, opts.extra);
-    const child = spawn(process.execPath, [CLI, 'worker', '--config', path, '--slots', String(opts.slots ?? 1)], {
+    const pool = opts.pool === undefined ? [] : ['--pool', opts.pool];
+    const child = spawn(process.execPath, [CLI, 'worker', '--config', path, '--slots', String(opts.slots ?? 1), ...pool], {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, NO_COLOR: '1' },
     });
