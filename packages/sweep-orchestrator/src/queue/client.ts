@@ -42,15 +42,13 @@ export async function openQueueClient(opts: QueueClientOptions): Promise<QueueCl
   const bounds = opts.bounds ?? DEFAULT_BOUNDS;
   const pollMs = opts.pollMs ?? 1000;
   const command = connectRedis(spec, 'command', bounds);
-  const blocking = connectRedis(spec, 'blocking', bounds);
   try {
-    await Promise.all([waitReady(command, spec, bounds.connectTimeoutMs), waitReady(blocking, spec, bounds.connectTimeoutMs)]);
+    await waitReady(command, spec, bounds.connectTimeoutMs);
   } catch (error) {
     command.redis.disconnect();
-    blocking.redis.disconnect();
     throw error;
   }
-  const queues = new Map<string, { queue: Queue; events: QueueEvents }>();
+  const queues = new Map<string, { queue: Queue; events: QueueEvents; blocking: RedisHandle }>();
   const wakers = new Map<string, Set<() => void>>();
   const wake = ({ jobId }: { jobId: string }) => {
     for (const w of wakers.get(jobId) ?? []) w();
@@ -59,13 +57,15 @@ export async function openQueueClient(opts: QueueClientOptions): Promise<QueueCl
     let entry = queues.get(name);
     if (entry === undefined) {
       const queue = new Queue(name, { connection: command.redis });
+      // A blocking read holds its connection: each queue's events need their own.
+      const blocking = connectRedis(spec, 'blocking', bounds);
       const events = new QueueEvents(name, { connection: blocking.redis });
       // Errors surface through the polls, which know the bound; events only make waits shorter.
       queue.on('error', () => undefined);
       events.on('error', () => undefined);
       events.on('completed', wake);
       events.on('failed', wake);
-      entry = { queue, events };
+      entry = { queue, events, blocking };
       queues.set(name, entry);
     }
     return entry.queue;
@@ -96,8 +96,8 @@ export async function openQueueClient(opts: QueueClientOptions): Promise<QueueCl
     },
     async close() {
       await Promise.all([...queues.values()].flatMap(({ queue, events }) => [queue.close(), events.close()])).catch(() => undefined);
+      for (const { blocking } of queues.values()) blocking.redis.disconnect();
       command.redis.disconnect();
-      blocking.redis.disconnect();
     },
   };
 }

@@ -6,7 +6,7 @@ import { openQueueClient, type QueueClient } from './client.js';
 import { QueueError } from './errors.js';
 import { jobIdOf } from './job.js';
 import { connectRedis, waitReady } from './redis.js';
-import { createQueueFixture, FAST, groupGoneWithin, PASSWORD, type QueueFixture } from './testing/queue-fixture.js';
+import { createQueueFixture, FAST, groupGoneWithin, PASSWORD, until, type QueueFixture } from './testing/queue-fixture.js';
 
 let fx: QueueFixture;
 const clients: QueueClient[] = [];
@@ -34,6 +34,11 @@ async function rawRedis() {
   return handle.redis;
 }
 
+/** The worker's stderr reaches this process through a pipe, a moment after the worker acted. */
+async function saidSoon(worker: { stderr: () => string }, text: string): Promise<void> {
+  await until(() => worker.stderr().includes(text), 5000, () => `worker never said ${JSON.stringify(text)}:\n${worker.stderr()}`);
+}
+
 /** The worker's grace is 1 s (fixture); SPEC allows killGraceSeconds + 5 s for the group to be gone. */
 const GONE_MS = 1000 + 5000;
 
@@ -59,7 +64,7 @@ describe('queue mode when things go wrong', () => {
 
     const restarted = await fx.startWorker('q-kill', 'kill-a');
     expect(await groupGoneWithin(first.pid, GONE_MS)).toBeLessThan(GONE_MS);
-    expect(restarted.stderr()).toContain(`ended 1 process group(s) a previous worker left behind: ${first.pid}`);
+    await saidSoon(restarted, `ended 1 process group(s) a previous worker left behind: ${first.pid}`);
   }, 180_000);
 
   it('cancel: an active test group is gone within killGraceSeconds + 5 s, a waiting job is removed unrun', async () => {
@@ -126,7 +131,7 @@ describe('queue mode when things go wrong', () => {
     }
     // SIGKILL, no grace: the test ignores SIGTERM, so only the fence can end it this fast.
     expect(await groupGoneWithin(call.pid, FAST.lockSeconds * 1000)).toBeLessThan(FAST.lockSeconds * 1000);
-    expect(worker.stderr()).toContain(`${jobIdOf(job)}: lock lost`);
+    await saidSoon(worker, `${jobIdOf(job)}: lock lost`);
     const outcome = await pending;
     expect(outcome).toMatchObject({ kind: 'result', result: { status: 'ran', exitCode: 0 } });
     expect(await fx.calls('app-5')).toHaveLength(2);
@@ -148,7 +153,7 @@ describe('queue mode when things go wrong', () => {
       fx.redis.resume();
     }
     expect(goneMs).toBeLessThan(FAST.lockSeconds * 1000 + 5000);
-    expect(worker.stderr()).toContain(`${jobIdOf(job)}: lock lost (not renewed for`);
+    await saidSoon(worker, `${jobIdOf(job)}: lock lost (not renewed for`);
     // Once Redis answers again, BullMQ's stall check hands the job out again: at-least-once.
     expect(await pending).toMatchObject({ kind: 'result', result: { status: 'ran', exitCode: 0 } });
     expect(await fx.calls('app-3')).toHaveLength(2);
