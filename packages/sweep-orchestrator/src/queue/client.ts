@@ -13,6 +13,8 @@ export type QueueClientOptions = {
   bounds?: RedisBounds;
   /** How often a waiting call re-reads its job (events usually arrive first). */
   pollMs?: number;
+  /** A waiting job whose queue has had no worker at all for this long is withdrawn (default 5 min). */
+  noWorkerMs?: number;
 };
 
 export type EnqueueOptions = {
@@ -33,6 +35,8 @@ export type QueueClient = {
 const KEEP_SECONDS = 14 * 24 * 3600;
 const CANCEL_MARKER_SECONDS = 24 * 3600;
 const STALLED_TOO_OFTEN = /stalled more than allowable limit/;
+/** Listing a queue's workers asks Redis for its client list: not on every poll. */
+const WORKER_CHECK_MS = 5000;
 
 export async function openQueueClient(opts: QueueClientOptions): Promise<QueueClient> {
   const spec = opts.execution.redis;
@@ -70,7 +74,7 @@ export async function openQueueClient(opts: QueueClientOptions): Promise<QueueCl
     }
     return entry.queue;
   };
-  const ctx: WaitContext = { spec, bounds, pollMs, command, wakers, execution: opts.execution };
+  const ctx: WaitContext = { spec, bounds, pollMs, noWorkerMs: opts.noWorkerMs ?? 300_000, command, wakers, execution: opts.execution };
 
   return {
     async enqueueTest(input, enqueue) {
@@ -106,6 +110,7 @@ type WaitContext = {
   spec: RedisSpec;
   bounds: RedisBounds;
   pollMs: number;
+  noWorkerMs: number;
   command: RedisHandle;
   wakers: Map<string, Set<() => void>>;
   execution: ExecutionSpec;
@@ -153,6 +158,7 @@ async function waitFor(ctx: WaitContext, queue: Queue, jobId: string, job: TestJ
   const signal = opts.signal;
   let failingSince: number | null = null;
   // An active job that says nothing for longer than its test can take has lost its worker.
+  const withoutWorkers = unservedSince(ctx.noWorkerMs);
   const silentMs =
     (job.test.timeoutSeconds + opts.killGraceSeconds + 2 * ctx.execution.lockSeconds + ctx.execution.stallCheckSeconds) * 1000;
   for (;;) {
@@ -163,7 +169,15 @@ async function waitFor(ctx: WaitContext, queue: Queue, jobId: string, job: TestJ
     try {
       const seen = await readOutcome(queue, jobId, silentMs);
       failingSince = null;
-      if (seen !== null) return seen;
+      if (seen.outcome !== null) return seen.outcome;
+      const unserved = seen.state === 'waiting' || seen.state === 'prioritized' ? await withoutWorkers.check(queue) : null;
+      if (unserved !== null && (await queue.remove(jobId).catch(() => 0)) === 1) {
+        const pool = job.pool === null ? '' : ` --pool ${job.pool}`;
+        return {
+          kind: 'failed', jobId,
+          detail: `no canon worker served queue ${queue.name} for ${Math.round(unserved / 1000)} s, so the job was withdrawn; start \`canon worker${pool}\` on a CI host`,
+        };
+      }
     } catch (error) {
       if (error instanceof QueueError) throw error;
       failingSince ??= Date.now();
@@ -174,23 +188,43 @@ async function waitFor(ctx: WaitContext, queue: Queue, jobId: string, job: TestJ
   }
 }
 
-async function readOutcome(queue: Queue, jobId: string, silentMs: number): Promise<QueuedTestOutcome | null> {
+/** How long (ms) a queue has had no worker at all, once that passes `limitMs`; else null. */
+function unservedSince(limitMs: number): { check(queue: Queue): Promise<number | null> } {
+  let since: number | null = null;
+  let checkedAt = 0;
+  return {
+    async check(queue) {
+      const now = Date.now();
+      if (now - checkedAt < Math.min(WORKER_CHECK_MS, limitMs / 2)) return since !== null && now - since > limitMs ? now - since : null;
+      checkedAt = now;
+      since = (await queue.getWorkersCount()) > 0 ? null : (since ?? now);
+      return since !== null && now - since > limitMs ? now - since : null;
+    },
+  };
+}
+
+type Seen = { state: string; outcome: QueuedTestOutcome | null };
+
+async function readOutcome(queue: Queue, jobId: string, silentMs: number): Promise<Seen> {
   const state = await queue.getJobState(jobId);
-  if (state === 'unknown') return { kind: 'failed', jobId, detail: `job ${jobId} is gone from the queue (removed by someone else)` };
-  if (state !== 'completed' && state !== 'failed' && state !== 'active') return null;
+  const seen = (outcome: QueuedTestOutcome | null): Seen => ({ state, outcome });
+  if (state === 'unknown') return seen({ kind: 'failed', jobId, detail: `job ${jobId} is gone from the queue (removed by someone else)` });
+  if (state !== 'completed' && state !== 'failed' && state !== 'active') return seen(null);
   const found: Job | undefined = await queue.getJob(jobId);
-  if (found === undefined) return null;
-  if (state === 'completed') return { kind: 'result', jobId, result: parseResult(jobId, found.returnvalue), adopted: false };
+  if (found === undefined) return seen(null);
+  if (state === 'completed') return seen({ kind: 'result', jobId, result: parseResult(jobId, found.returnvalue), adopted: false });
   if (state === 'failed') {
     const reason = found.failedReason;
-    return STALLED_TOO_OFTEN.test(reason)
-      ? { kind: 'worker-lost', jobId, detail: `worker lost: the job lost its worker more often than execution.maxStalls allows (${reason})` }
-      : { kind: 'failed', jobId, detail: `the worker failed the job: ${reason}` };
+    return seen(
+      STALLED_TOO_OFTEN.test(reason)
+        ? { kind: 'worker-lost', jobId, detail: `worker lost: the job lost its worker more often than execution.maxStalls allows (${reason})` }
+        : { kind: 'failed', jobId, detail: `the worker failed the job: ${reason}` },
+    );
   }
   if (found.processedOn !== undefined && Date.now() - found.processedOn > silentMs) {
-    return { kind: 'worker-lost', jobId, detail: `worker lost: no result ${Math.round(silentMs / 1000)} s after the test started` };
+    return seen({ kind: 'worker-lost', jobId, detail: `worker lost: no result ${Math.round(silentMs / 1000)} s after the test started` });
   }
-  return null;
+  return seen(null);
 }
 
 function parseResult(jobId: string, value: unknown): TestJobResult {

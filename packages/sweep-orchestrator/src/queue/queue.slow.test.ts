@@ -91,4 +91,32 @@ describe('queue mode with real redis-server and canon worker processes', () => {
     expect(moved).toMatchObject({ kind: 'result', result: { status: 'error', reason: 'head-moved' } });
     expect(moved.kind === 'result' && moved.result.status === 'error' ? moved.result.detail : '').toContain('the result belongs to no tag');
   }, 120_000);
+
+  it('withdraws a job no worker serves after noWorkerMs, but lets one wait for a busy worker', async () => {
+    const { resolved } = await fx.config('q-none');
+    const client = await openQueueClient({ execution: resolved.execution, pollMs: 250, noWorkerMs: 1500 });
+    clients.push(client);
+    const callsBefore = await fx.calls('app-4');
+    const job = fx.job('app-4', 'run-none', { pool: 'nobody' });
+    const outcome = await client.enqueueTest(job, { killGraceSeconds: 1 });
+    expect(outcome).toEqual({
+      kind: 'failed', jobId: jobIdOf(job),
+      detail: expect.stringMatching(/^no canon worker served queue q-none-nobody for \d+ s, so the job was withdrawn; start `canon worker --pool nobody`/) as string,
+    });
+    expect(await fx.calls('app-4')).toEqual(callsBefore);
+
+    await fx.startWorker('q-busy', 'busy-w');
+    const { resolved: busy } = await fx.config('q-busy');
+    const patient = await openQueueClient({ execution: busy.execution, pollMs: 250, noWorkerMs: 1500 });
+    clients.push(patient);
+    await fx.behave('app-5', 'sleep4');
+    await fx.behave('app-6', 'ok');
+    const before = (await fx.calls('app-5')).length;
+    const [first, second] = await Promise.all([
+      patient.enqueueTest(fx.job('app-5', 'run-busy'), { killGraceSeconds: 1 }),
+      fx.waitForCalls('app-5', before + 1).then(() => patient.enqueueTest(fx.job('app-6', 'run-busy'), { killGraceSeconds: 1 })),
+    ]);
+    expect(first).toMatchObject({ kind: 'result', result: { status: 'ran', exitCode: 0 } });
+    expect(second).toMatchObject({ kind: 'result', result: { status: 'ran', exitCode: 0 } });
+  }, 120_000);
 });
