@@ -83,20 +83,23 @@ export async function openQueueClient(opts: QueueClientOptions): Promise<QueueCl
       const queue = queueOf(name);
       const jobId = jobIdOf(job);
       if (enqueue.signal?.aborted === true) return { kind: 'cancelled', jobId };
-      const adopted = await guard(ctx, () => findAdoptable(queue, job, enqueue.adoptFrom ?? []));
-      const id = adopted ?? jobId;
-      if (adopted === null) {
-        await guard(ctx, () =>
-          queue.add('test', job, {
-            jobId,
-            attempts: 1,
-            removeOnComplete: { age: KEEP_SECONDS },
-            removeOnFail: { age: KEEP_SECONDS },
-          }),
-        );
+      const adopted = await guard(ctx, () => findAdoptable(ctx, queue, job, enqueue.adoptFrom ?? []));
+      if (adopted !== null) {
+        const outcome = await waitFor(ctx, queue, adopted, job, enqueue);
+        // An adopted job that still ended cancelled (its sweep's cancel arrived late) has no verdict.
+        if (outcome.kind !== 'result' || outcome.result.status !== 'cancelled') {
+          return outcome.kind === 'result' ? { ...outcome, adopted: true } : outcome;
+        }
       }
-      const outcome = await waitFor(ctx, queue, id, job, enqueue);
-      return outcome.kind === 'result' ? { ...outcome, adopted: adopted !== null } : outcome;
+      await guard(ctx, () =>
+        queue.add('test', job, {
+          jobId,
+          attempts: 1,
+          removeOnComplete: { age: KEEP_SECONDS },
+          removeOnFail: { age: KEEP_SECONDS },
+        }),
+      );
+      return waitFor(ctx, queue, jobId, job, enqueue);
     },
     async close() {
       await Promise.all([...queues.values()].flatMap(({ queue, events }) => [queue.close(), events.close()])).catch(() => undefined);
@@ -137,14 +140,15 @@ async function guard<T>(ctx: WaitContext, call: () => Promise<T>): Promise<T> {
 }
 
 /**
- * SPEC: only a run that was interrupted adopts its own jobs. A failed job, or one that ended
- * cancelled (its sweep was stopped), has no verdict to adopt and is run again.
+ * SPEC: only a run that was interrupted adopts its own jobs. A failed job, or one its sweep
+ * cancelled (SIGTERM), has no verdict to adopt and is run again.
  */
-async function findAdoptable(queue: Queue, job: TestJob, runIds: readonly string[]): Promise<string | null> {
+async function findAdoptable(ctx: WaitContext, queue: Queue, job: TestJob, runIds: readonly string[]): Promise<string | null> {
   for (const runId of runIds) {
     const id = jobIdOf({ ...job, runId });
     const state = await queue.getJobState(id);
     if (state === 'unknown' || state === 'failed') continue;
+    if ((await ctx.command.redis.exists(cancelMarkerOf(queue.name, id))) === 1) continue;
     if (state === 'completed') {
       const done = testJobResultSchema.safeParse((await queue.getJob(id))?.returnvalue);
       if (!done.success || done.data.status === 'cancelled') continue;
