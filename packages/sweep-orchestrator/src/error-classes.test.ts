@@ -36,6 +36,7 @@ const sample: Record<string, { code: string; data: unknown }> = {
   SweepError: { code: 'SWEEP_LOCK_LOST', data: { runId: 'r' } },
   HollowSweepError: { code: 'HOLLOW', data: { configPath: '/c.json', recipes: [] } },
   UsageError: { code: 'USAGE', data: { command: 'sweep', problems: ['bad'] } },
+  QueueError: { code: 'REDIS_UNREACHABLE', data: { detail: 'redis://127.0.0.1:6379 did not answer within 5 s' } },
   ListenError: { code: 'LISTEN_FAILED', data: { address: '127.0.0.1:8787', problem: 'EADDRINUSE' } },
 };
 

@@ -39,6 +39,9 @@ export { startListener } from './listen/start-listener.js';
 export { sweepLauncher } from './listen/sweep-child.js';
 export type { ListenErrorCode, ListenErrorData } from './listen/errors.js';
 export { ListenError } from './listen/errors.js';
+export type { QueueErrorCode, QueueErrorData, RunWorkerOptions } from './queue/index.js';
+export { QueueError, runWorker } from './queue/index.js';
+export { POOL_NAME } from './config/schema.js';
 export type { HollowSweepErrorData, SweepErrorCode, SweepErrorData } from './sweep/errors.js';
 export { HollowSweepError, SweepError } from './sweep/errors.js';
 

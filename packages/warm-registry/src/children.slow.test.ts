@@ -3,7 +3,7 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { reapOrphans, trackChild, untrackChild } from './children.js';
+import { reapOrphans, trackChild, trackedGroups, untrackChild } from './children.js';
 import { useTempDirs } from './testing/fixtures.js';
 import { isGone, startWorker } from './testing/processes.js';
 import { bundleWorker } from './testing/worker-bundle.js';
@@ -198,4 +198,18 @@ it('an exited process is not tracked; bad pids are refused', async () => {
   await expect(trackChild({ stateDir, runId: '../x', pid: done.pid })).rejects.toMatchObject({
     code: 'INVALID_NAME',
   });
+});
+
+it('trackedGroups names the running groups of one run only, and forgets an exited one', async () => {
+  const stateDir = await tempDir();
+  const mine = sleeper(true);
+  const other = sleeper(true);
+  children.push(mine, other);
+  await trackChild({ stateDir, runId: 'run-a', pid: mine.pid });
+  await trackChild({ stateDir, runId: 'run-b', pid: other.pid });
+  expect(await trackedGroups({ stateDir, runId: 'run-a' })).toEqual([mine.pid]);
+  mine.kill('SIGKILL');
+  await new Promise((resolve) => mine.once('exit', resolve));
+  expect(await trackedGroups({ stateDir, runId: 'run-a' })).toEqual([]);
+  expect(await trackedGroups({ stateDir, runId: 'run-none' })).toEqual([]);
 });

@@ -190,6 +190,24 @@ export async function reapOrphans(opts: {
   return results;
 }
 
+/**
+ * The process groups that one run recorded and that still run as recorded (same start time):
+ * what a caller signals itself when it must end a run's commands at once.
+ */
+export async function trackedGroups(opts: { stateDir: string; runId: string }): Promise<number[]> {
+  const dir = join(childrenDirOf(opts.stateDir), checkName('runId', opts.runId));
+  const files = await readdir(dir).catch(() => [] as string[]);
+  const groups: number[] = [];
+  for (const file of files.filter((f) => /^\d+\.json$/.test(f))) {
+    const text = await readTextOrNull(join(dir, file));
+    const parsed = trackedSchema.safeParse(text === null ? null : safeJson(text));
+    if (!parsed.success || parsed.data.pgid !== parsed.data.pid || parsed.data.host !== hostname()) continue;
+    const stat = await readProcStat(parsed.data.pid);
+    if (isRunning(stat) && stat.startTime === parsed.data.startTime) groups.push(parsed.data.pgid);
+  }
+  return groups;
+}
+
 async function stillThere(target: number, entry: Tracked): Promise<boolean> {
   if (target < 0) return (await liveGroupMembers(-target)).length > 0;
   const stat = await readProcStat(entry.pid);

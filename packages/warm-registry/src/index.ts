@@ -31,7 +31,7 @@ export { acquireAppLock, acquireSweepLock } from './locks.js';
 export { acquireFlocks } from './flocks.js';
 export type { FlockOptions, Flocks } from './flocks.js';
 export type { AppLock, AppLockOptions, SweepLock, SweepLockOptions } from './locks.js';
-export { reapOrphans, trackChild, untrackChild } from './children.js';
+export { reapOrphans, trackChild, trackedGroups, untrackChild } from './children.js';
 export {
   groupHasLiveMembers,
   isProcessRunning,

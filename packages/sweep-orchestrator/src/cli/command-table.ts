@@ -79,6 +79,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/listen.js')).command,
   },
   {
+    name: 'worker',
+    summary: 'queue mode: take cold-test jobs from Redis on this host until SIGTERM',
+    example: 'canon worker --slots 2',
+    load: async () => (await import('./commands/worker.js')).command,
+  },
+  {
     name: 'doctor',
     summary: 'check config, programs, state dir, remotes, forge, the enrolled set and (with --units) the installed units; --offline: only config, enrolled set and programs',
     example: 'canon doctor',

@@ -22,6 +22,11 @@ export const BUILTIN = {
   webhookPath: '/hooks/forge',
   webhookDebounceSeconds: 30,
   webhookMaxSweepsPerHour: 12,
+  executionMode: 'local',
+  queue: 'canon-tests',
+  lockSeconds: 60,
+  stallCheckSeconds: 30,
+  maxStalls: 1,
 } as const;
 
 /** Which placeholders each kind of string may use; anything else is a config error. */

@@ -7,6 +7,8 @@ import { ConfigError, formatJsonPath } from './errors.js';
 import type { FindConfigOptions } from './find-config.js';
 import { findConfigPath } from './find-config.js';
 import { locateJsonError } from './json-syntax.js';
+import { redacting } from './redact.js';
+import { resolveExecution } from './resolve-execution.js';
 import { resolveRecipe } from './resolve-recipe.js';
 import type { RawConfig } from './schema.js';
 import { configSchema, defaultsSchema, recipeSchema } from './schema.js';
@@ -52,6 +54,7 @@ export async function resolveConfig(json: unknown, opts: { path: string; env: No
   const baseDir = dirname(opts.path);
   const forge = raw?.forge == null ? null : await readForge(raw.forge, baseDir, opts.env, problems);
   const webhook = raw?.webhook == null ? null : await readWebhook(raw.webhook, baseDir, problems);
+  const execution = await resolveExecution(raw?.execution, baseDir, problems);
 
   if (raw === null || problems.length > 0) {
     const errors = [...problems].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -78,10 +81,15 @@ export async function resolveConfig(json: unknown, opts: { path: string; env: No
     includePrereleases: raw.includePrereleases ?? BUILTIN.includePrereleases,
     diskBudgetGiB: raw.diskBudgetGiB ?? null,
     webhook,
+    execution,
     secretEnv: raw.forge?.tokenEnv === undefined ? [] : [raw.forge.tokenEnv],
   };
   // Not enumerable: the values never reach JSON.stringify or util.inspect of the config.
-  const secrets = [...(forge === null ? [] : [forge.token]), ...(webhook === null ? [] : [webhook.secret])];
+  const secrets = [
+    ...(forge === null ? [] : [forge.token]),
+    ...(webhook === null ? [] : [webhook.secret]),
+    ...(execution.redis?.password == null ? [] : [execution.redis.password]),
+  ];
   Object.defineProperty(config, 'secrets', { value: secrets, enumerable: false });
   return config;
 }
@@ -204,12 +212,4 @@ async function readWebhook(
     debounceSeconds: webhook.debounceSeconds ?? BUILTIN.webhookDebounceSeconds,
     maxSweepsPerHour: webhook.maxSweepsPerHour ?? BUILTIN.webhookMaxSweepsPerHour,
   }, 'secret');
-}
-
-/** The secret stays readable by code but prints as "***" through JSON.stringify and util.inspect. */
-function redacting<T extends object>(value: T, key: keyof T & string): T {
-  const shown = () => ({ ...value, [key]: '***' });
-  Object.defineProperty(value, 'toJSON', { value: shown, enumerable: false });
-  Object.defineProperty(value, Symbol.for('nodejs.util.inspect.custom'), { value: shown, enumerable: false });
-  return value;
 }

@@ -81,6 +81,7 @@ export function resolveRecipe(
         command,
         timeoutSeconds: merged.test?.timeoutSeconds ?? BUILTIN.testTimeoutSeconds,
         env: merged.test?.env ?? {},
+        ...(merged.test?.pool === undefined ? {} : { pool: merged.test.pool }),
       },
       promote,
       block: merged.block ?? [],

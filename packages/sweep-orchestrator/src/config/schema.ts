@@ -4,7 +4,7 @@ import { REGISTRY_FORMATS } from '@canon/warm-registry';
 import { z } from 'zod';
 import { BUILTIN, SCOPES } from './builtin-defaults.js';
 import { unknownPlaceholders } from './placeholders.js';
-import { domainProblem, httpUrlProblem, listenAddressProblem, recipeNameProblem, regexProblem, remoteUrlProblem } from './validators.js';
+import { domainProblem, httpUrlProblem, listenAddressProblem, recipeNameProblem, redisUrlProblem, regexProblem, remoteUrlProblem } from './validators.js';
 
 // Every object is strict (unknown keys are errors) and every key of `defaults` and of a recipe
 // is optional: required values are checked after the recipe is merged over `defaults`.
@@ -43,6 +43,8 @@ const argv = (scope: readonly string[]) =>
     .meta({ description: 'argv array: the program, then its arguments; never a shell string' });
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Pool and queue names become parts of Redis keys and of BullMQ queue names, which forbid ":". */
+export const POOL_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const env = z
   .record(z.string(), withPlaceholders(SCOPES.command))
   .superRefine((record, ctx) => {
@@ -110,6 +112,11 @@ const test = z.strictObject({
   command: argv(SCOPES.command).optional(),
   timeoutSeconds: seconds('test.timeoutSeconds').meta({ default: BUILTIN.testTimeoutSeconds }).optional(),
   env: env.optional(),
+  pool: z
+    .string()
+    .regex(POOL_NAME, 'a pool name must match [a-z0-9][a-z0-9._-]* (at most 64 characters)')
+    .meta({ description: 'queue mode: the pool of workers that runs this test (canon worker --pool)' })
+    .optional(),
 });
 
 const settings = {
@@ -192,6 +199,52 @@ const webhook = z
   })
   .meta({ description: '`canon listen`: forge webhooks that trigger sweeps' });
 
+const execution = z
+  .strictObject({
+    mode: z
+      .enum(['local', 'queue'])
+      .meta({ description: 'local: tests run on this host; queue: on `canon worker` hosts through BullMQ over Redis', default: BUILTIN.executionMode })
+      .optional(),
+    redis: z
+      .strictObject({
+        url: z
+          .string()
+          .superRefine((u, ctx) => {
+            const problem = redisUrlProblem(u);
+            if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+          })
+          .meta({ description: 'redis://host:port/db or rediss:// (TLS); no password in the URL' }),
+        passwordFile: z.string().min(1).meta({ description: 'file holding the Redis password (read at load, never logged)' }).optional(),
+        tls: z.boolean().meta({ description: 'TLS to Redis; implied by rediss://', default: false }).optional(),
+      })
+      .superRefine((r, ctx) => {
+        if (r.tls === false && r.url.startsWith('rediss://')) {
+          ctx.addIssue({ code: 'custom', path: ['tls'], message: 'rediss:// always uses TLS; drop "tls": false or use redis://' });
+        }
+      })
+      .optional(),
+    queue: z
+      .string()
+      .regex(POOL_NAME, 'a queue name must match [a-z0-9][a-z0-9._-]* (at most 64 characters)')
+      .meta({ description: 'BullMQ queue name; a pool P uses <queue>-P', default: BUILTIN.queue })
+      .optional(),
+    lockSeconds: seconds('execution.lockSeconds').meta({ description: 'job lock a worker renews while it tests', default: BUILTIN.lockSeconds }).optional(),
+    stallCheckSeconds: seconds('execution.stallCheckSeconds').meta({ description: 'how often workers look for jobs whose lock expired', default: BUILTIN.stallCheckSeconds }).optional(),
+    maxStalls: z
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .meta({ description: 'times a job may lose its worker before it ends ERROR ("worker lost")', default: BUILTIN.maxStalls })
+      .optional(),
+  })
+  .superRefine((e, ctx) => {
+    if (e.mode === 'queue' && e.redis === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['redis'], message: 'execution.mode "queue" needs execution.redis.url' });
+    }
+  })
+  .meta({ description: 'where cold tests run' });
+
 const path = (description: string, fallback: string) => z.string().min(1).meta({ description, default: fallback });
 
 export const configSchema = z
@@ -241,6 +294,7 @@ export const configSchema = z
     includePrereleases: z.boolean().meta({ default: BUILTIN.includePrereleases }).optional(),
     diskBudgetGiB: z.number().positive().nullable().meta({ default: null }).optional(),
     webhook: webhook.nullable().meta({ description: '`canon listen` settings; null or absent: `canon listen` refuses to start', default: null }).optional(),
+    execution: execution.optional(),
   })
   .meta({ title: 'canon.config.json', description: 'Configuration of canon, the weekly recipe sweep' });
 

@@ -2,6 +2,26 @@ import type { RegistryFormat } from '@canon/warm-registry';
 
 export type CommandSpec = { command: string[]; timeoutSeconds: number; env: Record<string, string> };
 
+/** The test command plus, in queue mode, the pool whose workers run it (absent: the default pool). */
+export type TestSpec = CommandSpec & { pool?: string };
+
+export type RedisSpec = {
+  url: string;
+  /** Read from execution.redis.passwordFile; it must never be logged (prints as "***"). */
+  password: string | null;
+  tls: boolean;
+};
+
+export type ExecutionSpec = {
+  mode: 'local' | 'queue';
+  /** null only in local mode without a redis block. */
+  redis: RedisSpec | null;
+  queue: string;
+  lockSeconds: number;
+  stallCheckSeconds: number;
+  maxStalls: number;
+};
+
 export type HealthSpec = {
   url: string;
   expectStatus: number[];
@@ -33,7 +53,7 @@ export type ResolvedRecipe = {
   mirror: string;
   branch: string;
   busyCheck: string[] | null;
-  test: CommandSpec;
+  test: TestSpec;
   promote: PromoteSpec | null;
   block: { version: string; reason: string }[];
 };
@@ -56,6 +76,7 @@ export type ResolvedConfig = {
   diskBudgetGiB: number | null;
   /** `secret` was read from webhook.secretFile; it must never be logged. */
   webhook: WebhookSettings | null;
+  execution: ExecutionSpec;
   /** Environment variables that hold secrets (forge.tokenEnv); commands must not inherit them. */
   secretEnv?: string[];
   /** Secret values (the forge token): masked in every log and report; not enumerable, never serialised. */

@@ -72,3 +72,20 @@ export function listenAddressProblem(value: string): string | null {
     ? `expected host:port (e.g. "127.0.0.1:8787" or "[::1]:8787", port 0–65535), got ${JSON.stringify(value)}`
     : null;
 }
+
+/** Redis for queue mode: `redis://` or `rediss://` with a host; the password comes from a file, never the URL. */
+export function redisUrlProblem(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `"${url}" is not a URL; use redis://host:port or rediss://host:port`;
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    return `scheme "${parsed.protocol.replace(/:$/, '')}" is not allowed; use redis or rediss`;
+  }
+  if (parsed.hostname === '') return `"${url}" has no host`;
+  if (parsed.password !== '') return 'URL carries a password; put it in execution.redis.passwordFile instead';
+  if (!/^\/?\d*$/.test(parsed.pathname)) return `"${parsed.pathname}" is not a database number; use redis://host:port/0`;
+  return null;
+}

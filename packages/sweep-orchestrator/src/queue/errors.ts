@@ -1,0 +1,39 @@
+import { CanonError, type CanonErrorOptions } from '@canon/errors';
+
+export type QueueErrorCode =
+  /** execution.redis is missing: queue mode cannot run. */
+  | 'NOT_CONFIGURED'
+  /** Redis did not answer within the bound, or the connection gave up. */
+  | 'REDIS_UNREACHABLE'
+  /** A job or a result read from Redis does not have canon's shape. */
+  | 'BAD_MESSAGE'
+  /** The worker no longer holds the job's lock: its test was ended, another worker runs the job. */
+  | 'LOCK_LOST';
+
+export type QueueErrorData = {
+  /** What was expected and what arrived; the message starts with it. */
+  detail: string;
+  /** The Redis URL (never with a password: the config refuses one). */
+  redis?: string;
+  queue?: string;
+  jobId?: string;
+  waitedMs?: number;
+  problems?: string[];
+};
+
+const WHAT_TO_DO: Record<QueueErrorCode, string> = {
+  NOT_CONFIGURED: 'set execution.redis.url in the config',
+  REDIS_UNREACHABLE: 'check that redis-server runs, that this host can reach it, and the password file',
+  BAD_MESSAGE: 'the sweep and the workers must run the same canon version',
+  LOCK_LOST: 'another worker takes the job over; check the network between this host and Redis',
+};
+
+/** Failures of queue mode, with a code, structured data and the cause. */
+export class QueueError extends CanonError<QueueErrorCode, QueueErrorData> {
+  static override readonly brand = 'QueueError';
+  static override readonly codes = Object.keys(WHAT_TO_DO) as QueueErrorCode[];
+
+  constructor(code: QueueErrorCode, data: QueueErrorData, options?: CanonErrorOptions) {
+    super(code, data, options, `${data.detail}; ${WHAT_TO_DO[code]}`);
+  }
+}
