@@ -1,3 +1,4 @@
+import { isRecipeName, RECIPE_NAME_SHAPE } from '@canon/trigger';
 import { MirrorSyncError } from './errors.js';
 import { ensureCacheRepo } from './internal/cache-repo.js';
 import { DEFAULT_TIMEOUT_MS } from './internal/defaults.js';
@@ -9,12 +10,10 @@ import { listRemoteRefs } from './list-refs.js';
 import type { RemoteRefs, SyncOptions, SyncResult } from './types.js';
 import { redactUrl, validateRemoteUrl } from './url.js';
 
-const RECIPE_NAME = /^[a-z0-9][a-z0-9._-]*$/;
-
 function checkOptions(opts: SyncOptions): void {
   const problems: string[] = [];
-  if (!RECIPE_NAME.test(opts.recipe))
-    problems.push(`recipe ${JSON.stringify(opts.recipe)} does not match [a-z0-9][a-z0-9._-]*`);
+  if (!isRecipeName(opts.recipe))
+    problems.push(`recipe ${JSON.stringify(opts.recipe)} does not match ${RECIPE_NAME_SHAPE}`);
   if (opts.branch !== 'HEAD' && !isValidRefName(`refs/heads/${opts.branch}`))
     problems.push(`branch ${JSON.stringify(opts.branch)} is not a valid branch name`);
   if (!opts.workDir) problems.push('workDir is empty');

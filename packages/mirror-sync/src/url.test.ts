@@ -8,18 +8,26 @@ describe('validateRemoteUrl', () => {
     'http://127.0.0.1:8080/ci-mirrors/gitea.git',
     'ssh://git@git.example.org:2222/ci-mirrors/gitea.git',
     'git@git.example.org:ci-mirrors/gitea.git',
+    'http://[::1]:8080/ci-mirrors/gitea.git',
+    'https://bot:t0ken@git.example.org/ci-mirrors/gitea.git',
   ])('accepts %s', (url) => {
     expect(validateRemoteUrl(url)).toEqual({ ok: true });
   });
 
   it.each([
     ['ext::sh -c touch% /tmp/pwned', 'whitespace'],
-    ['ext::git-upload-pack', 'transport helpers'],
+    ['ext::git-upload-pack', 'transport helpers like "ext::" are not allowed'],
     ['file::/etc', 'transport helpers'],
-    ['--upload-pack=touch', 'must not start with "-"'],
-    ['-oProxyCommand=x', 'must not start with "-"'],
-    ['file:///srv/git/gitea.git', 'scheme "file:"'],
-    ['/srv/git/gitea.git', 'expected https'],
+    ['--upload-pack=touch', '"--upload-pack=touch" starts with "-"'],
+    ['-oProxyCommand=x', '"-oProxyCommand=x" starts with "-"'],
+    ['-https://bot:t0ken@h/x.git', '"-https://***@h/x.git" starts with "-"'],
+    ['file:///srv/git/gitea.git', 'scheme "file" is not allowed'],
+    ['/srv/git/gitea.git', 'use https://, http://, ssh:// or git@host:path'],
+    ['deploy@git.example.org:ci-mirrors/gitea.git', 'not a URL'],
+    ['git@-oproxy.example.org:repo.git', 'host or path starts with "-"'],
+    ['git@git.example.org:-repo.git', 'host or path starts with "-"'],
+    ['ssh://-oProxyCommand=touch%20x/repo.git', 'host starts with "-"'],
+    ['ssh:///repo.git', 'no host'],
     ['https://host/repo\n.git', 'control characters'],
     ['', 'empty'],
   ])('refuses %j (%s)', (url, reason) => {

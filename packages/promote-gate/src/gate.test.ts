@@ -22,7 +22,13 @@ describe('evaluateGate', () => {
   });
 
   it('lists every failed clause, not just the first', () => {
-    const verdict = evaluateGate({ enrolled: false, exitCode: 2, quick: true, ref: 'dev', tagged: false });
+    const verdict = evaluateGate({
+      enrolled: false,
+      exitCode: 2,
+      quick: true,
+      ref: 'dev',
+      tagged: false,
+    });
     expect(verdict.promote).toBe(false);
     expect(verdict.reasons.map((r) => r.code)).toEqual([
       'not-enrolled',

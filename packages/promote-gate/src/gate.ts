@@ -14,7 +14,9 @@ export type GateExcuseCode =
   | 'suite-red'
   | 'quick-run'
   | 'ref-override'
-  | 'not-a-release-tag';
+  | 'not-a-release-tag'
+  | 'blocked'
+  | 'older-than-canonical';
 
 export type GateExcuse = { code: GateExcuseCode; message: string };
 
@@ -31,7 +33,8 @@ export function evaluateGate(input: GateInput): GateVerdict {
     reasons.push({ code: 'not-enrolled', message: 'the recipe is not enrolled in canon' });
   }
   if (input.exitCode !== 0) {
-    const how = input.exitCode === null ? 'did not exit (killed or timed out)' : `exited ${input.exitCode}`;
+    const how =
+      input.exitCode === null ? 'did not exit (killed or timed out)' : `exited ${input.exitCode}`;
     reasons.push({ code: 'suite-red', message: `the suite ${how}; only exit code 0 is green` });
   }
   if (input.quick) {

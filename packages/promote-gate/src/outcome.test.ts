@@ -5,9 +5,23 @@ const RUN = '20261129T030000Z-1a2b';
 const TAG_COMMIT = '1'.repeat(40);
 const MERGE_COMMIT = '2'.repeat(40);
 const OLD_COMMIT = '3'.repeat(40);
-const tested = { version: '3.6.0+1.24.2-rootless', tag: '3.6.0+1.24.2-rootless', commit: TAG_COMMIT };
-const before = { version: '3.5.3+1.24.2-rootless', commit: OLD_COMMIT, runId: '20261122T030000Z-0000' };
-const gatePass = evaluateGate({ enrolled: true, exitCode: 0, quick: false, ref: null, tagged: true });
+const tested = {
+  version: '3.6.0+1.24.2-rootless',
+  tag: '3.6.0+1.24.2-rootless',
+  commit: TAG_COMMIT,
+};
+const before = {
+  version: '3.5.3+1.24.2-rootless',
+  commit: OLD_COMMIT,
+  runId: '20261122T030000Z-0000',
+};
+const gatePass = evaluateGate({
+  enrolled: true,
+  exitCode: 0,
+  quick: false,
+  ref: null,
+  tagged: true,
+});
 
 // A green run that promoted: every later case changes one thing.
 const promoted: OutcomeInput = {
@@ -77,19 +91,69 @@ describe('deriveOutcome', () => {
   });
 
   it.each<[string, Partial<OutcomeInput>, string, RegExp]>([
-    ['canon failed', { error: 'unreadable record /var/lib/canon/registry/gitea/canonical.json' }, 'ERROR', /canonical\.json/],
+    [
+      'canon failed',
+      { error: 'unreadable record /var/lib/canon/registry/gitea/canonical.json' },
+      'ERROR',
+      /canonical\.json/,
+    ],
     ['sync failed', { syncStatus: 'failed' }, 'SYNC-FAILED', /not tested on a stale mirror/],
     ['no decision', { decision: null }, 'ERROR', /no decision/],
-    ['skip', { decision: { action: 'skip', reason: 'no-new-version', detail: 'already canonical' } }, 'SKIPPED', /^no-new-version: already canonical$/],
+    [
+      'skip',
+      { decision: { action: 'skip', reason: 'no-new-version', detail: 'already canonical' } },
+      'SKIPPED',
+      /^no-new-version: already canonical$/,
+    ],
     ['skip without detail', { decision: { action: 'skip', reason: 'busy' } }, 'SKIPPED', /^busy$/],
     ['no test result', { testResult: null }, 'ERROR', /no test result/],
-    ['suite timed out', { testResult: { exitCode: null, timedOut: true } }, 'TIMED-OUT', /process tree was killed/],
-    ['suite red', { testResult: { exitCode: 3, timedOut: false }, canonicalAfter: before }, 'FAILED', /exited 3; canonical unchanged/],
+    [
+      'suite timed out',
+      { testResult: { exitCode: null, timedOut: true } },
+      'TIMED-OUT',
+      /process tree was killed/,
+    ],
+    [
+      'suite red',
+      { testResult: { exitCode: 3, timedOut: false }, canonicalAfter: before },
+      'FAILED',
+      /exited 3; canonical unchanged/,
+    ],
     ['suite killed', { testResult: { exitCode: null, timedOut: false } }, 'FAILED', /was killed/],
-    ['promote timed out', { promoteResult: { ok: false, timedOut: true, reason: null }, canonicalAfter: before }, 'TIMED-OUT', /promote .* ran past its limit/],
-    ['gate refused', { gate: evaluateGate({ enrolled: true, exitCode: 0, quick: false, ref: 'main', tagged: false }), promoteResult: null, canonicalAfter: before }, 'GREEN-BUT-PROMOTE-FAILED', /gate refused: .*ref "main".*not a release tag/],
-    ['promote never ran', { gate: null, promoteResult: null, canonicalAfter: before }, 'GREEN-BUT-PROMOTE-FAILED', /promote did not run/],
-    ['promote failed without reason', { promoteResult: { ok: false, timedOut: false, reason: null }, canonicalAfter: null }, 'GREEN-BUT-PROMOTE-FAILED', /no reason given/],
+    [
+      'promote timed out',
+      { promoteResult: { ok: false, timedOut: true, reason: null }, canonicalAfter: before },
+      'TIMED-OUT',
+      /promote .* ran past its limit/,
+    ],
+    [
+      'gate refused',
+      {
+        gate: evaluateGate({
+          enrolled: true,
+          exitCode: 0,
+          quick: false,
+          ref: 'main',
+          tagged: false,
+        }),
+        promoteResult: null,
+        canonicalAfter: before,
+      },
+      'GREEN-BUT-PROMOTE-FAILED',
+      /gate refused: .*ref "main".*not a release tag/,
+    ],
+    [
+      'promote never ran',
+      { gate: null, promoteResult: null, canonicalAfter: before },
+      'GREEN-BUT-PROMOTE-FAILED',
+      /promote did not run/,
+    ],
+    [
+      'promote failed without reason',
+      { promoteResult: { ok: false, timedOut: false, reason: null }, canonicalAfter: null },
+      'GREEN-BUT-PROMOTE-FAILED',
+      /no reason given/,
+    ],
   ])('%s', (_name, over, outcome, detail) => {
     const label = deriveOutcome({ ...promoted, ...over });
     expect(label.outcome).toBe(outcome);
@@ -97,12 +161,27 @@ describe('deriveOutcome', () => {
   });
 
   it('labels a seed that promoted', () => {
-    const label = deriveOutcome({ ...promoted, decision: { action: 'run', reason: 'seed' }, canonicalBefore: null });
-    expect(label).toEqual({ outcome: 'PROMOTED', detail: 'nothing → 3.6.0+1.24.2-rootless at 111111111111' });
+    const label = deriveOutcome({
+      ...promoted,
+      decision: { action: 'run', reason: 'seed' },
+      canonicalBefore: null,
+    });
+    expect(label).toEqual({
+      outcome: 'PROMOTED',
+      detail: 'nothing → 3.6.0+1.24.2-rootless at 111111111111',
+    });
   });
 
   it('only ever returns a label from the published list', () => {
-    expect(OUTCOMES).toEqual(['PROMOTED', 'GREEN-BUT-PROMOTE-FAILED', 'FAILED', 'TIMED-OUT', 'SYNC-FAILED', 'SKIPPED', 'ERROR']);
+    expect(OUTCOMES).toEqual([
+      'PROMOTED',
+      'GREEN-BUT-PROMOTE-FAILED',
+      'FAILED',
+      'TIMED-OUT',
+      'SYNC-FAILED',
+      'SKIPPED',
+      'ERROR',
+    ]);
     expect(OUTCOMES).toContain(deriveOutcome(promoted).outcome);
   });
 });

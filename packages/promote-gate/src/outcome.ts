@@ -60,7 +60,8 @@ function whyNotPromoted(input: OutcomeInput): string {
     }
   }
   if (promoteResult === null) return 'promote did not run';
-  if (promoteResult.ok) return 'promote reported success but the registry does not hold the tested version';
+  if (promoteResult.ok)
+    return 'promote reported success but the registry does not hold the tested version';
   return `promote failed: ${promoteResult.reason ?? 'no reason given'}`;
 }
 
@@ -73,19 +74,28 @@ function whyNotPromoted(input: OutcomeInput): string {
 export function deriveOutcome(input: OutcomeInput): OutcomeLabel {
   if (input.error !== null) return { outcome: 'ERROR', detail: input.error };
   if (input.syncStatus === 'failed') {
-    return { outcome: 'SYNC-FAILED', detail: 'mirror could not be synced; not tested on a stale mirror' };
+    return {
+      outcome: 'SYNC-FAILED',
+      detail: 'mirror could not be synced; not tested on a stale mirror',
+    };
   }
   const { decision } = input;
   if (decision === null) return { outcome: 'ERROR', detail: 'no decision was made' };
   if (decision.action === 'skip') {
-    return { outcome: 'SKIPPED', detail: decision.detail ? `${decision.reason}: ${decision.detail}` : decision.reason };
+    return {
+      outcome: 'SKIPPED',
+      detail: decision.detail ? `${decision.reason}: ${decision.detail}` : decision.reason,
+    };
   }
   const { testResult, tested } = input;
   if (testResult === null || tested === null) {
     return { outcome: 'ERROR', detail: 'decided to run, but no test result was recorded' };
   }
   if (testResult.timedOut) {
-    return { outcome: 'TIMED-OUT', detail: `suite for ${tested.tag} ran past its limit; its process tree was killed` };
+    return {
+      outcome: 'TIMED-OUT',
+      detail: `suite for ${tested.tag} ran past its limit; its process tree was killed`,
+    };
   }
   if (testResult.exitCode !== 0) {
     const how = testResult.exitCode === null ? 'was killed' : `exited ${testResult.exitCode}`;
@@ -93,14 +103,23 @@ export function deriveOutcome(input: OutcomeInput): OutcomeLabel {
   }
   if (promotedInThisRun(input)) {
     const from = input.canonicalBefore?.version ?? 'nothing';
-    return { outcome: 'PROMOTED', detail: `${from} → ${tested.version} at ${short(tested.commit)}` };
+    return {
+      outcome: 'PROMOTED',
+      detail: `${from} → ${tested.version} at ${short(tested.commit)}`,
+    };
   }
   if (input.promoteResult?.timedOut === true) {
-    return { outcome: 'TIMED-OUT', detail: `promote of ${tested.version} ran past its limit; canonical unchanged` };
+    return {
+      outcome: 'TIMED-OUT',
+      detail: `promote of ${tested.version} ran past its limit; canonical unchanged`,
+    };
   }
   if (input.gate !== null && !input.gate.promote) {
     const excuses = input.gate.reasons.map((r) => r.message).join('; ');
     return { outcome: 'GREEN-BUT-PROMOTE-FAILED', detail: `gate refused: ${excuses}` };
   }
-  return { outcome: 'GREEN-BUT-PROMOTE-FAILED', detail: `${whyNotPromoted(input)}; canonical unchanged` };
+  return {
+    outcome: 'GREEN-BUT-PROMOTE-FAILED',
+    detail: `${whyNotPromoted(input)}; canonical unchanged`,
+  };
 }

@@ -12,6 +12,8 @@ export { TimerUnitsError } from './errors.js';
 export type { TimerUnitsErrorCode } from './errors.js';
 export { parseOnCalendar } from './parse-on-calendar.js';
 export type { OnCalendarResult } from './parse-on-calendar.js';
+export { parseSchedule } from './schedule.js';
+export type { ScheduleResult } from './schedule.js';
 export { renderUnits, SERVICE_NAME, TIMER_NAME } from './render-units.js';
 export type { RenderedUnits, RenderInput, Schedule } from './render-units.js';
 export { resolveOnPath, splitPath } from './resolve-on-path.js';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseUnitFile, type UnitFile } from './internal/unit-syntax.js';
 import { renderUnits } from './render-units.js';
 import { resolveOnPath, splitPath } from './resolve-on-path.js';
-import { unless } from './test-support/skip-reason.js';
+import { unless } from './testing/skip-reason.js';
 
 const nixDir = fileURLToPath(new URL('../../../nix/', import.meta.url));
 const nixInstantiate = resolveOnPath('nix-instantiate', splitPath(process.env.PATH));

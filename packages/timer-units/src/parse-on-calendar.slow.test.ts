@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeCalendar } from './internal/systemd-analyze.js';
 import { parseOnCalendar } from './parse-on-calendar.js';
 import { resolveOnPath, splitPath } from './resolve-on-path.js';
-import { unless } from './test-support/skip-reason.js';
+import { unless } from './testing/skip-reason.js';
 
 const systemdAnalyze = resolveOnPath('systemd-analyze', splitPath(process.env.PATH));
 

@@ -44,10 +44,21 @@ const WEEKDAYS: readonly (readonly [string, number])[] = [
 const USEC_PER_SEC = 1_000_000;
 const INT_MAX = 2_147_483_647;
 
-type Component = { start: number; stop: number; repeat: number };
-type Field = 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second';
-/** `undefined` for a field means `*`; `endOfMonth` counts the day back from the month's end (`~`). */
-type Parsed = { fields: Partial<Record<Field, Component[]>>; endOfMonth: boolean };
+export type Component = { start: number; stop: number; repeat: number };
+export type Field = 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second';
+/**
+ * `undefined` for a field means `*`; an omitted time is 00:00:00 and omitted seconds are 0,
+ * as in systemd. `endOfMonth` counts the day back from the month's end (`~`); `weekdays` is
+ * null for any day (0 = Monday); `shorthand` is set for `daily`, `weekly`, …; `epoch` for `@…`.
+ */
+export type ParsedSpec = {
+  fields: Partial<Record<Field, Component[]>>;
+  endOfMonth: boolean;
+  weekdays: number[] | null;
+  shorthand: string | null;
+  epoch: boolean;
+};
+type Parsed = ParsedSpec;
 
 class SpecError extends Error {}
 
@@ -76,14 +87,23 @@ class Cursor {
  * trailing `UTC` or time zone name. Returns why a spec is rejected.
  */
 export function parseOnCalendar(spec: string): OnCalendarResult {
+  const parsed = parseCalendarSpec(spec);
+  return parsed.ok ? { ok: true } : parsed;
+}
+
+/** Like `parseOnCalendar`, with the parsed spec for callers that compute with it. */
+export function parseCalendarSpec(
+  spec: string,
+): { ok: true; parsed: ParsedSpec } | { ok: false; reason: string } {
   if (typeof spec !== 'string') return { ok: false, reason: 'expected a string' };
   // Control characters can never be part of a spec and would corrupt the unit file.
   if (hasControlCharacter(spec)) {
     return { ok: false, reason: 'contains a control character (newline, tab, …)' };
   }
   try {
-    checkRanges(parseSpec(stripTimeZone(spec)));
-    return { ok: true };
+    const parsed = parseSpec(stripTimeZone(spec));
+    checkRanges(parsed);
+    return { ok: true, parsed };
   } catch (error) {
     if (error instanceof SpecError) return { ok: false, reason: error.message };
     throw error;
@@ -108,36 +128,45 @@ function isTimeZone(name: string): boolean {
 }
 
 function parseSpec(text: string): Parsed {
-  const parsed: Parsed = { fields: {}, endOfMonth: false };
+  const parsed: Parsed = {
+    fields: {},
+    endOfMonth: false,
+    weekdays: null,
+    shorthand: null,
+    epoch: false,
+  };
   if (text === '') throw new SpecError('is empty; expected e.g. "Sun *-*-* 03:00:00" or "weekly"');
-  if (SHORTHANDS.has(text.toLowerCase())) return parsed;
+  if (SHORTHANDS.has(text.toLowerCase())) return { ...parsed, shorthand: text.toLowerCase() };
   const c = new Cursor(text);
-  parseWeekdays(c);
-  const epoch = parseDate(c, parsed);
-  if (!epoch) parseTime(c, parsed.fields);
+  parsed.weekdays = parseWeekdays(c);
+  parsed.epoch = parseDate(c, parsed);
+  if (!parsed.epoch) parseTime(c, parsed.fields);
   if (c.pos !== text.length) c.fail('unexpected text');
   return parsed;
 }
 
-function parseWeekdays(c: Cursor): void {
+/** The weekdays named (0 = Monday), or null when the spec names none. */
+function parseWeekdays(c: Cursor): number[] | null {
+  const days: number[] = [];
   let rangeStart = -1;
   let first = true;
   for (;;) {
     const rest = c.text.slice(c.pos).toLowerCase();
     const day = WEEKDAYS.find(([name]) => rest.startsWith(name));
     if (day === undefined) {
-      if (first) return;
+      if (first) return null;
       c.fail('expected a weekday');
     }
     const [name, nr] = day;
     if (!['', '-', '.', ',', ' '].includes(c.at(name.length)))
       c.fail('a weekday must end with ",", "..", "-" or a space');
     if (rangeStart > nr) c.fail('weekday range runs backwards');
+    for (let d = rangeStart >= 0 ? rangeStart : nr; d <= nr; d++) days.push(d);
     c.pos += name.length;
-    if (c.ch() === '') return;
+    if (c.ch() === '') return days;
     if (c.ch() === ' ') {
       c.skipSpaces();
-      return;
+      return days;
     }
     if (c.ch() === '.') {
       if (rangeStart >= 0 || c.at(1) !== '.') c.fail('bad weekday range');
@@ -154,7 +183,7 @@ function parseWeekdays(c: Cursor): void {
     if (c.ch() === '' || c.ch() === ' ') {
       if (rangeStart >= 0) c.fail('weekday range has no end');
       c.skipSpaces();
-      return;
+      return days;
     }
     first = false;
   }
@@ -210,15 +239,23 @@ function fixYear(y: Component): Component {
   return { start: fix(y.start), stop: y.stop >= 0 ? fix(y.stop) : y.stop, repeat: y.repeat };
 }
 
+const ZERO: readonly Component[] = [{ start: 0, stop: -1, repeat: 0 }];
+
 function parseTime(c: Cursor, fields: Partial<Record<Field, Component[]>>): void {
-  if (c.ch() === '') return;
+  if (c.ch() === '') {
+    Object.assign(fields, { hour: [...ZERO], minute: [...ZERO], second: [...ZERO] });
+    return;
+  }
   const hour = parseChain(c, false);
   if (c.ch() !== ':') c.fail('expected ":" after the hour');
   c.pos++;
   const minute = parseChain(c, false);
   if (hour !== undefined) fields.hour = hour;
   if (minute !== undefined) fields.minute = minute;
-  if (c.ch() === '') return;
+  if (c.ch() === '') {
+    fields.second = [...ZERO];
+    return;
+  }
   if (c.ch() !== ':') c.fail('expected ":" after the minute');
   c.pos++;
   const second = parseChain(c, true);

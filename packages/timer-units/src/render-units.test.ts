@@ -5,7 +5,7 @@ import { TimerUnitsError } from './errors.js';
 import { parseEnvironment, parseUnitFile, splitExecStart, values } from './internal/unit-syntax.js';
 import { renderUnits } from './render-units.js';
 import { resolveOnPath, splitPath } from './resolve-on-path.js';
-import { createFleetHost, type FleetHost } from './test-support/fleet-host.js';
+import { createFleetHost, type FleetHost } from './testing/fleet-host.js';
 import { writeUnits } from './write-units.js';
 
 let host: FleetHost;

@@ -2,8 +2,8 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveOnPath, splitPath } from './resolve-on-path.js';
-import { unless } from './test-support/skip-reason.js';
-import { createFleetHost, type FleetHost } from './test-support/fleet-host.js';
+import { unless } from './testing/skip-reason.js';
+import { createFleetHost, type FleetHost } from './testing/fleet-host.js';
 import { verifyUnits, type VerifyExpected } from './verify-units.js';
 import { writeUnits } from './write-units.js';
 

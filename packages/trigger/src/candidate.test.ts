@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide, type DecisionInput, type TagRef } from '@canon/trigger';
-import { C1, C2, C3, C4, C5, input, NOW, verdict, withVerdicts } from './fixtures/decision-input.js';
+import { C1, C2, C3, C4, C5, input, NOW, verdict, withVerdicts } from './testing/decision-input.js';
 
 const ladder: TagRef[] = [
   { name: '3.5.3+1.24.2', commit: C1 },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide, type DecisionInput } from '@canon/trigger';
-import { C1, C2, C3, C4, input, NOW, tags, verdict, withVerdicts } from './fixtures/decision-input.js';
+import { C1, C2, C3, C4, input, NOW, tags, verdict, withVerdicts } from './testing/decision-input.js';
 
 const GIB = 1024 ** 3;
 const major4 = [...tags, { name: '4.0.0+1.25.0-rootless', commit: C4 }];

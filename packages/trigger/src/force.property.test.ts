@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decide, isHeldMajor, SAFETY_SKIPS, type DecisionInput, type VerdictLine } from '@canon/trigger';
-import { DAY_MS, NOW } from './fixtures/decision-input.js';
+import { DAY_MS, NOW } from './testing/decision-input.js';
 
 // A small pool of names and commits so that blocks, approvals, verdicts and the canonical
 // often hit the generated tags.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appMajorOf, approvalFor, describeBumps, heldBy, isExpired, isHeldMajor, parseRecipeVersion, type MajorBump } from '@canon/trigger';
-import { NOW } from './fixtures/decision-input.js';
+import { NOW } from './testing/decision-input.js';
 
 const parsed = (tag: string) => {
   const p = parseRecipeVersion(tag);

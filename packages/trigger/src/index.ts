@@ -29,3 +29,4 @@ export {
   waiverFor,
 } from './verdict.js';
 export type { Recheck, VerdictKey, VerdictLine, Waiver } from './verdict.js';
+export { isRecipeName, RECIPE_NAME, RECIPE_NAME_SHAPE } from './recipe-name.js';

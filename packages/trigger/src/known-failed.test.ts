@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide, type DecisionInput, type VerdictInput, type VerdictLine } from '@canon/trigger';
-import { C2, C3, C4, DAY_MS, daysAgo, NOW, tags, verdict, withVerdicts } from './fixtures/decision-input.js';
+import { C2, C3, C4, DAY_MS, daysAgo, NOW, tags, verdict, withVerdicts } from './testing/decision-input.js';
 
 const red = verdict();
 const promoteFailed = verdict({ outcome: 'GREEN-BUT-PROMOTE-FAILED', reason: 'unhealthy' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findKnownFailure, isFinalVerdict, pendingRecheck, waiverFor, type VerdictKey } from '@canon/trigger';
-import { C2, C3, NOW, verdict } from './fixtures/decision-input.js';
+import { C2, C3, NOW, verdict } from './testing/decision-input.js';
 
 describe('isFinalVerdict: exactly SPEC\'s list', () => {
   it.each<[string, string | null, boolean]>([

@@ -10,7 +10,7 @@ import {
   versionOfTag,
   type TagRef,
 } from '@canon/trigger';
-import * as fleet from './fixtures/coop-cloud-tags.js';
+import * as fleet from './testing/coop-cloud-tags.js';
 
 const refs = (names: readonly string[]): TagRef[] =>
   names.map((name, i) => ({ name, commit: i.toString(16).padStart(40, '0') }));

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { reapOrphans, trackChild, untrackChild } from './children.js';
-import { useTempDirs } from './internal/testing/fixtures.js';
-import { isGone, startWorker } from './internal/testing/processes.js';
-import { bundleWorker } from './internal/testing/worker-bundle.js';
+import { useTempDirs } from './testing/fixtures.js';
+import { isGone, startWorker } from './testing/processes.js';
+import { bundleWorker } from './testing/worker-bundle.js';
 
 const tempDir = useTempDirs();
 let bundle: Awaited<ReturnType<typeof bundleWorker>>;

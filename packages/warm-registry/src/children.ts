@@ -4,10 +4,11 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { RegistryError } from './errors.js';
-import { readTextOrNull, writeFileAtomic } from './internal/atomic-file.js';
+import { readTextOrNull } from './internal/atomic-file.js';
+import { writeFileAtomic } from './write-file-atomic.js';
 import { fsError, isErrno } from './internal/fs-errors.js';
 import { checkName } from './internal/names.js';
-import { isRunning, liveGroupMembers, readProcStat } from './internal/proc.js';
+import { isRunning, liveGroupMembers, readProcStat } from './proc.js';
 
 const trackedSchema = z.object({
   schema: z.literal(1),

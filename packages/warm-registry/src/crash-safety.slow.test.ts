@@ -2,9 +2,9 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { canonicalOf, useTempDirs } from './internal/testing/fixtures.js';
-import { startWorker } from './internal/testing/processes.js';
-import { bundleWorker } from './internal/testing/worker-bundle.js';
+import { canonicalOf, useTempDirs } from './testing/fixtures.js';
+import { startWorker } from './testing/processes.js';
+import { bundleWorker } from './testing/worker-bundle.js';
 import { openRegistry } from './registry.js';
 
 const tempDir = useTempDirs();

@@ -12,6 +12,11 @@ export type RegistryErrorCode =
   | 'RUN_EXISTS'
   | 'LOCK_FAILED'
   | 'LOCK_COMPROMISED'
+  | 'LOCK_HELD'
+  | 'LOCK_DIR_MISSING'
+  | 'LOCK_ABORTED'
+  | 'REGISTRY_DIR_MISSING'
+  | 'SYMLINK_REFUSED'
   | 'IO';
 
 export type RegistryErrorData = {

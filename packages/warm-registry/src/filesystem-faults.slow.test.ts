@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RegistryError } from './errors.js';
-import { canonicalOf, runOf, useTempDirs } from './internal/testing/fixtures.js';
+import { canonicalOf, runOf, useTempDirs } from './testing/fixtures.js';
 import { acquireAppLock, acquireSweepLock } from './locks.js';
 import { openRegistry } from './registry.js';
 import { createRun } from './runs.js';
@@ -158,13 +158,13 @@ describe('a full disk', () => {
         expect(await code(registry.writeCanonical(canonicalOf('gitea', 2)))).toBe('NO_SPACE');
         expect(await code(run.writeRecord({ ...runOf('run-1'), exitCode: 1 }))).toBe('NO_SPACE');
         // Larger than the room left in history.jsonl's last page: a short write, then ENOSPC.
-        const historyBefore = await readFile(join(registry.registryDir, 'gitea', 'history.jsonl'));
+        const historyBefore = await readFile(join(stateDir, 'recipes', 'gitea', 'history.jsonl'));
         expect(
           await code(
             registry.appendHistory('gitea', { ...event, runId: 'r2', detail: 'x'.repeat(8000) }),
           ),
         ).toBe('NO_SPACE');
-        expect(await readFile(join(registry.registryDir, 'gitea', 'history.jsonl'))).toEqual(
+        expect(await readFile(join(stateDir, 'recipes', 'gitea', 'history.jsonl'))).toEqual(
           historyBefore,
         );
 
@@ -172,10 +172,8 @@ describe('a full disk', () => {
           before,
         );
         expect(await registry.readHistory('gitea')).toEqual([event]);
-        expect((await readdir(join(registry.registryDir, 'gitea'))).sort()).toEqual([
-          'canonical.json',
-          'history.jsonl',
-        ]);
+        expect(await readdir(join(registry.registryDir, 'gitea'))).toEqual(['canonical.json']);
+        expect(await readdir(join(stateDir, 'recipes', 'gitea'))).toEqual(['history.jsonl']);
         expect(await readdir(run.dir)).toEqual(['run.json']);
         expect(JSON.parse(await readFile(join(run.dir, 'run.json'), 'utf8'))).toEqual(
           runOf('run-1'),

@@ -1,10 +1,19 @@
 export { LockedError, RegistryError } from './errors.js';
-export { writeFileAtomic } from './internal/atomic-file.js';
+export { writeFileAtomic } from './write-file-atomic.js';
 export type { LockHolder, RegistryErrorCode, RegistryErrorData } from './errors.js';
 export { openRegistry } from './registry.js';
-export type { Registry, RegistryOptions } from './registry.js';
-export { canonicalRecordSchema } from './records/canonical.js';
-export type { CanonicalRecord, CanonicalView } from './records/canonical.js';
+export type { LastGoodCheck, Registry, RegistryOptions } from './registry.js';
+export {
+  canonicalRecordSchema,
+  ciWarmCanonicalSchema,
+  REGISTRY_FORMATS,
+} from './records/canonical.js';
+export type {
+  CanonicalRecord,
+  CanonicalView,
+  CiWarmCanonicalRecord,
+  RegistryFormat,
+} from './records/canonical.js';
 export { HISTORY_EVENT_TYPES, historyEventSchema } from './records/history.js';
 export type { HistoryEvent, KnownHistoryEventType } from './records/history.js';
 export { attemptRecordSchema } from './records/attempt.js';
@@ -14,7 +23,18 @@ export type { RecipeRun, RunRecord } from './records/run.js';
 export { closeUnfinishedRuns, createRun, listRuns, newRunId, pruneRuns, readLatestRun, readRun } from './runs.js';
 export type { RunStore, UnfinishedRuns } from './runs.js';
 export { acquireAppLock, acquireSweepLock } from './locks.js';
+export { acquireFlocks } from './flocks.js';
+export type { FlockOptions, Flocks } from './flocks.js';
 export type { AppLock, AppLockOptions, SweepLock, SweepLockOptions } from './locks.js';
 export { reapOrphans, trackChild, untrackChild } from './children.js';
+export {
+  groupHasLiveMembers,
+  isProcessRunning,
+  isRunning,
+  liveGroupMembers,
+  readProcStat,
+  readProcStatSync,
+} from './proc.js';
+export type { ProcStat } from './proc.js';
 export type { ReapResult } from './children.js';
 export { registryJsonSchemas } from './json-schemas.js';

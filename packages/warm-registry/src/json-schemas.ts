@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { canonicalRecordSchema } from './records/canonical.js';
+import { canonicalRecordSchema, ciWarmCanonicalSchema } from './records/canonical.js';
 import { historyEventSchema } from './records/history.js';
 import { runRecordSchema } from './records/run.js';
 
@@ -9,6 +9,7 @@ const base = 'https://canon.invalid/schemas/warm-registry';
 export function registryJsonSchemas(): Record<string, object> {
   const entries: [string, z.ZodType][] = [
     ['canonical.schema.json', canonicalRecordSchema],
+    ['canonical-ci-warm.schema.json', ciWarmCanonicalSchema],
     ['run.schema.json', runRecordSchema],
     ['history-event.schema.json', historyEventSchema],
   ];

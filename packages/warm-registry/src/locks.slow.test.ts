@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LockedError } from './errors.js';
-import { useTempDirs } from './internal/testing/fixtures.js';
-import { startWorker, type Worker } from './internal/testing/processes.js';
-import { bundleWorker } from './internal/testing/worker-bundle.js';
+import { useTempDirs } from './testing/fixtures.js';
+import { startWorker, type Worker } from './testing/processes.js';
+import { bundleWorker } from './testing/worker-bundle.js';
 import { acquireAppLock, acquireSweepLock } from './locks.js';
 
 const tempDir = useTempDirs();
@@ -153,6 +153,54 @@ describe('sweep lock across processes', () => {
       staleSeconds: 120,
     });
     await mine.release();
+  });
+});
+
+describe('sweep lock with a wait', () => {
+  it('waits for a holder process to release, then takes the lock', async () => {
+    const stateDir = await tempDir();
+    const holder = await lockServer(stateDir, 120);
+    holder.send('try run-weekly-blocker');
+    expect(await holder.next()).toMatchObject({ ok: true });
+    const t0 = Date.now();
+    const waiting = acquireSweepLock({ stateDir, runId: 'run-timer', staleSeconds: 120, waitSeconds: 60 });
+    await sleep(1000);
+    holder.send('release');
+    expect(await holder.next()).toMatchObject({ released: true });
+    const lock = await waiting;
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
+    expect(
+      JSON.parse(await readFile(join(stateDir, 'sweep.lock.holder.json'), 'utf8')),
+    ).toMatchObject({ pid: process.pid, runId: 'run-timer' });
+    await lock.release();
+  });
+
+  it('gives up after waitSeconds with LockedError naming the holder', async () => {
+    const stateDir = await tempDir();
+    const holder = await lockServer(stateDir, 120);
+    holder.send('try run-long');
+    expect(await holder.next()).toMatchObject({ ok: true });
+    const t0 = Date.now();
+    const error = await lockedError(
+      acquireSweepLock({ stateDir, runId: 'run-timer', staleSeconds: 120, waitSeconds: 1.5 }),
+    );
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1500);
+    expect(error.data.holder).toMatchObject({ pid: holder.pid, runId: 'run-long' });
+  });
+
+  it('an aborted wait ends early with LockedError', async () => {
+    const stateDir = await tempDir();
+    const holder = await lockServer(stateDir, 120);
+    holder.send('try run-long');
+    expect(await holder.next()).toMatchObject({ ok: true });
+    const t0 = Date.now();
+    const error = await lockedError(
+      acquireSweepLock({
+        stateDir, runId: 'run-timer', staleSeconds: 120, waitSeconds: 60, signal: AbortSignal.timeout(500),
+      }),
+    );
+    expect(Date.now() - t0).toBeLessThan(30_000);
+    expect(error.data.holder?.pid).toBe(holder.pid);
   });
 });
 

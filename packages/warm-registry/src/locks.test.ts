@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { LockedError } from './errors.js';
-import { useTempDirs } from './internal/testing/fixtures.js';
+import { useTempDirs } from './testing/fixtures.js';
 import { acquireSweepLock } from './locks.js';
 
 const tempDir = useTempDirs();

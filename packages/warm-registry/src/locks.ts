@@ -1,6 +1,8 @@
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LockedError } from './errors.js';
 import { checkName } from './internal/names.js';
-import { takeLock } from './internal/lock-core.js';
+import { takeLock, type HeldLock, type TakeLockOptions } from './internal/lock-core.js';
 
 export interface SweepLock {
   /** Updates what the lock says about its holder (shown to a second sweep that is refused). */
@@ -16,16 +18,43 @@ export type SweepLockOptions = {
   /** A holder that stops refreshing the lock (e.g. SIGKILLed) stops blocking after this long; min 2 s. */
   staleSeconds: number;
   onCompromised?: ((error: Error) => void) | undefined;
+  /** Keep trying this long while another sweep holds the lock (default 0: refuse at once). */
+  waitSeconds?: number | undefined;
+  /** Stops the wait early; the last LockedError is thrown. */
+  signal?: AbortSignal | undefined;
 };
 
-/** Takes `<stateDir>/sweep.lock` at once, or throws LockedError naming the holder. */
+const FIRST_RETRY_MS = 100;
+const MAX_RETRY_MS = 2000;
+
+/**
+ * Takes `<stateDir>/sweep.lock`, or throws LockedError naming the holder: at once, or after
+ * `waitSeconds` of retrying with backoff (the weekly timer waits out a webhook-triggered sweep).
+ */
 export async function acquireSweepLock(opts: SweepLockOptions): Promise<SweepLock> {
-  return takeLock({
+  const take: TakeLockOptions = {
     target: join(resolve(opts.stateDir), 'sweep.lock'),
     runId: checkName('runId', opts.runId),
     staleSeconds: opts.staleSeconds,
     onCompromised: opts.onCompromised,
-  });
+  };
+  return takeWaiting(take, opts.waitSeconds ?? 0, opts.signal);
+}
+
+async function takeWaiting(take: TakeLockOptions, waitSeconds: number, signal: AbortSignal | undefined): Promise<HeldLock> {
+  const deadline = Date.now() + Math.max(0, waitSeconds) * 1000;
+  let delay = FIRST_RETRY_MS;
+  for (;;) {
+    try {
+      return await takeLock(take);
+    } catch (error) {
+      const left = deadline - Date.now();
+      if (!(error instanceof LockedError) || left <= 0 || signal?.aborted === true) throw error;
+      const aborted = await sleep(Math.min(delay, left), false, signal === undefined ? {} : { signal }).catch(() => true);
+      if (aborted === true) throw error;
+      delay = Math.min(delay * 2, MAX_RETRY_MS);
+    }
+  }
 }
 
 export type AppLockOptions = {

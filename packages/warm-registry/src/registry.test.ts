@@ -2,7 +2,7 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RegistryError } from './errors.js';
-import { canonicalOf, useTempDirs } from './internal/testing/fixtures.js';
+import { canonicalOf, useTempDirs } from './testing/fixtures.js';
 import { openRegistry } from './registry.js';
 
 const tempDir = useTempDirs();
@@ -131,6 +131,8 @@ describe('canonical records', () => {
     expect((await caught(registry.writeCanonical(canonicalOf('gitea', 1)))).code).toBe(
       'NOT_A_DIRECTORY',
     );
+    expect((await caught(registry.readHistory('gitea'))).code).toBe('NOT_A_DIRECTORY');
+    await writeFile(join(stateDir, 'recipes'), 'I am a file too\n');
     expect(
       (
         await caught(
@@ -146,6 +148,7 @@ describe('canonical records', () => {
     ).toBe('NOT_A_DIRECTORY');
     expect((await caught(registry.diskUsage(1))).code).toBe('NOT_A_DIRECTORY');
     expect(await readFile(join(stateDir, 'registry'), 'utf8')).toBe('I am a file\n');
+    expect(await readFile(join(stateDir, 'recipes'), 'utf8')).toBe('I am a file too\n');
   });
 });
 
@@ -167,7 +170,7 @@ describe('history', () => {
       type: 'advance-failed',
       detail: 'health timed out',
     });
-    const text = await readFile(join(registry.registryDir, 'gitea', 'history.jsonl'), 'utf8');
+    const text = await readFile(join(registry.stateDir, 'recipes', 'gitea', 'history.jsonl'), 'utf8');
     expect(text.split('\n')).toHaveLength(3);
     expect(await registry.readHistory('gitea')).toEqual([
       event(1),
@@ -178,7 +181,7 @@ describe('history', () => {
   it('ignores a fragment a crash cut short and starts the next event on its own line', async () => {
     const registry = openRegistry({ stateDir: await tempDir() });
     await registry.appendHistory('gitea', event(1));
-    const path = join(registry.registryDir, 'gitea', 'history.jsonl');
+    const path = join(registry.stateDir, 'recipes', 'gitea', 'history.jsonl');
     await writeFile(path, (await readFile(path, 'utf8')) + '{"type":"promo', { flag: 'w' });
     expect(await registry.readHistory('gitea')).toEqual([event(1)]);
     await registry.appendHistory('gitea', event(2));

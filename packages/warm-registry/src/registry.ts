@@ -1,35 +1,55 @@
-import { open, readdir, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { RegistryError } from './errors.js';
-import { ensureDir, readTextOrNull, syncDir, writeFileAtomic } from './internal/atomic-file.js';
+import { serialAppender } from './internal/append-line.js';
+import { ensureDir, readTextOrNull, refuseSymlink } from './internal/atomic-file.js';
+import { canonicalText, parseCanonicalText } from './internal/canonical-file.js';
+import { writeFileAtomic } from './write-file-atomic.js';
 import { fsError, isErrno } from './internal/fs-errors.js';
-import { checkName, recipePattern } from './internal/names.js';
+import { readHistoryText } from './internal/history-lines.js';
+import { RECIPE_NAME } from '@canon/trigger';
+import { checkName } from './internal/names.js';
 import {
   checkSchemaVersion,
   parseJson,
   parseWith,
   validateForWrite,
 } from './internal/parse-record.js';
-import { readHistoryText } from './internal/history-lines.js';
 import { attemptRecordSchema, type AttemptRecord } from './records/attempt.js';
 import {
   canonicalRecordSchema,
-  legacyCanonicalSchema,
-  viewOfCanonical,
-  viewOfLegacy,
   type CanonicalRecord,
   type CanonicalView,
+  type RegistryFormat,
 } from './records/canonical.js';
 import { historyEventSchema, type HistoryEvent } from './records/history.js';
 import { volumeRecordSchema } from './records/volume.js';
 
-export type RegistryOptions = { stateDir: string; registryDir?: string | undefined };
+export type RegistryOptions = {
+  stateDir: string;
+  /** An existing directory to hold `<recipe>/canonical.json` instead of `<stateDir>/registry`; never created. */
+  registryDir?: string | undefined;
+  registryFormat?: RegistryFormat | undefined;
+};
+
+/** What `repairLastGood` found: `last_good` must hold canonical.json's version and a newline. */
+export type LastGoodCheck =
+  | { status: 'ok'; recipe: string; version: string }
+  | { status: 'repaired'; recipe: string; version: string; found: string | null; detail: string }
+  | { status: 'no-canonical'; recipe: string; found: string | null };
 
 export interface Registry {
   readonly stateDir: string;
   readonly registryDir: string;
+  readonly registryFormat: RegistryFormat;
   readCanonical(recipe: string): Promise<CanonicalView | null>;
+  /** Writes canonical.json in the registry's format; in `ci-warm` format then `last_good`. */
   writeCanonical(record: CanonicalRecord): Promise<void>;
+  /** `last_good`'s text, or null when there is none. */
+  readLastGood(recipe: string): Promise<string | null>;
+  /** Rewrites `last_good` when it does not hold canonical.json's version (a crash between the two writes). */
+  repairLastGood(recipe: string): Promise<LastGoodCheck>;
   appendHistory(recipe: string, event: HistoryEvent): Promise<void>;
   readHistory(recipe: string): Promise<HistoryEvent[]>;
   writeAttempt(recipe: string, attempt: AttemptRecord): Promise<void>;
@@ -40,77 +60,125 @@ export interface Registry {
 
 const GiB = 1024 ** 3;
 
+/**
+ * Opens the registry. An explicitly configured `registryDir` must already exist: a mistyped one
+ * would otherwise make every recipe look unseeded (RegistryError `REGISTRY_DIR_MISSING`).
+ */
 export function openRegistry(opts: RegistryOptions): Registry {
   const stateDir = resolve(opts.stateDir);
+  const explicit = opts.registryDir !== undefined;
   const registryDir = resolve(opts.registryDir ?? join(stateDir, 'registry'));
-  const fileOf = (recipe: string, name: string) =>
-    join(registryDir, checkName('recipe', recipe), name);
-  // Appends to one file run one after another: a failed append cuts the file back to its old
-  // length, which must not take a concurrent append with it.
-  const appending = new Map<string, Promise<void>>();
-  const appendSerially = (path: string, line: string): Promise<void> => {
-    const next = (appending.get(path) ?? Promise.resolve()).then(() => appendLine(path, line));
-    const settled = next.catch(() => undefined);
-    appending.set(path, settled);
-    void settled.then(() => {
-      if (appending.get(path) === settled) appending.delete(path);
-    });
-    return next;
-  };
+  const registryFormat = opts.registryFormat ?? 'canon';
+  if (explicit) checkRegistryDirSync(registryDir);
+  const canonicalDir = (recipe: string) => join(registryDir, checkName('recipe', recipe));
+  const canonicalPath = (recipe: string) => join(canonicalDir(recipe), 'canonical.json');
+  const lastGoodPath = (recipe: string) => join(canonicalDir(recipe), 'last_good');
+  // canon's own files live under stateDir/recipes/; an earlier canon kept them beside canonical.json.
+  const ownDir = (recipe: string) => join(stateDir, 'recipes', checkName('recipe', recipe));
+  const ownFile = (recipe: string, name: string) => join(ownDir(recipe), name);
+  const oldOwnFile = (recipe: string, name: string) => join(canonicalDir(recipe), name);
+  const append = serialAppender();
+
+  async function ensureOwnDir(recipe: string): Promise<void> {
+    const dir = ownDir(recipe);
+    await refuseSymlink(join(stateDir, 'recipes'), 'a directory');
+    await ensureDir(dir);
+    await refuseSymlink(dir, 'a directory');
+  }
+
+  /** Only a write of a canonical creates `<recipe>/` in the registry, and never the registry itself when explicit. */
+  async function ensureCanonicalDir(recipe: string): Promise<void> {
+    const dir = canonicalDir(recipe);
+    if (!explicit) await ensureDir(registryDir);
+    try {
+      await mkdir(dir);
+    } catch (error) {
+      if (isErrno(error, 'ENOENT') && explicit) throw registryDirMissing(registryDir, error);
+      if (!isErrno(error, 'EEXIST')) throw fsError(error, dir, 'create directory');
+    }
+    await refuseSymlink(dir, 'a directory');
+    await ensureDir(dir);
+  }
 
   async function readCanonical(recipe: string): Promise<CanonicalView | null> {
-    const path = fileOf(recipe, 'canonical.json');
+    const path = canonicalPath(recipe);
     const text = await readTextOrNull(path);
-    if (text === null) return null;
-    const value = parseJson(text, path, 'canonical record');
-    checkSchemaVersion(value, path, 'canonical record');
-    const view =
-      value && typeof value === 'object' && 'schema' in value
-        ? viewOfCanonical(parseWith(canonicalRecordSchema, value, path, 'canonical record'))
-        : viewOfLegacy(
-            parseWith(legacyCanonicalSchema, value, path, 'canonical record (legacy shape)'),
-          );
-    if (view.recipe !== recipe) {
-      throw new RegistryError(
-        'CORRUPT_RECORD',
-        {
-          path,
-          issues: [{ path: '$.recipe', message: `expected "${recipe}", found "${view.recipe}"` }],
-        },
-        `Expected ${path} to be the record of ${recipe}, but it names ${view.recipe}; the file was left untouched: move it to the right recipe.`,
-      );
-    }
-    return view;
+    if (text !== null) return parseCanonicalText(text, path, recipe);
+    // A registry that vanished after opening must not read as "no canonical anywhere".
+    if (explicit) await checkRegistryDir(registryDir);
+    return null;
+  }
+
+  async function readOwnText(recipe: string, name: string): Promise<string | null> {
+    return (
+      (await readTextOrNull(ownFile(recipe, name))) ??
+      (await readTextOrNull(oldOwnFile(recipe, name)))
+    );
   }
 
   return {
     stateDir,
     registryDir,
+    registryFormat,
     readCanonical,
 
     async writeCanonical(record) {
-      const path = fileOf(record.recipe, 'canonical.json');
+      const path = canonicalPath(record.recipe);
       const valid = validateForWrite(canonicalRecordSchema, record, path, 'canonical record');
+      await refuseSymlink(path, 'a file');
       // An unreadable record is evidence; refusing here keeps it from being overwritten silently.
       await readCanonical(record.recipe);
-      await writeFileAtomic(path, JSON.stringify(valid, null, 2) + '\n');
+      await ensureCanonicalDir(record.recipe);
+      await writeFileAtomic(path, canonicalText(valid, registryFormat));
+      // After canonical.json: a crash in between leaves last_good behind, which repairLastGood mends.
+      if (registryFormat === 'ci-warm') {
+        await writeFileAtomic(lastGoodPath(record.recipe), `${valid.version}\n`);
+      }
+    },
+
+    async readLastGood(recipe) {
+      return readTextOrNull(lastGoodPath(recipe));
+    },
+
+    async repairLastGood(recipe) {
+      const found = await readTextOrNull(lastGoodPath(recipe));
+      const canonical = await readCanonical(recipe);
+      if (canonical === null) return { status: 'no-canonical', recipe, found };
+      const { version } = canonical;
+      if (found === `${version}\n`) return { status: 'ok', recipe, version };
+      await writeFileAtomic(lastGoodPath(recipe), `${version}\n`);
+      const was = found === null ? 'missing' : JSON.stringify(found);
+      return {
+        status: 'repaired',
+        recipe,
+        version,
+        found,
+        detail: `${lastGoodPath(recipe)} was ${was} while canonical.json holds ${version}; rewrote it to ${JSON.stringify(`${version}\n`)}`,
+      };
     },
 
     async appendHistory(recipe, event) {
-      const path = fileOf(recipe, 'history.jsonl');
+      const path = ownFile(recipe, 'history.jsonl');
       const valid = validateForWrite(historyEventSchema, event, path, 'history event');
-      await ensureDir(join(registryDir, recipe));
-      await appendSerially(path, JSON.stringify(valid));
+      await ensureOwnDir(recipe);
+      await append(path, JSON.stringify(valid));
     },
 
     async readHistory(recipe) {
-      const path = fileOf(recipe, 'history.jsonl');
-      const text = await readTextOrNull(path);
-      return text === null ? [] : readHistoryText(text, path);
+      const events: HistoryEvent[] = [];
+      const paths = new Set([
+        oldOwnFile(recipe, 'history.jsonl'),
+        ownFile(recipe, 'history.jsonl'),
+      ]);
+      for (const path of paths) {
+        const text = await readTextOrNull(path);
+        if (text !== null) events.push(...readHistoryText(text, path));
+      }
+      return events;
     },
 
     async writeAttempt(recipe, attempt) {
-      const path = fileOf(recipe, 'attempt.json');
+      const path = ownFile(recipe, 'attempt.json');
       const valid = validateForWrite(attemptRecordSchema, attempt, path, 'attempt record');
       if (valid.recipe !== recipe) {
         throw new RegistryError(
@@ -122,12 +190,17 @@ export function openRegistry(opts: RegistryOptions): Registry {
           `Refusing to write the attempt of ${valid.recipe} into ${path}; nothing was written.`,
         );
       }
+      await ensureOwnDir(recipe);
       await writeFileAtomic(path, JSON.stringify(valid, null, 2) + '\n');
     },
 
     async readAttempt(recipe) {
-      const path = fileOf(recipe, 'attempt.json');
-      const text = await readTextOrNull(path);
+      let path = ownFile(recipe, 'attempt.json');
+      let text = await readTextOrNull(path);
+      if (text === null) {
+        path = oldOwnFile(recipe, 'attempt.json');
+        text = await readTextOrNull(path);
+      }
       if (text === null) return null;
       const value = parseJson(text, path, 'attempt record');
       checkSchemaVersion(value, path, 'attempt record');
@@ -135,21 +208,26 @@ export function openRegistry(opts: RegistryOptions): Registry {
     },
 
     async recordVolumeBytes(recipe, bytes) {
-      const path = fileOf(recipe, 'volume.json');
+      const path = ownFile(recipe, 'volume.json');
       const record = validateForWrite(
         volumeRecordSchema,
         { schema: 1, recipe, bytes, ts: new Date().toISOString() },
         path,
         'volume size record',
       );
+      await ensureOwnDir(recipe);
       await writeFileAtomic(path, JSON.stringify(record, null, 2) + '\n');
     },
 
     async diskUsage(budgetGiB) {
       let usedBytes = 0;
-      for (const recipe of await listRecipeDirs(registryDir)) {
-        const path = join(registryDir, recipe, 'volume.json');
-        const text = await readTextOrNull(path);
+      const recipes = new Set([
+        ...(await listRecipeDirs(join(stateDir, 'recipes'))),
+        ...(await listRecipeDirs(registryDir)),
+      ]);
+      for (const recipe of recipes) {
+        const path = ownFile(recipe, 'volume.json');
+        const text = await readOwnText(recipe, 'volume.json');
         if (text === null) continue;
         const value = parseJson(text, path, 'volume size record');
         checkSchemaVersion(value, path, 'volume size record');
@@ -160,54 +238,52 @@ export function openRegistry(opts: RegistryOptions): Registry {
   };
 }
 
-async function listRecipeDirs(registryDir: string): Promise<string[]> {
-  try {
-    const entries = await readdir(registryDir, { withFileTypes: true });
-    return entries.filter((e) => e.isDirectory() && recipePattern.test(e.name)).map((e) => e.name);
-  } catch (error) {
-    if (isErrno(error, 'ENOENT')) return [];
-    throw fsError(error, registryDir, 'list');
-  }
+function registryDirMissing(path: string, cause?: unknown): RegistryError {
+  return new RegistryError(
+    'REGISTRY_DIR_MISSING',
+    { path },
+    `Expected the configured registryDir ${path} to exist, but it does not; canon never creates it, ` +
+      'because a mistyped registryDir would make every recipe look unseeded. Fix registryDir or create the directory.',
+    cause === undefined ? undefined : { cause },
+  );
 }
 
-/**
- * Appends one line with O_APPEND, then fsync. A failed append (e.g. a full disk after a short
- * write) is cut back to the old length, so the file is byte-identical to before. If a crash
- * ever left an unterminated fragment at the end, the new event starts on its own line.
- */
-async function appendLine(path: string, line: string): Promise<void> {
-  let existed = true;
+function notADirectory(path: string): RegistryError {
+  return new RegistryError(
+    'NOT_A_DIRECTORY',
+    { path },
+    `Expected the configured registryDir ${path} to be a directory, but it is not; fix registryDir.`,
+  );
+}
+
+function checkRegistryDirSync(path: string): void {
+  let isDir: boolean;
   try {
-    await stat(path);
+    isDir = statSync(path).isDirectory();
   } catch (error) {
-    if (!isErrno(error, 'ENOENT')) throw fsError(error, path, 'inspect');
-    existed = false;
+    if (isErrno(error, 'ENOENT', 'ENOTDIR')) throw registryDirMissing(path, error);
+    throw fsError(error, path, 'inspect');
   }
+  if (!isDir) throw notADirectory(path);
+}
+
+async function checkRegistryDir(path: string): Promise<void> {
+  let isDir: boolean;
   try {
-    const handle = await open(path, 'a+', 0o644);
-    try {
-      const { size } = await handle.stat();
-      let prefix = '';
-      if (size > 0) {
-        const last = Buffer.alloc(1);
-        await handle.read(last, 0, 1, size - 1);
-        if (last[0] !== 0x0a) prefix = '\n';
-      }
-      const bytes = Buffer.from(`${prefix}${line}\n`);
-      try {
-        for (let done = 0; done < bytes.length;) {
-          done += (await handle.write(bytes, done)).bytesWritten;
-        }
-        await handle.sync();
-      } catch (error) {
-        await handle.truncate(size).catch(() => undefined);
-        throw error;
-      }
-    } finally {
-      await handle.close();
-    }
+    isDir = (await stat(path)).isDirectory();
   } catch (error) {
-    throw fsError(error, path, 'append to');
+    if (isErrno(error, 'ENOENT', 'ENOTDIR')) throw registryDirMissing(path, error);
+    throw fsError(error, path, 'inspect');
   }
-  if (!existed) await syncDir(resolve(path, '..'), path);
+  if (!isDir) throw notADirectory(path);
+}
+
+async function listRecipeDirs(dir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    return entries.filter((e) => e.isDirectory() && RECIPE_NAME.test(e.name)).map((e) => e.name);
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return [];
+    throw fsError(error, dir, 'list');
+  }
 }

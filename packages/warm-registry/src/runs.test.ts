@@ -2,7 +2,7 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RegistryError } from './errors.js';
-import { recipeRunOf, runOf, useTempDirs } from './internal/testing/fixtures.js';
+import { recipeRunOf, runOf, useTempDirs } from './testing/fixtures.js';
 import { summarizeOutcomes } from './records/run.js';
 import { closeUnfinishedRuns, createRun, listRuns, newRunId, pruneRuns, readLatestRun, readRun } from './runs.js';
 

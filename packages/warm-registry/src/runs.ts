@@ -3,7 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { RegistryError } from './errors.js';
-import { ensureDir, readTextOrNull, writeFileAtomic } from './internal/atomic-file.js';
+import { ensureDir, readTextOrNull } from './internal/atomic-file.js';
+import { writeFileAtomic } from './write-file-atomic.js';
 import { fsError, isErrno } from './internal/fs-errors.js';
 import { checkName } from './internal/names.js';
 import {

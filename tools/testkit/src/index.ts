@@ -41,4 +41,20 @@ export type {
 } from './fleet.js';
 export { startForge } from './forge.js';
 export type { AddPullOptions, ForgeOptions, ForgeRequestLogEntry, ForgeStandIn } from './forge.js';
-export * from './warm-host.js';
+export { FAKE_ABRA_PATH, HANG_TREE_PATH, startWarmHost } from './warm-host.js';
+export type {
+  WarmDomainSetup,
+  WarmDomainState,
+  WarmEvent,
+  WarmFault,
+  WarmHost,
+  WarmOp,
+} from './warm-host.js';
+export { giteaHeaders, giteaTagPayload, postRaw, sendGiteaWebhook } from './webhook.js';
+export type { SendWebhookOptions, SignatureMode, TagEventKind, WebhookRepository, WebhookResponse } from './webhook.js';
+export { createCcciHost, CCCI_RUN_PATH, CCCI_RUNNER_PATH } from './ccci/host.js';
+export type { CcciHost, CcciRecipeBehaviour, CreateCcciHostOptions, RunnerResult } from './ccci/host.js';
+export { CCCI_REGISTRY_READER_PATH, readCiWarmRegistry, seedCiWarmRegistry } from './ccci/ci-warm-registry.js';
+export type { CiWarmRegistryView, CiWarmSeed } from './ccci/ci-warm-registry.js';
+export { openFileSwarm } from './ccci/file-swarm.js';
+export type { FileSwarm, SwarmDomainState, SwarmEvent } from './ccci/file-swarm.js';

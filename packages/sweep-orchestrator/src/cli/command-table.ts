@@ -26,9 +26,11 @@ export const COMMANDS: readonly CommandDef[] = [
   {
     name: 'sweep',
     summary: 'sync, decide, test and promote every enrolled recipe (one sweep at a time)',
-    usage: 'canon sweep [--recipe R]... [--force] [--dry-run] [--json] [--config F]',
-    examples: ['canon sweep', 'canon sweep --recipe gitea --force', 'canon sweep --json > sweep.ndjson'],
-    options: { ...config, ...json, ...recipes, force: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
+    usage: 'canon sweep [--recipe R]... [--force] [--dry-run] [--wait S] [--json] [--config F]',
+    examples: ['canon sweep', 'canon sweep --recipe gitea --force', 'canon sweep --wait 3600', 'canon sweep --json > sweep.ndjson'],
+    options: {
+      ...config, ...json, ...recipes, force: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, wait: { type: 'string' },
+    },
     positionals: [0, 0],
     load: () => import('./commands/sweep.js'),
   },
@@ -113,6 +115,15 @@ export const COMMANDS: readonly CommandDef[] = [
     options: { ...config, out: { type: 'string' } },
     positionals: [1, 2],
     load: () => import('./commands/units.js'),
+  },
+  {
+    name: 'listen',
+    summary: "serve the forge's tag webhooks (debounced sweeps of the tagged recipes), /metrics, / and /healthz",
+    usage: 'canon listen [--config F]',
+    examples: ['canon listen', 'canon listen --config /etc/canon/config.json'],
+    options: { ...config },
+    positionals: [0, 0],
+    load: () => import('./commands/listen.js'),
   },
   {
     name: 'doctor',

@@ -1,5 +1,5 @@
 import { ConfigError } from '../config/index.js';
-import { LockedError } from '@canon/warm-registry';
+import { LockedError, RegistryError } from '@canon/warm-registry';
 import { describe, expect, it } from 'vitest';
 import { HollowSweepError, SweepError } from '../sweep/errors.js';
 import { describeError, exitCodeForError } from './error-exit.js';
@@ -12,6 +12,8 @@ describe('the one top-level error → exit code mapping', () => {
     { error: new SweepError('UNKNOWN_RECIPE', 'no recipe named "x"', {}), code: 2 },
     { error: new HollowSweepError({ configPath: '/c.json', recipes: [] }), code: 3 },
     { error: new SweepError('LOCK_COMPROMISED', 'lost', {}), code: 1 },
+    { error: new RegistryError('REGISTRY_DIR_MISSING', { path: '/var/lib/ci-wram' }, 'missing'), code: 2 },
+    { error: new RegistryError('CORRUPT_RECORD', { path: '/x/canonical.json' }, 'bad'), code: 1 },
     { error: new Error('anything else'), code: 1 },
   ])('$error.name → $code', ({ error, code }) => {
     expect(exitCodeForError(error)).toBe(code);

@@ -20,6 +20,9 @@ export function exitCodeForError(error: unknown): number {
       return EXIT.hollow;
     case 'LockedError':
       return EXIT.locked;
+    case 'RegistryError':
+      // A missing configured registryDir is a config mistake: nothing may run against it.
+      return (error as Described).code === 'REGISTRY_DIR_MISSING' ? EXIT.usage : EXIT.failed;
     default:
       return EXIT.failed;
   }

@@ -1,6 +1,7 @@
-import { listRuns, openRegistry, readLatestRun, readRun, summarizeOutcomes, type RunRecord } from '@canon/warm-registry';
+import { listRuns, readLatestRun, readRun, summarizeOutcomes, type RunRecord } from '@canon/warm-registry';
 import type { ResolvedConfig } from '../config/index.js';
 import type { ReportContext } from '../report/index.js';
+import { openConfiguredRegistry } from '../open-registry.js';
 
 /** What a report or `canon status` reads: a run, the one before it, and the registry now. */
 export async function loadReportContext(config: ResolvedConfig, runId: string | null, now = new Date()): Promise<ReportContext | null> {
@@ -18,7 +19,7 @@ export function emptyRun(): RunRecord {
 }
 
 export async function buildContext(config: ResolvedConfig, run: RunRecord, now: Date): Promise<ReportContext> {
-  const registry = openRegistry({ stateDir: config.stateDir, ...(config.registryDir === null ? {} : { registryDir: config.registryDir }) });
+  const registry = openConfiguredRegistry(config);
   const ids = await listRuns(config.stateDir).catch(() => [] as string[]);
   const at = ids.indexOf(run.runId);
   const before = at > 0 ? ids.slice(0, at) : at === -1 ? ids : [];

@@ -2,6 +2,7 @@
 export const BUILTIN = {
   stateDir: '/var/lib/canon',
   workDir: '/var/cache/canon',
+  registryFormat: 'canon',
   branch: 'HEAD',
   enrolled: true,
   testTimeoutSeconds: 3600,
@@ -17,6 +18,10 @@ export const BUILTIN = {
   killGraceSeconds: 30,
   concurrency: 1,
   includePrereleases: false,
+  webhookListen: '127.0.0.1:8787',
+  webhookPath: '/hooks/forge',
+  webhookDebounceSeconds: 30,
+  webhookMaxSweepsPerHour: 12,
 } as const;
 
 /** Which placeholders each kind of string may use; anything else is a config error. */

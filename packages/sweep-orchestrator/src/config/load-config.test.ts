@@ -41,6 +41,13 @@ async function problemsOf(config: unknown): Promise<string[]> {
 }
 
 describe('loadConfig', () => {
+  it('reads registryFormat ("canon" by default, "ci-warm" for a cc-ci registry) and refuses any other', async () => {
+    const load = async (config: unknown) => loadConfig({ flag: writeConfig(config).path, env: {}, cwd: '/' });
+    expect((await load(base)).registryFormat).toBe('canon');
+    expect((await load({ ...base, registryFormat: 'ci-warm' })).registryFormat).toBe('ci-warm');
+    expect(await problemsOf({ ...base, registryFormat: 'cc-ci' })).toEqual([expect.stringMatching(/^registryFormat: .*"canon".*"ci-warm"/)]);
+  });
+
   it('resolves the SPEC example with built-in defaults and recipes sorted by name', async () => {
     const { path, dir } = writeConfig(base);
     const config = await loadConfig({ flag: path, env: {}, cwd: '/' });
@@ -114,6 +121,9 @@ describe('loadConfig', () => {
     [{ recipes: { beta: { mirror: 'file::/etc' } } }, 'recipes.beta.mirror: '],
     [{ recipes: { beta: { mirror: '-uhttps://x/y' } } }, 'recipes.beta.mirror: "-uhttps://x/y" starts with "-"'],
     [{ recipes: { beta: { upstream: 'file:///srv/git/x' } } }, 'recipes.beta.upstream: scheme "file" is not allowed'],
+    [{ recipes: { beta: { upstream: 'deploy@git.example.org:x/{recipe}.git' } } }, 'recipes.beta.upstream: not a URL'],
+    [{ recipes: { beta: { upstream: 'git@git.example.org:-x.git' } } }, 'recipes.beta.upstream: the host or path starts with "-"'],
+    [{ recipes: { beta: { mirror: 'https://bot:s3cret@m.example.org/x.git' } } }, 'recipes.beta.mirror: URL carries a password'],
     [{ recipes: { '../x': {} } }, 'recipes["../x"]: a recipe name must match'],
     [{ recipes: { Beta: {} } }, 'recipes.Beta: a recipe name must match'],
     [{ recipes: { beta: { test: { command: ['ci', '{recipie}'] } } } }, 'recipes.beta.test.command[1]: unknown placeholder {recipie}'],
@@ -125,6 +135,8 @@ describe('loadConfig', () => {
     [{ recipes: { beta: { test: { command: [] } } } }, 'recipes.beta.test.command: '],
     [{ recipes: { beta: { branch: '--upload-pack=x' } } }, 'recipes.beta.branch: '],
     [{ recipes: { beta: {} }, concurrency: 0 }, 'concurrency: '],
+    [{ recipes: { beta: {} }, schedule: { onCalendar: 'Fri..Mon 04:00' } }, 'schedule.onCalendar: "Fri..Mon 04:00" weekday range runs backwards'],
+    [{ recipes: { beta: {} }, schedule: { onCalendar: 'every sunday' } }, 'schedule.onCalendar: "every sunday" expected'],
     [{ recipes: { a: { promote: { domain: 'warm.example.org' } }, b: { promote: { domain: 'warm.example.org' } } } }, 'recipes.b.promote.domain: warm.example.org is also the warm domain of recipe a'],
     [{ recipes: { beta: {} }, protectedDomains: ['not a domain'] }, 'protectedDomains[0]: '],
     [{ recipes: { beta: {} }, forge: { type: 'gitea', url: 'https://git.example.org' } }, 'forge: set exactly one of'],

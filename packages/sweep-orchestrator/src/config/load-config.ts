@@ -9,8 +9,8 @@ import { findConfigPath } from './find-config.js';
 import { resolveRecipe } from './resolve-recipe.js';
 import type { RawConfig } from './schema.js';
 import { configSchema, defaultsSchema, recipeSchema } from './schema.js';
-import { recipeNameProblem } from './validators.js';
-import type { ResolvedConfig, ResolvedRecipe } from './types.js';
+import { parseListenAddress, recipeNameProblem } from './validators.js';
+import type { ResolvedConfig, ResolvedRecipe, WebhookSettings } from './types.js';
 
 /** Finds, reads, validates and resolves the configuration; throws a ConfigError listing every problem. */
 export async function loadConfig(opts: FindConfigOptions): Promise<ResolvedConfig> {
@@ -46,6 +46,7 @@ export async function resolveConfig(json: unknown, opts: { path: string; env: No
   const recipes = raw === null ? resolvePartially(json, problems) : resolveAll(raw, problems);
   const baseDir = dirname(opts.path);
   const forge = raw?.forge == null ? null : await readForge(raw.forge, baseDir, opts.env, problems);
+  const webhook = raw?.webhook == null ? null : await readWebhook(raw.webhook, baseDir, problems);
 
   if (raw === null || problems.length > 0) {
     const errors = [...problems].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -57,6 +58,7 @@ export async function resolveConfig(json: unknown, opts: { path: string; env: No
     stateDir,
     workDir: resolve(baseDir, raw.workDir ?? BUILTIN.workDir),
     registryDir: raw.registryDir == null ? null : resolve(baseDir, raw.registryDir),
+    registryFormat: raw.registryFormat ?? BUILTIN.registryFormat,
     forge,
     recipes,
     protectedDomains: raw.protectedDomains ?? [],
@@ -69,6 +71,7 @@ export async function resolveConfig(json: unknown, opts: { path: string; env: No
     concurrency: raw.concurrency ?? BUILTIN.concurrency,
     includePrereleases: raw.includePrereleases ?? BUILTIN.includePrereleases,
     diskBudgetGiB: raw.diskBudgetGiB ?? null,
+    webhook,
     secretEnv: raw.forge?.tokenEnv === undefined ? [] : [raw.forge.tokenEnv],
   };
 }
@@ -148,12 +151,49 @@ async function readForge(
     }
   }
   if (token === null || token === '') return null;
-  return redacting({ type: 'gitea' as const, url: forge.url, token });
+  return redacting({ type: 'gitea' as const, url: forge.url, token }, 'token');
 }
 
-/** The token stays readable by code but prints as "***" through JSON.stringify and util.inspect. */
-function redacting<T extends { token: string }>(value: T): T {
-  const shown = () => ({ ...value, token: '***' });
+const MIN_SECRET_LENGTH = 8;
+
+async function readWebhook(
+  webhook: NonNullable<RawConfig['webhook']>,
+  baseDir: string,
+  problems: ConfigProblem[],
+): Promise<WebhookSettings | null> {
+  const file = resolve(baseDir, webhook.secretFile);
+  let secret: string;
+  try {
+    secret = (await readFile(file, 'utf8')).trim();
+  } catch (error) {
+    problems.push({
+      path: 'webhook.secretFile',
+      message: `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}); it must hold the webhook secret`,
+    });
+    return null;
+  }
+  if (secret.length < MIN_SECRET_LENGTH) {
+    // The length is said, never the secret: a short one is still someone's secret.
+    problems.push({
+      path: 'webhook.secretFile',
+      message: `${file} holds ${secret.length} characters; the webhook secret must have at least ${MIN_SECRET_LENGTH}`,
+    });
+    return null;
+  }
+  const listen = parseListenAddress(webhook.listen ?? BUILTIN.webhookListen);
+  if (listen === null) return null;
+  return redacting({
+    listen,
+    path: webhook.path ?? BUILTIN.webhookPath,
+    secret,
+    debounceSeconds: webhook.debounceSeconds ?? BUILTIN.webhookDebounceSeconds,
+    maxSweepsPerHour: webhook.maxSweepsPerHour ?? BUILTIN.webhookMaxSweepsPerHour,
+  }, 'secret');
+}
+
+/** The secret stays readable by code but prints as "***" through JSON.stringify and util.inspect. */
+function redacting<T extends object>(value: T, key: keyof T & string): T {
+  const shown = () => ({ ...value, [key]: '***' });
   Object.defineProperty(value, 'toJSON', { value: shown, enumerable: false });
   Object.defineProperty(value, Symbol.for('nodejs.util.inspect.custom'), { value: shown, enumerable: false });
   return value;

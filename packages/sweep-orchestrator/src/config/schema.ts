@@ -1,7 +1,10 @@
+import { parseSchedule } from '@canon/timer-units';
+import { RECIPE_NAME, RECIPE_NAME_SHAPE } from '@canon/trigger';
+import { REGISTRY_FORMATS } from '@canon/warm-registry';
 import { z } from 'zod';
 import { BUILTIN, SCOPES } from './builtin-defaults.js';
 import { unknownPlaceholders } from './placeholders.js';
-import { domainProblem, httpUrlProblem, RECIPE_NAME, recipeNameProblem, regexProblem, remoteUrlProblem } from './validators.js';
+import { domainProblem, httpUrlProblem, listenAddressProblem, recipeNameProblem, regexProblem, remoteUrlProblem } from './validators.js';
 
 // Every object is strict (unknown keys are errors) and every key of `defaults` and of a recipe
 // is optional: required values are checked after the recipe is merged over `defaults`.
@@ -144,7 +147,7 @@ const forge = z
   });
 
 const recipes = z
-  .record(z.string().regex(RECIPE_NAME, 'a recipe name must match [a-z0-9][a-z0-9._-]*'), recipeSchema)
+  .record(z.string().regex(RECIPE_NAME, `a recipe name must match ${RECIPE_NAME_SHAPE}`), recipeSchema)
   .superRefine((record, ctx) => {
     for (const name of Object.keys(record)) {
       const problem = recipeNameProblem(name);
@@ -152,6 +155,36 @@ const recipes = z
     }
   })
   .meta({ description: 'one key per recipe name; the value holds its settings (may be {})' });
+
+const webhook = z
+  .strictObject({
+    listen: z
+      .string()
+      .superRefine((v, ctx) => {
+        const problem = listenAddressProblem(v);
+        if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .meta({ description: 'host:port `canon listen` binds ([::1]:8787 for IPv6)', default: BUILTIN.webhookListen })
+      .optional(),
+    path: z
+      .string()
+      .regex(/^\/[A-Za-z0-9._~/-]*$/, 'path must start with "/" and hold only URL-safe characters')
+      .meta({ description: 'where the forge POSTs its deliveries', default: BUILTIN.webhookPath })
+      .optional(),
+    secretFile: z.string().min(1).meta({ description: 'file holding the hook secret (read at load, at least 8 characters)' }),
+    debounceSeconds: z
+      .number()
+      .min(0)
+      .meta({ description: 'quiet time after the first pending event before the sweep starts', default: BUILTIN.webhookDebounceSeconds })
+      .optional(),
+    maxSweepsPerHour: z
+      .number()
+      .int()
+      .min(1)
+      .meta({ description: 'listen-triggered sweeps per rolling hour', default: BUILTIN.webhookMaxSweepsPerHour })
+      .optional(),
+  })
+  .meta({ description: '`canon listen`: forge webhooks that trigger sweeps' });
 
 const path = (description: string, fallback: string) => z.string().min(1).meta({ description, default: fallback });
 
@@ -164,7 +197,11 @@ export const configSchema = z
       .string()
       .min(1)
       .nullable()
-      .meta({ description: 'an existing registry directory to use instead of <stateDir>/registry', default: null })
+      .meta({ description: 'an existing registry directory to use instead of <stateDir>/registry; never created: missing is a config error', default: null })
+      .optional(),
+    registryFormat: z
+      .enum(REGISTRY_FORMATS)
+      .meta({ description: 'how canonical.json is written: canon\'s record, or cc-ci\'s ci-warm keys (+ last_good)', default: BUILTIN.registryFormat })
       .optional(),
     forge: forge.nullable().meta({ description: 'Gitea/Forgejo API for pull-request cleanup; null or absent: none', default: null }).optional(),
     defaults: defaultsSchema.optional(),
@@ -180,7 +217,15 @@ export const configSchema = z
       .optional(),
     schedule: z
       .strictObject({
-        onCalendar: z.string().min(1).meta({ default: BUILTIN.onCalendar }).optional(),
+        onCalendar: z
+          .string()
+          .min(1)
+          .superRefine((spec, ctx) => {
+            const schedule = parseSchedule(spec);
+            if (!schedule.ok && spec !== '') ctx.addIssue({ code: 'custom', message: `${JSON.stringify(spec)} ${schedule.reason}` });
+          })
+          .meta({ description: 'systemd OnCalendar= of the sweep timer', default: BUILTIN.onCalendar })
+          .optional(),
         persistent: z.boolean().meta({ default: BUILTIN.persistent }).optional(),
       })
       .optional(),
@@ -189,6 +234,7 @@ export const configSchema = z
     concurrency: z.number().int().min(1).max(64).meta({ default: BUILTIN.concurrency }).optional(),
     includePrereleases: z.boolean().meta({ default: BUILTIN.includePrereleases }).optional(),
     diskBudgetGiB: z.number().positive().nullable().meta({ default: null }).optional(),
+    webhook: webhook.nullable().meta({ description: '`canon listen` settings; null or absent: `canon listen` refuses to start', default: null }).optional(),
   })
   .meta({ title: 'canon.config.json', description: 'Configuration of canon, the weekly recipe sweep' });
 

@@ -1,3 +1,5 @@
+import type { RegistryFormat } from '@canon/warm-registry';
+
 export type CommandSpec = { command: string[]; timeoutSeconds: number; env: Record<string, string> };
 
 export type HealthSpec = {
@@ -41,6 +43,7 @@ export type ResolvedConfig = {
   stateDir: string;
   workDir: string;
   registryDir: string | null;
+  registryFormat: RegistryFormat;
   /** `token` was read from forge.tokenFile or forge.tokenEnv; it must never be logged. */
   forge: { type: 'gitea'; url: string; token: string } | null;
   recipes: ResolvedRecipe[];
@@ -51,6 +54,16 @@ export type ResolvedConfig = {
   concurrency: number;
   includePrereleases: boolean;
   diskBudgetGiB: number | null;
+  /** `secret` was read from webhook.secretFile; it must never be logged. */
+  webhook: WebhookSettings | null;
   /** Environment variables that hold secrets (forge.tokenEnv); commands must not inherit them. */
   secretEnv?: string[];
+};
+
+export type WebhookSettings = {
+  listen: { host: string; port: number };
+  path: string;
+  secret: string;
+  debounceSeconds: number;
+  maxSweepsPerHour: number;
 };

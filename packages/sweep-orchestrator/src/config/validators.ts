@@ -1,8 +1,9 @@
-/** Recipe names become directory names and URL parts: no separators, no traversal, no option look-alikes. */
-export const RECIPE_NAME = /^[a-z0-9][a-z0-9._-]*$/;
+import { validateRemoteUrl } from '@canon/mirror-sync';
+import { isRecipeName, RECIPE_NAME_SHAPE } from '@canon/trigger';
 
+/** trigger's one recipe-name pattern, plus a length limit and no traversal for the config. */
 export function recipeNameProblem(name: string): string | null {
-  if (!RECIPE_NAME.test(name)) return 'a recipe name must match [a-z0-9][a-z0-9._-]*';
+  if (!isRecipeName(name)) return `a recipe name must match ${RECIPE_NAME_SHAPE}`;
   if (name.length > 100) return `recipe name is ${name.length} characters long; at most 100 are allowed`;
   if (name.includes('..')) return `recipe name "${name}" must not contain ".."`;
   return null;
@@ -20,33 +21,16 @@ export function domainProblem(domain: string): string | null {
   return null;
 }
 
-const SCP_LIKE = /^git@([A-Za-z0-9.-]+):([A-Za-z0-9._~/-]+)$/;
-
 /**
- * Git remotes: only https, http, ssh and `git@host:path`. Transport helpers (`ext::` runs a
- * command, `file::`), local paths and anything git could read as an option are refused.
+ * Git remotes follow mirror-sync's one rule (https, http, ssh, `git@host:path`; no transport
+ * helpers, no option look-alikes). On top, a config file must not carry a password.
  */
 export function remoteUrlProblem(url: string): string | null {
-  if (url.startsWith('-')) return `"${url}" starts with "-" and could be read as an option`;
-  if ([...url].some((ch) => ch.trim() === '' || ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) return 'URL contains whitespace or control characters';
-  if (url.includes('::')) return `"${url}" uses a git transport helper ("::"); only https, http, ssh and git@ URLs are allowed`;
-  const scp = SCP_LIKE.exec(url);
-  if (scp !== null) {
-    const [, host = '', path = ''] = scp;
-    if (host.startsWith('-') || path.startsWith('-')) return `"${url}" has a part starting with "-"`;
-    return null;
+  const verdict = validateRemoteUrl(url);
+  if (!verdict.ok) return verdict.reason;
+  if (!url.startsWith('git@') && new URL(url).password !== '') {
+    return 'URL carries a password; put secrets in forge.tokenFile or forge.tokenEnv instead';
   }
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return `"${url}" is not a URL; use https://, http://, ssh:// or git@host:path`;
-  }
-  if (!['https:', 'http:', 'ssh:'].includes(parsed.protocol)) {
-    return `scheme "${parsed.protocol.replace(/:$/, '')}" is not allowed; use https, http, ssh or git@host:path`;
-  }
-  if (parsed.hostname === '') return `"${url}" has no host`;
-  if (parsed.password !== '') return 'URL carries a password; put secrets in forge.tokenFile or forge.tokenEnv instead';
   return null;
 }
 
@@ -72,4 +56,19 @@ export function regexProblem(pattern: string): string | null {
   } catch (error) {
     return `not a valid regular expression: ${(error as Error).message}`;
   }
+}
+
+/** `host:port` as `canon listen` binds it: an IPv4 address or name, or `[IPv6]`, and a port (0: any free one). */
+export function parseListenAddress(value: string): { host: string; port: number } | null {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(value);
+  if (m === null) return null;
+  const port = Number(m[3]);
+  if (port > 65535) return null;
+  return { host: m[1] ?? m[2] ?? '', port };
+}
+
+export function listenAddressProblem(value: string): string | null {
+  return parseListenAddress(value) === null
+    ? `expected host:port (e.g. "127.0.0.1:8787" or "[::1]:8787", port 0–65535), got ${JSON.stringify(value)}`
+    : null;
 }

@@ -19,6 +19,7 @@ describe('canon refuses what it cannot trust before writing anything', () => {
     { why: 'an unknown key', patch: { recipes: { alpha: {}, beta: { tset: {} } } }, path: 'recipes.beta.tset' },
     { why: 'an ext:: URL', patch: { recipes: { alpha: { upstream: 'ext::sh -c touch% /tmp/pwned' }, beta: {} } }, path: 'recipes.alpha.upstream' },
     { why: 'a ../x recipe name', patch: { recipes: { alpha: {}, '../x': {} } }, path: 'recipes' },
+    { why: 'an OnCalendar systemd would refuse', patch: { schedule: { onCalendar: 'Fri..Mon 04:00' } }, path: 'schedule.onCalendar' },
     { why: 'an unknown placeholder', patch: { defaults: { test: { command: ['run-ci', '{recipee}'] } } }, path: 'defaults.test.command' },
   ])('$why: exit 2, the JSON path named, no state written', async ({ patch, path }) => {
     await s.writeConfig(patch);

@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { deriveOutcome, evaluateGate, type Outcome } from '@canon/promote-gate';
-import { compareRecipeVersions, isReleaseTag, versionOfTag } from '@canon/trigger';
-import { newRunId, openRegistry } from '@canon/warm-registry';
+import { deriveOutcome, evaluateGate, policyExcuses, type Outcome } from '@canon/promote-gate';
+import { isReleaseTag, versionOfTag } from '@canon/trigger';
+import { newRunId } from '@canon/warm-registry';
 import type { TestedRelease } from '../command-values.js';
 import type { ResolvedConfig, ResolvedRecipe } from '../config/index.js';
 import { checkOutRelease } from '../sweep/check-out-release.js';
@@ -11,6 +11,7 @@ import { refOf } from '../sweep/recipe-record.js';
 import { chooseUpgradeBase } from '../sweep/upgrade-base.js';
 import { createCanonPromoter } from './promote.js';
 import type { PromoteResult } from './promoter.js';
+import { openConfiguredRegistry } from '../open-registry.js';
 
 export type PromoteVersionOptions = {
   config: ResolvedConfig;
@@ -50,10 +51,10 @@ export async function promoteVersion(opts: PromoteVersionOptions): Promise<Promo
     enrolled: recipe.enrolled, exitCode: 0, quick: opts.quick === true, ref: opts.ref ?? null,
     tagged: tag !== null && isReleaseTag(tag.name, { includePrereleases: config.includePrereleases }),
   });
-  const registry = openRegistry({ stateDir: config.stateDir, ...(config.registryDir === null ? {} : { registryDir: config.registryDir }) });
+  const registry = openConfiguredRegistry(config);
   const before = await registry.readCanonical(recipe.name);
   // Beyond the gate: the config's blocks and the canonical's order hold for other CI phases too.
-  const reasons = [...verdict.reasons, ...policyExcuses(recipe.block, before?.version ?? null, version)];
+  const reasons = [...verdict.reasons, ...policyExcuses({ version, block: recipe.block, canonical: before?.version ?? null })];
   if (reasons.length > 0 || tag === null) return { refused: true, reasons };
 
   const runId = newRunId();
@@ -82,15 +83,4 @@ export async function promoteVersion(opts: PromoteVersionOptions): Promise<Promo
     canonicalBefore: refOf(before), canonicalAfter: refOf(after),
   });
   return { refused: false, runId, ...label, rollback: result.rollback, warnings: result.warnings };
-}
-
-function policyExcuses(block: readonly { version: string; reason: string }[], canonical: string | null, version: string): PromoteRefusal[] {
-  const out: PromoteRefusal[] = [];
-  const wanted = versionOfTag(version);
-  const hit = block.find((b) => versionOfTag(b.version) === wanted);
-  if (hit !== undefined) out.push({ code: 'blocked', message: `${version} is blocked in the config: ${hit.reason}` });
-  if (canonical !== null && isReleaseTag(wanted) && isReleaseTag(versionOfTag(canonical)) && compareRecipeVersions(wanted, versionOfTag(canonical)) < 0) {
-    out.push({ code: 'older-than-canonical', message: `${version} is older than the canonical ${canonical}; the canonical only moves forward` });
-  }
-  return out;
 }

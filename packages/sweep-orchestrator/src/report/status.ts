@@ -15,7 +15,8 @@ function plain(text: string): string {
 
 function missedWarning(ctx: ReportContext, last: string | null): string {
   const period = schedulePeriodSeconds(ctx.schedule.onCalendar);
-  const allowed = `${formatAge(period)} + ${formatAge(scheduleGraceSeconds(period))} grace`;
+  const allowed =
+    period === null ? 'no period systemd would accept' : `${formatAge(period)} + ${formatAge(scheduleGraceSeconds(period))} grace`;
   const when = last ? `the last completed sweep finished ${plain(last)}` : 'no sweep has completed yet';
   return `WARNING: sweep missed: ${when}; schedule "${plain(ctx.schedule.onCalendar)}" allows ${allowed}. Check: systemctl list-timers canon-sweep.timer`;
 }

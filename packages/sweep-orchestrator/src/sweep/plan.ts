@@ -1,9 +1,9 @@
 import { listRemoteRefs } from '@canon/mirror-sync';
 import { decide, type Decision } from '@canon/trigger';
-import { openRegistry } from '@canon/warm-registry';
 import type { ResolvedConfig } from '../config/index.js';
 import { createLimiter } from './pool.js';
 import { assertNotHollow, selectRecipes } from './select.js';
+import { openConfiguredRegistry } from '../open-registry.js';
 
 export type PlanEntry = {
   recipe: string;
@@ -22,7 +22,7 @@ const LIST_POOL = 8;
  */
 export async function planSweep(opts: { config: ResolvedConfig; recipes?: readonly string[]; force?: boolean }): Promise<Plan> {
   const { config } = opts;
-  const registry = openRegistry({ stateDir: config.stateDir, ...(config.registryDir === null ? {} : { registryDir: config.registryDir }) });
+  const registry = openConfiguredRegistry(config);
   const pool = createLimiter(LIST_POOL);
   const selected = selectRecipes(config, opts.recipes ?? []);
   // plan is sweep --dry-run: a hollow config is refused the same way (exit 3).

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { summarizeOutcomes } from '@canon/warm-registry';
 import {
-  acquireSweepLock, closeUnfinishedRuns, createRun, newRunId, openRegistry, pruneRuns, reapOrphans,
+  acquireSweepLock, closeUnfinishedRuns, createRun, newRunId, pruneRuns, reapOrphans,
   type RecipeRun, type RunRecord, type SweepLock,
 } from '@canon/warm-registry';
 import type { ResolvedConfig } from '../config/index.js';
@@ -17,6 +17,7 @@ import { runRecipe, type RecipeContext } from './run-recipe.js';
 import { pendingRecipeRun } from './recipe-record.js';
 import { exitCodeOfOutcomes } from './recipe-run.js';
 import { assertNotHollow, selectRecipes } from './select.js';
+import { openConfiguredRegistry } from '../open-registry.js';
 
 export type SweepOptions = {
   config: ResolvedConfig;
@@ -27,6 +28,8 @@ export type SweepOptions = {
   onEvent?: SweepEventSink;
   interrupt?: Interrupt;
   now?: () => Date;
+  /** `--wait`: seconds to wait for the sweep mutex before refusing with exit 75 (default 0). */
+  waitSeconds?: number;
 };
 
 export type SweepResult = { run: RunRecord; exitCode: number };
@@ -60,6 +63,8 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     stateDir: config.stateDir,
     runId,
     staleSeconds: config.lockStaleSeconds,
+    waitSeconds: opts.waitSeconds ?? 0,
+    signal: opts.interrupt?.signal,
     onCompromised: (e) => {
       lostLock = e;
       controller.abort(e);
@@ -97,7 +102,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     }
     // Commands run with cwd = workDir (busyCheck) before any sync or checkout has created it.
     await mkdir(config.workDir, { recursive: true });
-    const registry = openRegistry({ stateDir: config.stateDir, ...(config.registryDir === null ? {} : { registryDir: config.registryDir }) });
+    const registry = openConfiguredRegistry(config);
     const store = await createRun({ stateDir: config.stateDir, runId });
     const record: RunRecord = {
       schema: 1, runId, startedAt: startedAt.toISOString(), finishedAt: null, dryRun: false, interrupted: false,

@@ -1,10 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { lstat, mkdir, readFile, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { RegistryError } from '../errors.js';
 import { fsError, isErrno } from './fs-errors.js';
-
-const tempMarker = '.tmp-';
 
 /**
  * Creates `dir` (and parents); a file standing where a directory belongs is NOT_A_DIRECTORY.
@@ -32,74 +29,43 @@ export async function ensureDir(dir: string): Promise<void> {
   }
 }
 
+/**
+ * A symlink planted where canon keeps a file or a per-recipe directory would send canon's
+ * writes elsewhere (rename replaces the link, an append follows it): refuse, leave it alone.
+ */
+export async function refuseSymlink(
+  path: string,
+  expected: 'a file' | 'a directory',
+): Promise<void> {
+  let isLink: boolean;
+  try {
+    isLink = (await lstat(path)).isSymbolicLink();
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return;
+    throw fsError(error, path, 'inspect');
+  }
+  if (isLink) throw symlinkRefused(path, expected);
+}
+
+export function symlinkRefused(
+  path: string,
+  expected: 'a file' | 'a directory',
+  cause?: unknown,
+): RegistryError {
+  return new RegistryError(
+    'SYMLINK_REFUSED',
+    { path },
+    `Expected ${path} to be ${expected}, but it is a symbolic link; canon does not write through links someone else planted. ` +
+      'Nothing was written: remove the link (check who made it) and run again.',
+    cause === undefined ? undefined : { cause },
+  );
+}
+
 async function isDirectory(path: string): Promise<boolean> {
   try {
     return (await stat(path)).isDirectory();
   } catch {
     return false;
-  }
-}
-
-/**
- * Replaces `path` with `content` so that a crash at any instant leaves either the old
- * file or the new one: temp file in the same directory, fsync, rename, fsync the directory.
- */
-export async function writeFileAtomic(path: string, content: string): Promise<void> {
-  const dir = dirname(path);
-  await ensureDir(dir);
-  const temp = join(
-    dir,
-    `.${basename(path)}${tempMarker}${process.pid}-${randomBytes(4).toString('hex')}`,
-  );
-  try {
-    const handle = await open(temp, 'wx', 0o644);
-    try {
-      await handle.writeFile(content, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw fsError(error, path, 'write');
-  }
-  await syncDir(dir, path);
-  await removeDeadTemps(dir, basename(path));
-}
-
-export async function syncDir(dir: string, path: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    throw fsError(error, path, 'flush the directory of');
-  }
-}
-
-/** Temp files of writers that were killed mid-write are garbage; those of live writers are not. */
-async function removeDeadTemps(dir: string, name: string): Promise<void> {
-  const prefix = `.${name}${tempMarker}`;
-  const entries = await readdir(dir).catch(() => [] as string[]);
-  for (const entry of entries) {
-    if (!entry.startsWith(prefix)) continue;
-    const pid = Number(entry.slice(prefix.length).split('-')[0]);
-    if (Number.isInteger(pid) && pid > 0 && !isAlive(pid)) {
-      await unlink(join(dir, entry)).catch(() => undefined);
-    }
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return isErrno(error, 'EPERM');
   }
 }
 

@@ -5,7 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import lockfile from 'proper-lockfile';
 import { z } from 'zod';
 import { LockedError, RegistryError, type LockHolder } from '../errors.js';
-import { ensureDir, readTextOrNull, writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '../write-file-atomic.js';
+import { ensureDir, readTextOrNull } from './atomic-file.js';
 import { fsError, isErrno } from './fs-errors.js';
 
 export type HeldLock = {

@@ -1,18 +1,20 @@
+import { RECIPE_NAME, RECIPE_NAME_SHAPE } from '@canon/trigger';
 import { RegistryError } from '../errors.js';
 
 // Names end up as path segments under stateDir, so they are checked before any path is built.
 const patterns = {
-  recipe: /^[a-z0-9][a-z0-9._-]*$/,
+  recipe: RECIPE_NAME,
   runId: /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
   domain: /^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/,
-  step: /^[a-z0-9][a-z0-9._-]*$/,
+  // Step names become file names too, so they follow the recipe-name rule.
+  step: RECIPE_NAME,
 } as const;
 
 const shapes: Record<keyof typeof patterns, string> = {
-  recipe: '[a-z0-9][a-z0-9._-]*',
+  recipe: RECIPE_NAME_SHAPE,
   runId: '[A-Za-z0-9][A-Za-z0-9._-]*',
   domain: 'a lower-case host name',
-  step: '[a-z0-9][a-z0-9._-]*',
+  step: RECIPE_NAME_SHAPE,
 };
 
 export function checkName(kind: keyof typeof patterns, value: string): string {

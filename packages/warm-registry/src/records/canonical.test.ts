@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { useTempDirs } from '../internal/testing/fixtures.js';
+import { useTempDirs } from '../testing/fixtures.js';
 import { openRegistry } from '../registry.js';
 import type { CanonicalRecord } from './canonical.js';
 

@@ -1,8 +1,6 @@
 import { realpathSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { renderUnits, verifyUnits } from '@canon/timer-units';
-import { writeFileAtomic } from '@canon/warm-registry';
+import { dirname, resolve } from 'node:path';
+import { verifyUnits, writeUnits } from '@canon/timer-units';
 import { loadConfig, programsOf, type ResolvedConfig } from '../../config/index.js';
 import { configOptions, stringOption, type CommandContext } from '../context.js';
 import { UsageError } from '../usage-error.js';
@@ -36,7 +34,7 @@ function limitsOf(config: ResolvedConfig): { recipes: { testSeconds: number; pro
 
 async function render(ctx: CommandContext, out: string): Promise<number> {
   const config = await loadConfig(configOptions(ctx));
-  const units = renderUnits({
+  const units = await writeUnits(out, {
     schedule: config.schedule,
     programs: programsOf(config),
     execPath: canonExecutable(),
@@ -44,10 +42,7 @@ async function render(ctx: CommandContext, out: string): Promise<number> {
     workingDirectory: dirname(config.path),
     limits: limitsOf(config),
   });
-  await mkdir(out, { recursive: true });
-  await writeFileAtomic(join(out, 'canon-sweep.service'), units.service);
-  await writeFileAtomic(join(out, 'canon-sweep.timer'), units.timer);
-  ctx.stdout(`wrote ${join(out, 'canon-sweep.service')} and ${join(out, 'canon-sweep.timer')}\n`);
+  ctx.stdout(`wrote ${units.servicePath} and ${units.timerPath}\n`);
   return 0;
 }
 

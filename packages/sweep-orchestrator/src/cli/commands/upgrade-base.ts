@@ -1,10 +1,10 @@
 import { parseRecipeVersion } from '@canon/trigger';
-import { openRegistry } from '@canon/warm-registry';
 import { loadConfig } from '../../config/index.js';
 import { chooseUpgradeBase } from '../../sweep/upgrade-base.js';
 import { configOptions, type CommandContext } from '../context.js';
 import { mirrorTags, recipeNamed } from '../mirror-tags.js';
 import { UsageError } from '../usage-error.js';
+import { openConfiguredRegistry } from '../../open-registry.js';
 
 /** Prints what CANON_UPGRADE_BASE would be for R at V: the older canonical, else the newest older release. */
 export async function run(ctx: CommandContext): Promise<number> {
@@ -14,7 +14,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   }
   const config = await loadConfig(configOptions(ctx));
   const recipe = recipeNamed(config, 'upgrade-base', name);
-  const registry = openRegistry({ stateDir: config.stateDir, ...(config.registryDir === null ? {} : { registryDir: config.registryDir }) });
+  const registry = openConfiguredRegistry(config);
   const canonical = await registry.readCanonical(recipe.name);
   const tags = await mirrorTags(config, recipe);
   const base = chooseUpgradeBase(canonical?.version ?? null, tags.map((t) => t.name), version, config.includePrereleases);

@@ -2,10 +2,11 @@
 // locks, or starts process groups, and reports on stdout as JSON lines. Bundled by worker-bundle.ts.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { trackChild } from '../../children.js';
-import { LockedError, RegistryError } from '../../errors.js';
-import { acquireAppLock, acquireSweepLock } from '../../locks.js';
-import { openRegistry } from '../../registry.js';
+import { trackChild } from '../children.js';
+import { LockedError, RegistryError } from '../errors.js';
+import { acquireFlocks } from '../flocks.js';
+import { acquireAppLock, acquireSweepLock } from '../locks.js';
+import { openRegistry } from '../registry.js';
 import { canonicalOf } from './fixtures-data.js';
 
 const say = (message: object) => process.stdout.write(JSON.stringify(message) + '\n');
@@ -89,6 +90,13 @@ async function startGroup(stateDir: string, runId: string, ignoreTerm: boolean):
   setInterval(() => undefined, 1000);
 }
 
+/** Holds flocks on the given paths until killed. */
+async function holdFlocks(paths: string[]): Promise<void> {
+  await acquireFlocks({ paths });
+  say({ held: true, pid: process.pid });
+  setInterval(() => undefined, 1000);
+}
+
 const [mode, stateDir = '', a = '', b = ''] = process.argv.slice(2);
 const run =
   mode === 'write-loop'
@@ -97,7 +105,9 @@ const run =
       ? lockServer(stateDir, Number(a), b)
       : mode === 'start-group'
         ? startGroup(stateDir, a, b === 'ignore-term')
-        : Promise.reject(new Error(`unknown mode ${mode}`));
+        : mode === 'hold-flocks'
+          ? holdFlocks(process.argv.slice(3))
+          : Promise.reject(new Error(`unknown mode ${mode}`));
 run.catch((error: unknown) => {
   say(failure(error));
   process.exit(1);

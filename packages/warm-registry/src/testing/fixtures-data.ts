@@ -1,6 +1,6 @@
-import type { CanonicalRecord } from '../../records/canonical.js';
-import type { RecipeRun, RunRecord } from '../../records/run.js';
-import { summarizeOutcomes } from '../../records/run.js';
+import type { CanonicalRecord } from '../records/canonical.js';
+import type { RecipeRun, RunRecord } from '../records/run.js';
+import { summarizeOutcomes } from '../records/run.js';
 
 export function commitOf(n: number): string {
   return n.toString(16).padStart(40, 'a').slice(-40);
