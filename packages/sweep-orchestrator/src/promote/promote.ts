@@ -225,7 +225,11 @@ async function promoteUnderLock(
         previous,
       });
     } catch (error) {
-      return fail({ reason: 'record-write-failed', detail: (error as Error).message, timedOut: false, interrupted: false });
+      const detail = (error as Error).message;
+      // In ci-warm format last_good follows canonical.json: when only it failed, the canonical
+      // already names what runs, so the promotion stands and nothing may be undone.
+      if (!(await canonicalNames(input))) return fail({ reason: 'record-write-failed', detail, timedOut: false, interrupted: false });
+      warnings.push(`canonical.json names ${tested.version}, but the rest of the record could not be written: ${detail}`);
     }
     try {
       await input.registry.appendHistory(recipe.name, {
@@ -247,6 +251,12 @@ async function promoteUnderLock(
   } finally {
     limit.dispose();
   }
+}
+
+/** True when the registry now holds the tested release as written by this run. */
+async function canonicalNames(input: PromoteInput): Promise<boolean> {
+  const now = await input.registry.readCanonical(input.recipe.name).catch(() => null);
+  return now !== null && now.version === input.tested.version && now.commit === input.tested.commit && now.runId === input.runId;
 }
 
 /** park and volumeSize: the promotion already stands, so their failures are warnings. */
