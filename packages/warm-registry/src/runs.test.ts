@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { RegistryError } from './errors.js';
 import { recipeRunOf, runOf, useTempDirs } from './testing/fixtures.js';
 import { summarizeOutcomes } from './records/run.js';
-import { createRun, listRuns, newRunId, pruneRuns, readLatestRun, readRun } from './runs.js';
+import { closeUnfinishedRuns, createRun, listRuns, newRunId, pruneRuns, readLatestRun, readRun } from './runs.js';
 
 const tempDir = useTempDirs();
 
@@ -131,5 +131,23 @@ describe('run records', () => {
     expect(await pruneRuns(stateDir, 3)).toHaveLength(49);
     expect(await listRuns(stateDir)).toEqual([ids[2], ...ids.slice(57)]);
     expect((await caught(pruneRuns(stateDir, 0))).code).toBe('INVALID_OPTION');
+  });
+
+  it('closes every unfinished run but the current one as interrupted, leaving finished runs and latest.json alone', async () => {
+    const stateDir = await tempDir();
+    const unfinished = (id: string) => ({ ...runOf(id), finishedAt: null, exitCode: null });
+    await (await createRun({ stateDir, runId: 'r1-done' })).finish(runOf('r1-done'));
+    await (await createRun({ stateDir, runId: 'r2-dead' })).writeRecord(unfinished('r2-dead'));
+    await (await createRun({ stateDir, runId: 'r3-now' })).writeRecord(unfinished('r3-now'));
+    await createRun({ stateDir, runId: 'r4-empty' });
+    const runsDir = join(stateDir, 'runs');
+    const untouched = await Promise.all(['r1-done/run.json', 'r3-now/run.json', 'latest.json'].map((f) => readFile(join(runsDir, f), 'utf8')));
+    const at = new Date('2026-11-28T03:00:05.000Z');
+
+    const result = await closeUnfinishedRuns({ stateDir, currentRunId: 'r3-now', at });
+    expect(result).toEqual({ closed: ['r2-dead'], unreadable: [] });
+    expect(await readRun(stateDir, 'r2-dead')).toEqual({ ...unfinished('r2-dead'), interrupted: true, finishedAt: at.toISOString() });
+    expect(await Promise.all(['r1-done/run.json', 'r3-now/run.json', 'latest.json'].map((f) => readFile(join(runsDir, f), 'utf8')))).toEqual(untouched);
+    expect(await closeUnfinishedRuns({ stateDir, currentRunId: 'r3-now', at })).toEqual({ closed: [], unreadable: [] });
   });
 });

@@ -132,6 +132,48 @@ export async function readLatestRun(stateDir: string): Promise<RunRecord | null>
   return text === null ? null : parseRun(text, path);
 }
 
+export type UnfinishedRuns = {
+  /** Runs now recorded as interrupted, oldest first. */
+  closed: string[];
+  /** Runs whose run.json could not be read or written; left as they were. */
+  unreadable: { runId: string; message: string }[];
+};
+
+// run.json is written with two-space indentation: a record that lacks this line is finished
+// and costs no parse.
+const unfinishedLine = /^ {2}"finishedAt": null,?$/m;
+
+/**
+ * Closes the run.json of every run that never finished (a sweep killed with SIGKILL or lost
+ * with its host): `interrupted: true` and `finishedAt` = `at`, the time this was noticed.
+ * Call it only under the sweep mutex: then no run but `currentRunId` can still be alive.
+ * runs/latest.json is left alone: a dead run never becomes the latest.
+ */
+export async function closeUnfinishedRuns(opts: {
+  stateDir: string;
+  currentRunId: string;
+  at: Date;
+}): Promise<UnfinishedRuns> {
+  const out: UnfinishedRuns = { closed: [], unreadable: [] };
+  for (const runId of await listRuns(opts.stateDir)) {
+    if (runId === opts.currentRunId) continue;
+    const path = join(runsDirOf(opts.stateDir), runId, 'run.json');
+    try {
+      const text = await readTextOrNull(path);
+      if (text === null || !unfinishedLine.test(text)) continue;
+      const run = parseRun(text, path);
+      if (run.finishedAt !== null) continue;
+      const closed = { ...run, interrupted: true, finishedAt: opts.at.toISOString() };
+      const valid = validateForWrite(runRecordSchema, closed, path, 'run record');
+      await writeFileAtomic(path, JSON.stringify(valid, null, 2) + '\n');
+      out.closed.push(runId);
+    } catch (error) {
+      out.unreadable.push({ runId, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return out;
+}
+
 /** Removes all but the newest `keep` runs (never the one latest.json names); returns the removed ids. */
 export async function pruneRuns(stateDir: string, keep = 52): Promise<string[]> {
   if (!Number.isInteger(keep) || keep < 1) {

@@ -1,7 +1,9 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deriveOutcome, evaluateGate, policyExcuses, type Outcome } from '@canon/promote-gate';
 import { isReleaseTag, versionOfTag } from '@canon/trigger';
 import { newRunId } from '@canon/warm-registry';
+import type { TestedRelease } from '../command-values.js';
 import type { ResolvedConfig, ResolvedRecipe } from '../config/index.js';
 import { checkOutRelease } from '../sweep/check-out-release.js';
 import { mirrorTags, tagForVersion } from '../sweep/mirror-tags.js';
@@ -57,13 +59,21 @@ export async function promoteVersion(opts: PromoteVersionOptions): Promise<Promo
 
   const runId = newRunId();
   const runDir = join(config.workDir, 'promotions', runId);
-  const tested = await checkOutRelease(config, recipe, { ...tag, version: versionOfTag(tag.name) });
-  const upgradeBase = chooseUpgradeBase(before?.version ?? null, tags.map((t) => t.name), tested.version, config.includePrereleases);
-  const result = await createCanonPromoter({ config, registry }).promote({
-    recipe, tested, upgradeBase, canonicalBefore: before, runId, runDir,
-    ...(opts.signal === undefined ? {} : { signal: opts.signal }),
-    ...(opts.onPhase === undefined ? {} : { onPhase: opts.onPhase }),
-  });
+  // Private to this run: the sweep's checkout may be under a running test right now.
+  const checkoutDir = join(config.workDir, 'checkouts', `${recipe.name}@${runId}`);
+  let result: PromoteResult;
+  let tested: TestedRelease;
+  try {
+    tested = await checkOutRelease(config, recipe, { ...tag, version: versionOfTag(tag.name) }, checkoutDir);
+    const upgradeBase = chooseUpgradeBase(before?.version ?? null, tags.map((t) => t.name), tested.version, config.includePrereleases);
+    result = await createCanonPromoter({ config, registry }).promote({
+      recipe, tested, upgradeBase, canonicalBefore: before, runId, runDir,
+      ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+      ...(opts.onPhase === undefined ? {} : { onPhase: opts.onPhase }),
+    });
+  } finally {
+    await rm(checkoutDir, { recursive: true, force: true });
+  }
   const after = await registry.readCanonical(recipe.name);
   const label = deriveOutcome({
     runId, decision: { action: 'run', reason: 'promote' }, syncStatus: 'ok', error: null,

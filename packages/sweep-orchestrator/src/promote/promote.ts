@@ -5,7 +5,7 @@ import { commandValues } from '../command-values.js';
 import type { PromoteSpec, ResolvedConfig } from '../config/index.js';
 import type { StepContext, StepFailure } from './internal/promote-steps.js';
 import { budget, checkHealth, logLine, runStep } from './internal/promote-steps.js';
-import { rollBack } from './internal/rollback.js';
+import { rollBack, undoSeed } from './internal/rollback.js';
 import type { Promoter, PromoteRequest, PromoteResult } from './promoter.js';
 
 const FULL_OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
@@ -46,6 +46,16 @@ export async function promoteRecipe(input: PromoteInput): Promise<PromoteResult>
       domain: spec.domain,
       ...extra,
     });
+  const failureWarnings: string[] = [];
+  // On a failure path the registry may be what failed (full or read-only): a history line
+  // that cannot be written is a warning, never a reason to skip the undo that follows.
+  const note = async (type: string, extra: Partial<HistoryEvent> = {}): Promise<void> => {
+    try {
+      await history(type, extra);
+    } catch (error) {
+      failureWarnings.push(`could not append "${type}" to the history: ${(error as Error).message}`);
+    }
+  };
 
   input.onPhase?.('promote:lock');
   let lock: { release(): Promise<void> };
@@ -59,8 +69,8 @@ export async function promoteRecipe(input: PromoteInput): Promise<PromoteResult>
     });
   } catch (error) {
     const detail = `could not take the app lock of ${spec.domain}: ${(error as Error).message}`;
-    await history(failedType, { detail });
-    return finish({ ok: false, timedOut: false, reason: 'app-locked', rollback: null, warnings: [], warmVolumeBytes: null, detail });
+    await note(failedType, { detail });
+    return finish({ ok: false, timedOut: false, reason: 'app-locked', rollback: null, warnings: failureWarnings, warmVolumeBytes: null, detail });
   }
 
   try {
@@ -70,24 +80,41 @@ export async function promoteRecipe(input: PromoteInput): Promise<PromoteResult>
     }
     const { failure } = attempt;
     logLine(logFile, `promote failed (${failure.reason}): ${failure.detail}; the canonical record is unchanged`);
-    await history(failure.reason === 'protected-domain' ? 'seed-refused' : failedType, { detail: `${failure.reason}: ${failure.detail}` });
-    const canRollBack = spec.rollback && input.canonicalBefore !== null && !failure.interrupted && input.signal?.aborted !== true;
-    const rollback =
-      canRollBack && input.canonicalBefore !== null
-        ? await rollBack({ input, spec, previous: input.canonicalBefore, logFile, history })
-        : null;
+    await note(failure.reason === 'protected-domain' ? 'seed-refused' : failedType, { detail: `${failure.reason}: ${failure.detail}` });
+    const rollback = await undo(input, spec, failure, logFile, note);
     return finish({
       ok: false,
       timedOut: failure.timedOut,
       reason: failure.reason,
       rollback,
-      warnings: [],
+      warnings: failureWarnings,
       warmVolumeBytes: null,
       detail: failure.detail,
     });
   } finally {
     await lock.release();
   }
+}
+
+/**
+ * What a failed promote leaves on the domain. A deploy whose record could not be written is
+ * always undone (SPEC: nothing runs that the registry does not name): an advance goes back
+ * to the previous canonical, a seed is torn down. Any other failure rolls back only when
+ * `rollback` is set and the sweep is not stopping.
+ */
+async function undo(
+  input: PromoteInput,
+  spec: PromoteSpec,
+  failure: StepFailure,
+  logFile: string,
+  history: (type: string, extra?: Partial<HistoryEvent>) => Promise<void>,
+): Promise<PromoteResult['rollback']> {
+  const previous = input.canonicalBefore;
+  if (failure.reason === 'record-write-failed') {
+    return previous === null ? undoSeed({ input, spec, logFile, history }) : rollBack({ input, spec, previous, logFile, history });
+  }
+  const stopping = failure.interrupted || input.signal?.aborted === true;
+  return spec.rollback && previous !== null && !stopping ? rollBack({ input, spec, previous, logFile, history }) : null;
 }
 
 async function promoteUnderLock(
@@ -198,23 +225,38 @@ async function promoteUnderLock(
         previous,
       });
     } catch (error) {
-      return fail({ reason: 'record-write-failed', detail: (error as Error).message, timedOut: false, interrupted: false });
+      const detail = (error as Error).message;
+      // In ci-warm format last_good follows canonical.json: when only it failed, the canonical
+      // already names what runs, so the promotion stands and nothing may be undone.
+      if (!(await canonicalNames(input))) return fail({ reason: 'record-write-failed', detail, timedOut: false, interrupted: false });
+      warnings.push(`canonical.json names ${tested.version}, but the rest of the record could not be written: ${detail}`);
     }
-    await input.registry.appendHistory(recipe.name, {
-      type: 'promoted',
-      ts: new Date().toISOString(),
-      runId: input.runId,
-      version: tested.version,
-      commit: tested.commit,
-      previous,
-      domain: spec.domain,
-    });
+    try {
+      await input.registry.appendHistory(recipe.name, {
+        type: 'promoted',
+        ts: new Date().toISOString(),
+        runId: input.runId,
+        version: tested.version,
+        commit: tested.commit,
+        previous,
+        domain: spec.domain,
+      });
+    } catch (error) {
+      // canonical.json names what runs: the promotion stands, only its history line is missing.
+      warnings.push(`the promotion stands, but its history line could not be written: ${(error as Error).message}`);
+    }
     logLine(logFile, `promoted ${recipe.name} ${tested.version} (${tested.commit})`);
     const after = await afterPromotion(input, spec, ctx);
     return { ok: true, warnings: [...warnings, ...after.warnings], warmVolumeBytes: after.warmVolumeBytes };
   } finally {
     limit.dispose();
   }
+}
+
+/** True when the registry now holds the tested release as written by this run. */
+async function canonicalNames(input: PromoteInput): Promise<boolean> {
+  const now = await input.registry.readCanonical(input.recipe.name).catch(() => null);
+  return now !== null && now.version === input.tested.version && now.commit === input.tested.commit && now.runId === input.runId;
 }
 
 /** park and volumeSize: the promotion already stands, so their failures are warnings. */
@@ -229,15 +271,17 @@ async function afterPromotion(
     const park = await runStep(ctx, 'park', spec.park);
     if (!park.ok) {
       warnings.push(`park failed (the promotion stands): ${park.failure.detail}`);
-      await input.registry.appendHistory(input.recipe.name, {
-        type: 'park-failed',
-        ts: new Date().toISOString(),
-        runId: input.runId,
-        version: input.tested.version,
-        commit: input.tested.commit,
-        domain: spec.domain,
-        detail: park.failure.detail,
-      });
+      await input.registry
+        .appendHistory(input.recipe.name, {
+          type: 'park-failed',
+          ts: new Date().toISOString(),
+          runId: input.runId,
+          version: input.tested.version,
+          commit: input.tested.commit,
+          domain: spec.domain,
+          detail: park.failure.detail,
+        })
+        .catch((error: unknown) => warnings.push(`could not append "park-failed" to the history: ${(error as Error).message}`));
     }
   }
   let warmVolumeBytes: number | null = null;
@@ -249,7 +293,9 @@ async function afterPromotion(
     else if (!/^\d+$/.test(printed)) warnings.push(`volumeSize printed "${printed.slice(0, 80)}", not a number of bytes`);
     else {
       warmVolumeBytes = Number(printed);
-      await input.registry.recordVolumeBytes(input.recipe.name, warmVolumeBytes);
+      await input.registry
+        .recordVolumeBytes(input.recipe.name, warmVolumeBytes)
+        .catch((error: unknown) => warnings.push(`could not record the volume size: ${(error as Error).message}`));
     }
   }
   return { warnings, warmVolumeBytes };

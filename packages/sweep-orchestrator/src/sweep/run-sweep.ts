@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { summarizeOutcomes } from '@canon/warm-registry';
 import {
-  acquireSweepLock, createRun, newRunId, pruneRuns, reapOrphans,
+  acquireSweepLock, closeUnfinishedRuns, createRun, newRunId, pruneRuns, reapOrphans,
   type RecipeRun, type RunRecord, type SweepLock,
 } from '@canon/warm-registry';
 import type { ResolvedConfig } from '../config/index.js';
@@ -95,6 +95,14 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
         : orphan.reason === 'other-host' ? `process group ${orphan.pgid} of run ${orphan.runId} was recorded on another host; not touched`
         : null;
       if (message !== null) emit({ type: 'warning', at: stamp(), recipe: null, message });
+    }
+    // Under the mutex every other unfinished run is dead: its record says so from now on.
+    const unfinished = await closeUnfinishedRuns({ stateDir: config.stateDir, currentRunId: runId, at: now() });
+    for (const dead of unfinished.closed) {
+      emit({ type: 'warning', at: stamp(), recipe: null, message: `run ${dead} never finished (its sweep was killed); recorded it as interrupted` });
+    }
+    for (const bad of unfinished.unreadable) {
+      emit({ type: 'warning', at: stamp(), recipe: null, message: `could not close the unfinished run ${bad.runId}: ${bad.message}` });
     }
     // Commands run with cwd = workDir (busyCheck) before any sync or checkout has created it.
     await mkdir(config.workDir, { recursive: true });

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkoutTag } from '@canon/mirror-sync';
 import type { CanonicalView, HistoryEvent } from '@canon/warm-registry';
+import type { TestedRelease } from '../../command-values.js';
 import { commandValues } from '../../command-values.js';
 import type { PromoteSpec } from '../../config/index.js';
 import type { PromoteInput } from '../promote.js';
@@ -32,29 +33,8 @@ export async function rollBack(opts: {
   const limit = budget(spec.timeoutSeconds, input.signal);
   try {
     const checkout = await checkOutPrevious(input, previous, logFile);
-    const ctx: StepContext = {
-      config: input.config,
-      spec,
-      mode: 'rollback',
-      runId: input.runId,
-      values: commandValues({
-        kind: 'promote',
-        mode: 'rollback',
-        recipe: input.recipe.name,
-        runId: input.runId,
-        runDir: input.runDir,
-        release: { version: previous.version, tag: previous.tag, commit: previous.commit, checkout: checkout ?? '' },
-        upgradeBase: null,
-        previousVersion: input.tested.version,
-        domain: spec.domain,
-        env: spec.env,
-      }),
-      cwd: checkout ?? cwd,
-      logFile,
-      deadline: limit.deadline,
-      signal: limit.signal,
-      interrupted: limit.interrupted,
-    };
+    const release = { version: previous.version, tag: previous.tag, commit: previous.commit, checkout: checkout ?? '' };
+    const ctx = rollbackContext(input, spec, limit, logFile, release, input.tested.version, checkout ?? cwd);
     const deploy = await runStep(ctx, 'rollback-deploy', spec.deploy);
     const problem = deploy.ok ? await checkHealth(ctx) : deploy.failure;
     const event = { version: previous.version, commit: previous.commit };
@@ -70,6 +50,78 @@ export async function rollBack(opts: {
   } finally {
     limit.dispose();
   }
+}
+
+/**
+ * Tears down a seed whose record could not be written: nothing may serve on the domain that
+ * the registry does not name. Without a teardown command nothing can be undone; the log and
+ * the result say so.
+ */
+export async function undoSeed(opts: {
+  input: PromoteInput;
+  spec: PromoteSpec;
+  logFile: string;
+  history: (type: string, extra?: Partial<HistoryEvent>) => Promise<void>;
+}): Promise<NonNullable<PromoteResult['rollback']>> {
+  const { input, spec, logFile } = opts;
+  if (spec.teardown === null) {
+    const reason = `no teardown is configured: the unrecorded seed of ${input.tested.version} is left on ${spec.domain}`;
+    logLine(logFile, reason);
+    await opts.history('rollback-failed', { detail: reason });
+    return { attempted: false, healthy: null, reason };
+  }
+  logLine(logFile, `tearing down the unrecorded seed of ${input.tested.version} on ${spec.domain}`);
+  input.onPhase?.('promote:rollback');
+  const limit = budget(spec.timeoutSeconds, input.signal);
+  try {
+    const ctx = rollbackContext(input, spec, limit, logFile, input.tested, null, input.tested.checkout);
+    const step = await runStep(ctx, 'rollback-teardown', spec.teardown);
+    if (step.ok) {
+      await opts.history('rolled-back', { detail: `tore down the unrecorded seed of ${input.tested.version}` });
+      logLine(logFile, `teardown of the unrecorded seed: done`);
+      return { attempted: true, healthy: null, reason: null };
+    }
+    const reason = `${step.failure.reason}: ${step.failure.detail}`;
+    await opts.history('rollback-failed', { detail: reason });
+    logLine(logFile, `teardown of the unrecorded seed failed: ${reason}`);
+    return { attempted: true, healthy: null, reason };
+  } finally {
+    limit.dispose();
+  }
+}
+
+function rollbackContext(
+  input: PromoteInput,
+  spec: PromoteSpec,
+  limit: ReturnType<typeof budget>,
+  logFile: string,
+  release: TestedRelease,
+  previousVersion: string | null,
+  cwd: string,
+): StepContext {
+  return {
+    config: input.config,
+    spec,
+    mode: 'rollback',
+    runId: input.runId,
+    values: commandValues({
+      kind: 'promote',
+      mode: 'rollback',
+      recipe: input.recipe.name,
+      runId: input.runId,
+      runDir: input.runDir,
+      release,
+      upgradeBase: null,
+      previousVersion,
+      domain: spec.domain,
+      env: spec.env,
+    }),
+    cwd,
+    logFile,
+    deadline: limit.deadline,
+    signal: limit.signal,
+    interrupted: limit.interrupted,
+  };
 }
 
 async function checkOutPrevious(input: PromoteInput, previous: CanonicalView, logFile: string): Promise<string | null> {
