@@ -32,11 +32,11 @@ export type GateVerdict = { promote: boolean; reasons: GateExcuse[]; waived?: st
 export function evaluateGate(input: GateInput): GateVerdict {
   const reasons: GateExcuse[] = [];
   // A waiver excuses a red exit code only: a suite that never exited said nothing to waive.
-  const waived = input.waiver != null && input.exitCode !== null && input.exitCode !== 0;
+  const waiver = input.exitCode !== null && input.exitCode !== 0 ? (input.waiver ?? null) : null;
   if (!input.enrolled) {
     reasons.push({ code: 'not-enrolled', message: 'the recipe is not enrolled in canon' });
   }
-  if (input.exitCode !== 0 && !waived) {
+  if (input.exitCode !== 0 && waiver === null) {
     const how =
       input.exitCode === null ? 'did not exit (killed or timed out)' : `exited ${input.exitCode}`;
     reasons.push({ code: 'suite-red', message: `the suite ${how}; only exit code 0 is green` });
@@ -57,7 +57,7 @@ export function evaluateGate(input: GateInput): GateVerdict {
     });
   }
   const promote = reasons.length === 0;
-  return promote && waived
-    ? { promote, reasons, waived: input.waiver!.reason }
+  return promote && waiver !== null
+    ? { promote, reasons, waived: waiver.reason }
     : { promote, reasons };
 }

@@ -2,6 +2,16 @@ import type { RegistryFormat } from '@canon/warm-registry';
 
 export type CommandSpec = { command: string[]; timeoutSeconds: number; env: Record<string, string> };
 
+export type TestSpec = CommandSpec & {
+  revision: string[] | null;
+  retries: number;
+  flaky: 'promote' | 'hold';
+  baseline: 'on-red' | null;
+};
+
+/** `recipes.R.waive[]`: a red of exactly this version (and commit) passes the gate until `expires`. */
+export type WaiverSpec = { version: string; commit?: string; reason: string; expires: string };
+
 export type HealthSpec = {
   url: string;
   expectStatus: number[];
@@ -33,9 +43,10 @@ export type ResolvedRecipe = {
   mirror: string;
   branch: string;
   busyCheck: string[] | null;
-  test: CommandSpec;
+  test: TestSpec;
   promote: PromoteSpec | null;
   block: { version: string; reason: string }[];
+  waive: WaiverSpec[];
 };
 
 export type ResolvedConfig = {
@@ -54,6 +65,7 @@ export type ResolvedConfig = {
   concurrency: number;
   includePrereleases: boolean;
   diskBudgetGiB: number | null;
+  recheckAfterDays: number;
   /** `secret` was read from webhook.secretFile; it must never be logged. */
   webhook: WebhookSettings | null;
   /** Environment variables that hold secrets (forge.tokenEnv); commands must not inherit them. */

@@ -9,6 +9,7 @@ export const HISTORY_EVENT_TYPES = [
   'rolled-back',
   'rollback-failed',
   'park-failed',
+  'waived',
 ] as const;
 
 export type KnownHistoryEventType = (typeof HISTORY_EVENT_TYPES)[number];
