@@ -99,6 +99,15 @@ export const COMMANDS: readonly CommandDef[] = [
     load: () => import('./commands/gate.js'),
   },
   {
+    name: 'recheck',
+    summary: "give a recipe's known failure one more test in the next sweep (recorded in approvals.jsonl)",
+    usage: 'canon recheck --recipe R [--reason T] [--config F]',
+    examples: ['canon recheck --recipe gitea --reason "runner image fixed"'],
+    options: { ...config, recipe: { type: 'string' }, reason: { type: 'string' } },
+    positionals: [0, 0],
+    load: () => import('./commands/recheck.js'),
+  },
+  {
     name: 'upgrade-base',
     summary: "print the newest release on the mirror older than V (exit 1 and print nothing if none)",
     usage: 'canon upgrade-base R V [--config F]',

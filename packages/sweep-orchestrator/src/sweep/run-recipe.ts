@@ -11,6 +11,7 @@ import { checkOutRelease } from './check-out-release.js';
 import { newRecipeRecord, recipeRunOf } from './recipe-record.js';
 import { judgeSuite } from '../verdicts/judge-suite.js';
 import { prepareVerdicts } from '../verdicts/prepare.js';
+import { sweepRevisionRunner } from '../verdicts/suite-revision.js';
 import { labelOf, recordVerdict, type Revisions } from '../verdicts/record-verdict.js';
 import type { RecipeVerdicts } from '../verdicts/verdict-input.js';
 import { runTest } from './run-test.js';
@@ -99,7 +100,8 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, sync
   if (ctx.signal.aborted) return fail('interrupted before the decision');
 
   ctx.phase(recipe.name, 'verdicts');
-  const prepared = await prepareVerdicts({ ...ctx, recipe, logFile: () => log('suite-revision') });
+  const runRevision = sweepRevisionRunner(ctx.config, recipe, { runId: ctx.runId, logFile: () => log('suite-revision'), signal: ctx.signal });
+  const prepared = await prepareVerdicts({ config: ctx.config, registry: ctx.registry, recipe, runRevision });
   if (!prepared.ok) return fail(prepared.detail);
   revs = prepared.revs;
   for (const w of prepared.loaded.warnings) ctx.warn(recipe.name, w);

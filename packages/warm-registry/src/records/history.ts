@@ -10,6 +10,7 @@ export const HISTORY_EVENT_TYPES = [
   'rollback-failed',
   'park-failed',
   'waived',
+  'rechecked',
 ] as const;
 
 export type KnownHistoryEventType = (typeof HISTORY_EVENT_TYPES)[number];
