@@ -130,7 +130,8 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, sync
     runId: ctx.runId, runDir: ctx.store.dir, logFile: log('test'), signal: ctx.signal,
   }, record, log);
   if (!test.ok) return fail(test.failure);
-  const { waiver } = waiverFor(recipe.waive, latest, new Date());
+  const { waiver, expired } = waiverFor(recipe.waive, latest, new Date());
+  for (const w of expired) ctx.warn(recipe.name, `waiver for ${w.version} (expires ${w.expires}) has expired and is ignored`);
   await judgeSuite({
     config: ctx.config, recipe, executor: ctx.executor, before, runId: ctx.runId, runDir: ctx.store.dir,
     signal: ctx.signal, waived: waiver !== null, logFor: log,
