@@ -179,6 +179,7 @@ function decideFor(ctx: RecipeContext, recipe: ResolvedRecipe, before: Canonical
     canonical: before,
     blocked: recipe.block,
     busy,
+    protectedDomain: recipe.promote !== null && ctx.config.protectedDomains.includes(recipe.promote.domain),
     force: ctx.force,
     includePrereleases: ctx.config.includePrereleases,
   });
