@@ -7,6 +7,8 @@ export type GateInput = {
   ref: string | null;
   /** The tested version is a release tag on the mirror. */
   tagged: boolean;
+  /** An unexpired `waive` entry for exactly the tested version (and commit): a red suite passes. */
+  waiver?: { reason: string } | null;
 };
 
 export type GateExcuseCode =
@@ -20,8 +22,8 @@ export type GateExcuseCode =
 
 export type GateExcuse = { code: GateExcuseCode; message: string };
 
-/** `reasons` is empty exactly when `promote` is true. */
-export type GateVerdict = { promote: boolean; reasons: GateExcuse[] };
+/** `reasons` is empty exactly when `promote` is true; `waived` names the waiver a red passed by. */
+export type GateVerdict = { promote: boolean; reasons: GateExcuse[]; waived?: string };
 
 /**
  * Whether a run may become the canonical. Every failed clause is reported, like Debian
@@ -29,10 +31,12 @@ export type GateVerdict = { promote: boolean; reasons: GateExcuse[] };
  */
 export function evaluateGate(input: GateInput): GateVerdict {
   const reasons: GateExcuse[] = [];
+  // A waiver excuses a red exit code only: a suite that never exited said nothing to waive.
+  const waiver = input.exitCode !== null && input.exitCode !== 0 ? (input.waiver ?? null) : null;
   if (!input.enrolled) {
     reasons.push({ code: 'not-enrolled', message: 'the recipe is not enrolled in canon' });
   }
-  if (input.exitCode !== 0) {
+  if (input.exitCode !== 0 && waiver === null) {
     const how =
       input.exitCode === null ? 'did not exit (killed or timed out)' : `exited ${input.exitCode}`;
     reasons.push({ code: 'suite-red', message: `the suite ${how}; only exit code 0 is green` });
@@ -52,5 +56,8 @@ export function evaluateGate(input: GateInput): GateVerdict {
       message: 'the tested version is not a release tag on the mirror',
     });
   }
-  return { promote: reasons.length === 0, reasons };
+  const promote = reasons.length === 0;
+  return promote && waiver !== null
+    ? { promote, reasons, waived: waiver.reason }
+    : { promote, reasons };
 }

@@ -97,15 +97,17 @@ export function deriveOutcome(input: OutcomeInput): OutcomeLabel {
       detail: `suite for ${tested.tag} ran past its limit; its process tree was killed`,
     };
   }
-  if (testResult.exitCode !== 0) {
+  const waived = input.gate?.waived;
+  if (testResult.exitCode !== 0 && waived === undefined) {
     const how = testResult.exitCode === null ? 'was killed' : `exited ${testResult.exitCode}`;
     return { outcome: 'FAILED', detail: `suite for ${tested.tag} ${how}; canonical unchanged` };
   }
   if (promotedInThisRun(input)) {
     const from = input.canonicalBefore?.version ?? 'nothing';
+    const excuse = waived === undefined ? '' : `; waived: ${waived}`;
     return {
       outcome: 'PROMOTED',
-      detail: `${from} → ${tested.version} at ${short(tested.commit)}`,
+      detail: `${from} → ${tested.version} at ${short(tested.commit)}${excuse}`,
     };
   }
   if (input.promoteResult?.timedOut === true) {

@@ -2,6 +2,7 @@
 
 export type {
   CommandSpec, ConfigErrorCode, ConfigErrorData, ConfigProblem, HealthSpec, PlaceholderValues, PromoteSpec, ResolvedConfig, ResolvedRecipe,
+  TestSpec, WaiverSpec,
 } from './config/index.js';
 export { ConfigError, expandPlaceholders, findConfigPath, loadConfig, programsOf } from './config/index.js';
 
@@ -33,6 +34,8 @@ export type { Limiter } from './sweep/pool.js';
 export { createLimiter } from './sweep/pool.js';
 export { mirrorTags, tagForVersion } from './sweep/mirror-tags.js';
 export { openConfiguredRegistry } from './open-registry.js';
+export { newestStandingFailure } from './verdicts/standing.js';
+export { promoteRevOf, suiteRevOf } from './verdicts/revisions.js';
 export type { Listener, StartListenerOptions } from './listen/start-listener.js';
 export type { LauncherOptions, SweepLauncher } from './listen/sweep-child.js';
 export { startListener } from './listen/start-listener.js';

@@ -1,9 +1,10 @@
 // `npm run bench`: canon against baselines measured in the same run on the same fleet.
 // Never part of `npm test`. Writes docs/performance.md.
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderPerformanceDoc, type BenchResults } from './report.js';
+import { measureKnownFailures, renderP6Section, withP6Section } from './p6.js';
 import { measureNoopSweep, measureOverhead, measurePlanMemory, measureStartup, type NoopResult } from './scenarios.js';
 
 const { values } = parseArgs({
@@ -14,8 +15,10 @@ const { values } = parseArgs({
     'memory-recipes': { type: 'string', default: '1000' },
     out: { type: 'string', default: join(import.meta.dirname, '..', '..', '..', 'docs', 'performance.md') },
     'no-write': { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
+if (values.only !== undefined && values.only !== 'P6') throw new Error(`--only takes P6 (the other scenarios run together), got ${JSON.stringify(values.only)}`);
 
 function positive(name: string, raw: string): number {
   const n = Number(raw);
@@ -26,6 +29,18 @@ function positive(name: string, raw: string): number {
 const runs = positive('runs', values.runs);
 const sizes = values.sizes.split(',').map((s) => positive('sizes', s));
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+if (values.only === 'P6') {
+  const p6 = await measureKnownFailures(runs);
+  log(`P6 known failures: second sweep test-seconds ${p6.secondTestSeconds.toFixed(1)}, ${p6.second.median.toFixed(0)} ms vs all-canonical ${p6.allCanonical.median.toFixed(0)} ms → ${p6.ratio.median.toFixed(3)}×`);
+  const section = renderP6Section(p6, runs, new Date().toISOString());
+  process.stdout.write(section);
+  if (!values['no-write']) {
+    await writeFile(values.out, withP6Section(await readFile(values.out, 'utf8'), section));
+    log(`wrote the P6 section of ${values.out}`);
+  }
+  process.exit(0);
+}
 
 const startup = await measureStartup(Math.max(runs, 20));
 log(`P3 start-up: canon --version ${startup.canon.median.toFixed(1)} ms vs node -e 0 ${startup.node.median.toFixed(1)} ms → ${startup.ratio.median.toFixed(2)}×`);
@@ -43,8 +58,11 @@ log(`P2 overhead: ${overhead.perRecipe.median.toFixed(0)} ms per recipe (median)
 const memory = await measurePlanMemory(positive('memory-recipes', values['memory-recipes']), Math.min(runs, 3));
 log(`P4 plan over ${memory.recipes} recipes: peak RSS ${memory.peakRssMb.median.toFixed(0)} MB`);
 
+const p6 = await measureKnownFailures(runs);
+log(`P6 known failures: second sweep ${p6.ratio.median.toFixed(3)}× an all-canonical sweep, test-seconds ${p6.secondTestSeconds.toFixed(1)}`);
+
 const results: BenchResults = { startup, growth, overhead, memory, runs, date: new Date().toISOString(), node: process.version };
-const doc = renderPerformanceDoc(results);
+const doc = withP6Section(renderPerformanceDoc(results), renderP6Section(p6, runs, results.date));
 process.stdout.write(doc);
 if (!values['no-write']) {
   await writeFile(values.out, doc);

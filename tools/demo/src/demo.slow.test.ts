@@ -79,7 +79,8 @@ describe.skipIf(!existsSync(MAIN))('npm start (needs the built demo: nx builds i
     expect(demo.ms).toBeLessThan(120_000);
     expect(demo.stdout).toMatch(/✓ gitea +PROMOTED/);
     expect(demo.stdout).toMatch(/✓ hedgedoc +TIMED-OUT/);
-    expect(demo.stdout).toContain('every recipe that was PROMOTED or SKIPPED is now SKIPPED without a test');
+    expect(demo.stdout).toContain('✓ no test at all: every recipe is SKIPPED (9 recipes)');
+    expect(demo.stdout).toContain('known failures, not re-tested until a newer release, a moved tag, changed settings or `canon recheck`: discourse, hedgedoc, matrix-synapse');
 
     const md = await readFile(join(dir, 'report.md'), 'utf8');
     expect(md).toContain('- **gitea**: `3.5.3+1.24.2-rootless` → `3.6.0+1.24.2-rootless` promoted');

@@ -3,7 +3,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export type DemoRunEntry = { recipe: string; outcome: string | null; detail: string; durationsMs: { test: number | null } };
+export type DemoRunEntry = {
+  recipe: string;
+  outcome: string | null;
+  detail: string;
+  decision: { reason: string } | null;
+  durationsMs: { test: number | null };
+};
 export type DemoRun = { runId: string; interrupted: boolean; recipes: DemoRunEntry[] };
 
 function isRun(value: unknown): value is DemoRun {

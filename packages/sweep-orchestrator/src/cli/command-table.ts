@@ -55,6 +55,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/gate.js')).command,
   },
   {
+    name: 'recheck',
+    summary: "give a recipe's known failure one more test in the next sweep (recorded in approvals.jsonl)",
+    example: 'canon recheck --recipe gitea --reason "runner image fixed"',
+    load: async () => (await import('./commands/recheck.js')).command,
+  },
+  {
     name: 'upgrade-base',
     summary: 'print the newest release on the mirror older than V (exit 1 and print nothing if none)',
     example: 'canon upgrade-base gitea 3.6.1+1.24.3-rootless',

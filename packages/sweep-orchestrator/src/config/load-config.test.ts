@@ -58,6 +58,10 @@ describe('loadConfig', () => {
       command: ['run-recipe-ci', '{recipe}'],
       timeoutSeconds: 5400,
       env: { CI: '1', RECIPE: '{recipe}' },
+      revision: null,
+      retries: 0,
+      flaky: 'promote',
+      baseline: null,
     });
     expect(gitea?.branch).toBe('HEAD');
     expect(gitea?.promote?.domain).toBe('warm-gitea.ci.example.org');

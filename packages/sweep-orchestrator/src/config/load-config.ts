@@ -13,6 +13,7 @@ import { resolveRecipe } from './resolve-recipe.js';
 import type { RawConfig } from './schema.js';
 import { configSchema, defaultsSchema, recipeSchema } from './schema.js';
 import { parseListenAddress, recipeNameProblem } from './validators.js';
+import { waiverProblems } from './waivers.js';
 import type { ResolvedConfig, ResolvedRecipe, WebhookSettings } from './types.js';
 
 /** SPEC: masking a shorter secret would mangle every message that happens to contain it. */
@@ -43,7 +44,7 @@ export async function loadConfig(opts: FindConfigOptions): Promise<ResolvedConfi
 }
 
 /** Validates already-parsed JSON as if it had been read from `path` (relative paths resolve against its directory). */
-export async function resolveConfig(json: unknown, opts: { path: string; env: NodeJS.ProcessEnv }): Promise<ResolvedConfig> {
+export async function resolveConfig(json: unknown, opts: { path: string; env: NodeJS.ProcessEnv; now?: Date }): Promise<ResolvedConfig> {
   const parsed = configSchema.safeParse(json);
   const problems: ConfigProblem[] = [];
   let raw: RawConfig | null = null;
@@ -51,6 +52,7 @@ export async function resolveConfig(json: unknown, opts: { path: string; env: No
   else problems.push(...toProblems(parsed.error.issues));
 
   const recipes = raw === null ? resolvePartially(json, problems) : resolveAll(raw, problems);
+  problems.push(...waiverProblems(recipes, opts.now ?? new Date()));
   const baseDir = dirname(opts.path);
   const forge = raw?.forge == null ? null : await readForge(raw.forge, baseDir, opts.env, problems);
   const webhook = raw?.webhook == null ? null : await readWebhook(raw.webhook, baseDir, problems);
@@ -80,6 +82,7 @@ export async function resolveConfig(json: unknown, opts: { path: string; env: No
     concurrency: raw.concurrency ?? BUILTIN.concurrency,
     includePrereleases: raw.includePrereleases ?? BUILTIN.includePrereleases,
     diskBudgetGiB: raw.diskBudgetGiB ?? null,
+    recheckAfterDays: raw.recheckAfterDays ?? BUILTIN.recheckAfterDays,
     webhook,
     execution,
     secretEnv: raw.forge?.tokenEnv === undefined ? [] : [raw.forge.tokenEnv],

@@ -7,7 +7,7 @@ import type { RawSettings } from './schema.js';
 import type { PromoteSpec, ResolvedRecipe } from './types.js';
 import { domainProblem, remoteUrlProblem } from './validators.js';
 
-type Defaults = Omit<RawSettings, 'reason' | 'block'>;
+type Defaults = Omit<RawSettings, 'reason' | 'block' | 'waive'>;
 
 /** Merges one recipe over `defaults` and the built-in values, then checks what only the merge can tell. */
 export function resolveRecipe(
@@ -82,9 +82,14 @@ export function resolveRecipe(
         timeoutSeconds: merged.test?.timeoutSeconds ?? BUILTIN.testTimeoutSeconds,
         env: merged.test?.env ?? {},
         ...(merged.test?.pool === undefined ? {} : { pool: merged.test.pool }),
+        revision: merged.test?.revision ?? null,
+        retries: merged.test?.retries ?? BUILTIN.testRetries,
+        flaky: merged.test?.flaky ?? BUILTIN.testFlaky,
+        baseline: merged.test?.baseline ?? null,
       },
       promote,
       block: merged.block ?? [],
+      waive: (merged.waive ?? []).map(({ commit, ...w }) => (commit === undefined ? w : { ...w, commit })),
     },
     problems: [],
   };

@@ -117,6 +117,23 @@ const test = z.strictObject({
     .regex(POOL_NAME, 'a pool name must match [a-z0-9][a-z0-9._-]* (at most 64 characters)')
     .meta({ description: 'queue mode: the pool of workers that runs this test (canon worker --pool)' })
     .optional(),
+  revision: z
+    .array(z.string())
+    .min(1, 'an argv array needs at least the program name')
+    .refine((a) => (a[0] ?? '') !== '', { message: 'the program name (first element) is empty' })
+    .nullable()
+    .meta({ description: "argv printing the suite's own revision; its output joins suiteRev", default: null })
+    .optional(),
+  retries: z.number().int().min(0).max(10).meta({ description: 're-runs of a red test (not a timeout) in the same checkout', default: BUILTIN.testRetries }).optional(),
+  flaky: z
+    .enum(['promote', 'hold'])
+    .meta({ description: 'red then green on a retry: promote it, or hold it back as FAILED (detail flaky)', default: BUILTIN.testFlaky })
+    .optional(),
+  baseline: z
+    .literal('on-red')
+    .nullable()
+    .meta({ description: "after a final red, run the suite once on the canonical's recorded commit: regression or always-failed", default: null })
+    .optional(),
 });
 
 const settings = {
@@ -140,6 +157,17 @@ export const recipeSchema = z.strictObject({
   block: z
     .array(z.strictObject({ version: z.string().min(1), reason: z.string() }))
     .meta({ description: 'release versions never to test or promote', default: [] })
+    .optional(),
+  waive: z
+    .array(
+      z.strictObject({
+        version: z.string().min(1),
+        commit: z.string().regex(/^[0-9a-f]{7,64}$/, 'a commit id in lower-case hex').optional(),
+        reason: z.string().min(1),
+        expires: z.iso.date('expires must be an ISO date (YYYY-MM-DD)'),
+      }),
+    )
+    .meta({ description: 'lets a red of exactly this version (and commit) pass the gate; expires at most 90 days out', default: [] })
     .optional(),
 });
 
@@ -293,6 +321,11 @@ export const configSchema = z
     concurrency: z.number().int().min(1).max(64).meta({ default: BUILTIN.concurrency }).optional(),
     includePrereleases: z.boolean().meta({ default: BUILTIN.includePrereleases }).optional(),
     diskBudgetGiB: z.number().positive().nullable().meta({ default: null }).optional(),
+    recheckAfterDays: z
+      .number()
+      .positive()
+      .meta({ description: 'a known failure is re-tested after this many days', default: BUILTIN.recheckAfterDays })
+      .optional(),
     webhook: webhook.nullable().meta({ description: '`canon listen` settings; null or absent: `canon listen` refuses to start', default: null }).optional(),
     execution: execution.optional(),
   })

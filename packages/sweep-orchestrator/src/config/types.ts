@@ -3,7 +3,17 @@ import type { RegistryFormat } from '@canon/warm-registry';
 export type CommandSpec = { command: string[]; timeoutSeconds: number; env: Record<string, string> };
 
 /** The test command plus, in queue mode, the pool whose workers run it (absent: the default pool). */
-export type TestSpec = CommandSpec & { pool?: string };
+export type TestSpec = CommandSpec & {
+  pool?: string;
+  revision: string[] | null;
+  retries: number;
+  flaky: 'promote' | 'hold';
+  baseline: 'on-red' | null;
+};
+
+/** `recipes.R.waive[]`: a red of exactly this version (and commit) passes the gate until `expires`. */
+export type WaiverSpec = { version: string; commit?: string; reason: string; expires: string };
+
 
 export type RedisSpec = {
   url: string;
@@ -56,6 +66,7 @@ export type ResolvedRecipe = {
   test: TestSpec;
   promote: PromoteSpec | null;
   block: { version: string; reason: string }[];
+  waive: WaiverSpec[];
 };
 
 export type ResolvedConfig = {
@@ -74,6 +85,7 @@ export type ResolvedConfig = {
   concurrency: number;
   includePrereleases: boolean;
   diskBudgetGiB: number | null;
+  recheckAfterDays: number;
   /** `secret` was read from webhook.secretFile; it must never be logged. */
   webhook: WebhookSettings | null;
   execution: ExecutionSpec;

@@ -4,6 +4,8 @@ import type { ResolvedConfig } from '../config/index.js';
 import { createLimiter } from './pool.js';
 import { assertNotHollow, selectRecipes } from './select.js';
 import { openConfiguredRegistry } from '../open-registry.js';
+import { prepareVerdicts } from '../verdicts/prepare.js';
+import { planRevisionRunner } from '../verdicts/suite-revision.js';
 
 export type PlanEntry = {
   recipe: string;
@@ -45,7 +47,12 @@ export async function planSweep(opts: { config: ResolvedConfig; recipes?: readon
             return { recipe: recipe.name, decision: null, error: `cannot list upstream refs: ${(e as Error).message}` };
           }
         }
+        // Known failures show in the plan with what would lift each (decide's detail says it).
+        const prepared = recipe.enrolled ? await prepareVerdicts({ config, registry, recipe, runRevision: planRevisionRunner }) : null;
+        if (prepared?.ok === false) return { recipe: recipe.name, decision: null, error: prepared.detail };
+        const known = prepared?.ok === true ? { verdicts: prepared.loaded.verdicts, approvals: prepared.loaded.approvals, now: new Date() } : {};
         const decision = decide({
+          ...known,
           recipe: recipe.name, enrolled: recipe.enrolled,
           ...(recipe.reason === null ? {} : { notEnrolledReason: recipe.reason }),
           tags, canonical, blocked: recipe.block, busy: false, force: opts.force === true,

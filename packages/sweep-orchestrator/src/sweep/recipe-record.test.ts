@@ -26,7 +26,7 @@ describe('RecipeRecord views', () => {
     expect(pendingRecipeRun('alpha')).toEqual({
       recipe: 'alpha', decision: null, outcome: null, detail: 'pending', tested: null, canonicalBefore: null, canonicalAfter: null,
       sync: { status: 'not-run', changed: false, closedPulls: [], warnings: [] },
-      durationsMs: { sync: null, test: null, promote: null }, warmVolumeBytes: null, logs: {},
+      durationsMs: { sync: null, test: null, promote: null }, warmVolumeBytes: null, testVerdict: null, attempts: [], logs: {},
     });
   });
 

@@ -1,6 +1,6 @@
 import type { GateVerdict, OutcomeInput, OutcomeLabel, RecordRef } from '@canon/promote-gate';
 import type { Decision, ReleaseRef } from '@canon/trigger';
-import type { CanonicalView, RecipeRun } from '@canon/warm-registry';
+import type { CanonicalView, RecipeRun, TestAttempt, TestVerdict } from '@canon/warm-registry';
 import type { TestResult } from '../executor/executor.js';
 import type { PromoteResult } from '../promote/promoter.js';
 import type { RecipeSync } from './sync-recipe.js';
@@ -18,6 +18,11 @@ export type RecipeRecord = {
   sync: RecipeSync | null;
   decision: Decision | null;
   test: TestResult | null;
+  /** Every run of the suite (retries included), as run.json holds them. */
+  attempts: TestAttempt[];
+  testVerdict: TestVerdict | null;
+  /** Why the verdict overrides the gate's outcome (flaky held back), or adds to it (baseline), or null. */
+  verdictNote: { held: boolean; detail: string } | null;
   gate: GateVerdict | null;
   promote: PromoteResult | null;
   /** canon's own failure for this recipe (unreadable record, checkout failed, …). */
@@ -30,7 +35,7 @@ export type RecipeRecord = {
 export function newRecipeRecord(recipe: string): RecipeRecord {
   return {
     recipe, canonicalBefore: null, canonicalAfter: null, sync: null, decision: null,
-    test: null, gate: null, promote: null, error: null, logs: {}, label: null,
+    test: null, attempts: [], testVerdict: null, verdictNote: null, gate: null, promote: null, error: null, logs: {}, label: null,
   };
 }
 
@@ -88,10 +93,12 @@ export function recipeRunOf(record: RecipeRecord): RecipeRun {
         : { status: 'failed', changed: false, closedPulls: [], warnings: [] },
     durationsMs: {
       sync: sync?.durationMs ?? null,
-      test: test === null ? null : Math.round(test.durationMs),
+      test: test === null ? null : Math.round(record.attempts.length > 0 ? record.attempts.reduce((sum, a) => sum + a.durationMs, 0) : test.durationMs),
       promote: promote === null ? null : Math.round(promote.durationMs),
     },
     warmVolumeBytes: promote?.warmVolumeBytes ?? null,
+    testVerdict: record.testVerdict,
+    attempts: record.attempts.map((a) => ({ ...a })),
     logs: { ...record.logs },
   };
 }

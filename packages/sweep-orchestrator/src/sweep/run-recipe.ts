@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
-import { deriveOutcome, evaluateGate } from '@canon/promote-gate';
-import { decide, isReleaseTag, type Decision, type TagRef } from '@canon/trigger';
+import { evaluateGate } from '@canon/promote-gate';
+import { decide, isReleaseTag, waiverFor, type Decision, type TagRef } from '@canon/trigger';
 import type { CanonicalView, Registry, RecipeRun, RunStore } from '@canon/warm-registry';
 import type { TestedRelease } from '../command-values.js';
 import type { ResolvedConfig, ResolvedRecipe } from '../config/index.js';
@@ -8,7 +8,12 @@ import type { Executor } from '../executor/executor.js';
 import type { Promoter } from '../promote/promoter.js';
 import { checkBusy } from './busy-check.js';
 import { checkOutRelease } from './check-out-release.js';
-import { newRecipeRecord, outcomeInputOf, recipeRunOf } from './recipe-record.js';
+import { newRecipeRecord, recipeRunOf } from './recipe-record.js';
+import { judgeSuite } from '../verdicts/judge-suite.js';
+import { prepareVerdicts } from '../verdicts/prepare.js';
+import { sweepRevisionRunner } from '../verdicts/suite-revision.js';
+import { labelOf, recordVerdict, type Revisions } from '../verdicts/record-verdict.js';
+import type { RecipeVerdicts } from '../verdicts/verdict-input.js';
 import { runTest } from './run-test.js';
 import type { RecipeSync } from './sync-recipe.js';
 import { chooseUpgradeBase } from './upgrade-base.js';
@@ -45,10 +50,12 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, sync
     record.logs[step] = relative(ctx.store.dir, file);
     return file;
   };
+  let revs: Revisions | null = null;
   const label = async (): Promise<RecipeRun> => {
-    record.label = deriveOutcome(outcomeInputOf(record, ctx.runId));
+    record.label = labelOf(record, ctx.runId);
     const entry = recipeRunOf(record);
     if (entry.tested !== null) await recordAttempt(ctx, entry);
+    await recordVerdict(ctx, record, entry, revs);
     await ctx.update(entry, entry.tested !== null);
     return entry;
   };
@@ -68,7 +75,7 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, sync
   record.canonicalAfter = before;
 
   if (!recipe.enrolled) {
-    record.decision = decideFor(ctx, recipe, before, [], false);
+    record.decision = decideFor(ctx, recipe, before, [], false, null);
     return label();
   }
 
@@ -92,8 +99,15 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, sync
   }
   if (ctx.signal.aborted) return fail('interrupted before the decision');
 
+  ctx.phase(recipe.name, 'verdicts');
+  const runRevision = sweepRevisionRunner(ctx.config, recipe, { runId: ctx.runId, logFile: () => log('suite-revision'), signal: ctx.signal });
+  const prepared = await prepareVerdicts({ config: ctx.config, registry: ctx.registry, recipe, runRevision });
+  if (!prepared.ok) return fail(prepared.detail);
+  revs = prepared.revs;
+  for (const w of prepared.loaded.warnings) ctx.warn(recipe.name, w);
+
   ctx.phase(recipe.name, 'decide');
-  const decision = decideFor(ctx, recipe, before, sync.sync.tags, busy);
+  const decision = decideFor(ctx, recipe, before, sync.sync.tags, busy, prepared.loaded);
   record.decision = decision;
   for (const w of decision.warnings) ctx.warn(recipe.name, w);
   if (decision.action === 'skip') return label();
@@ -114,17 +128,24 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, sync
   const test = await runTest(ctx.executor, {
     kind: 'test', recipe, release, upgradeBase, previousVersion,
     runId: ctx.runId, runDir: ctx.store.dir, logFile: log('test'), signal: ctx.signal,
-  }, record);
+  }, record, log);
   if (!test.ok) return fail(test.failure);
+  const { waiver, expired } = waiverFor(recipe.waive, latest, new Date());
+  for (const w of expired) ctx.warn(recipe.name, `waiver for ${w.version} (expires ${w.expires}) has expired and is ignored`);
+  await judgeSuite({
+    config: ctx.config, recipe, executor: ctx.executor, before, runId: ctx.runId, runDir: ctx.store.dir,
+    signal: ctx.signal, waived: waiver !== null, logFor: log,
+  }, test.suite, record);
 
   ctx.phase(recipe.name, 'gate');
   const gate = evaluateGate({
-    enrolled: recipe.enrolled, exitCode: test.result.exitCode, quick: false, ref: null,
+    enrolled: recipe.enrolled, exitCode: test.suite.result.exitCode, quick: false, ref: null,
     tagged: isReleaseTag(latest.name, { includePrereleases: ctx.config.includePrereleases }),
+    waiver,
   });
   record.gate = gate;
 
-  if (gate.promote) {
+  if (gate.promote && record.verdictNote?.held !== true) {
     ctx.phase(recipe.name, 'promote');
     try {
       // The promoter logs every promote step to <runDir>/<recipe>/promote.log.
@@ -148,8 +169,9 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, sync
   return label();
 }
 
-function decideFor(ctx: RecipeContext, recipe: ResolvedRecipe, before: CanonicalView | null, tags: readonly TagRef[], busy: boolean): Decision {
+function decideFor(ctx: RecipeContext, recipe: ResolvedRecipe, before: CanonicalView | null, tags: readonly TagRef[], busy: boolean, known: RecipeVerdicts | null): Decision {
   return decide({
+    ...(known === null ? {} : { verdicts: known.verdicts, approvals: known.approvals, now: new Date() }),
     recipe: recipe.name,
     enrolled: recipe.enrolled,
     ...(recipe.reason === null ? {} : { notEnrolledReason: recipe.reason }),
@@ -157,6 +179,7 @@ function decideFor(ctx: RecipeContext, recipe: ResolvedRecipe, before: Canonical
     canonical: before,
     blocked: recipe.block,
     busy,
+    protectedDomain: recipe.promote !== null && ctx.config.protectedDomains.includes(recipe.promote.domain),
     force: ctx.force,
     includePrereleases: ctx.config.includePrereleases,
   });

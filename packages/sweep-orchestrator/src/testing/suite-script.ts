@@ -1,6 +1,7 @@
 // The stand-in for a recipe's CI suite that the scenarios configure as `test.command`.
 // It records every call (with its CANON_* environment) and then behaves as the scenario
-// asked for this recipe and version: pass, fail, sleep, or hang ignoring SIGTERM with a
+// asked for this recipe and version: pass, fail, flaky (fail the first call for this
+// recipe and version, pass the later ones), sleep, or hang ignoring SIGTERM with a
 // grandchild that ignores it too.
 export const SUITE_SCRIPT = String.raw`
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,11 @@ try { plan = JSON.parse(readFileSync(dir + '/behaviour.json', 'utf8')); } catch 
 const b = plan[e.CANON_RECIPE + '@' + e.CANON_VERSION] ?? plan[e.CANON_RECIPE] ?? 'pass';
 if (b === 'pass') process.exit(0);
 if (b === 'fail') process.exit(1);
+if (b === 'flaky') {
+  const same = readFileSync(dir + '/calls.jsonl', 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    .filter((c) => c.recipe === e.CANON_RECIPE && c.version === e.CANON_VERSION);
+  process.exit(same.length === 1 ? 1 : 0);
+}
 if (b.startsWith('sleep:')) setTimeout(() => process.exit(0), Number(b.slice(6)) * 1000);
 else {
   process.on('SIGTERM', () => {});

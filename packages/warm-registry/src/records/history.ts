@@ -9,6 +9,8 @@ export const HISTORY_EVENT_TYPES = [
   'rolled-back',
   'rollback-failed',
   'park-failed',
+  'waived',
+  'rechecked',
 ] as const;
 
 export type KnownHistoryEventType = (typeof HISTORY_EVENT_TYPES)[number];

@@ -1,6 +1,7 @@
 import { OUTCOMES, type Outcome } from '@canon/promote-gate';
 import { z } from 'zod';
 import { outcomeSchema } from './outcome.js';
+import { testAttemptSchema, testVerdictSchema } from './verdict.js';
 
 const count = z.number().int().nonnegative();
 const ms = z.number().nonnegative().nullable();
@@ -37,6 +38,10 @@ export const recipeRunSchema = z.object({
   }),
   durationsMs: z.object({ sync: ms, test: ms, promote: ms }),
   warmVolumeBytes: count.nullable(),
+  /** What the suite said (null when it did not run); absent in runs of an older canon. */
+  testVerdict: testVerdictSchema.nullable().optional(),
+  /** Every run of the suite for the tested release, the first try first. */
+  attempts: z.array(testAttemptSchema).optional(),
   /** step name → log file path relative to the run directory (e.g. `test` → `gitea/test.log`). */
   logs: z.record(z.string(), z.string()),
 });
