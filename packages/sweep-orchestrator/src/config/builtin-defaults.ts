@@ -8,6 +8,7 @@ export const BUILTIN = {
   testTimeoutSeconds: 3600,
   promoteTimeoutSeconds: 900,
   rollback: false,
+  promoteMode: 'warm',
   healthUrl: 'https://{domain}/',
   expectStatus: [200, 301, 302],
   healthTimeoutSeconds: 600,
@@ -23,6 +24,8 @@ export const BUILTIN = {
   webhookDebounceSeconds: 30,
   webhookMaxSweepsPerHour: 12,
 } as const;
+
+export const PROMOTE_MODES = ['warm', 'live'] as const;
 
 /** Which placeholders each kind of string may use; anything else is a config error. */
 export const SCOPES = {

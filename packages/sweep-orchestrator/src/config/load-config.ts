@@ -7,6 +7,7 @@ import { ConfigError, formatJsonPath } from './errors.js';
 import type { FindConfigOptions } from './find-config.js';
 import { findConfigPath } from './find-config.js';
 import { resolveRecipe } from './resolve-recipe.js';
+import { resolveTiers } from './resolve-tiers.js';
 import type { RawConfig } from './schema.js';
 import { configSchema, defaultsSchema, recipeSchema } from './schema.js';
 import { parseListenAddress, recipeNameProblem } from './validators.js';
@@ -44,6 +45,7 @@ export async function resolveConfig(json: unknown, opts: { path: string; env: No
   else problems.push(...toProblems(parsed.error.issues));
 
   const recipes = raw === null ? resolvePartially(json, problems) : resolveAll(raw, problems);
+  const tiers = raw === null ? [] : resolveTiers(raw, recipes, problems);
   const baseDir = dirname(opts.path);
   const forge = raw?.forge == null ? null : await readForge(raw.forge, baseDir, opts.env, problems);
   const webhook = raw?.webhook == null ? null : await readWebhook(raw.webhook, baseDir, problems);
@@ -61,6 +63,7 @@ export async function resolveConfig(json: unknown, opts: { path: string; env: No
     registryFormat: raw.registryFormat ?? BUILTIN.registryFormat,
     forge,
     recipes,
+    tiers,
     protectedDomains: raw.protectedDomains ?? [],
     schedule: {
       onCalendar: raw.schedule?.onCalendar ?? BUILTIN.onCalendar,

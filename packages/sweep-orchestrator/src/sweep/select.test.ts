@@ -11,6 +11,7 @@ function recipe(name: string, enrolled = true): ResolvedRecipe {
     name, enrolled, reason: enrolled ? null : 'not ours', upstream: `https://up.example/${name}.git`,
     mirror: `https://git.example/ci-mirrors/${name}.git`, branch: 'HEAD', busyCheck: null,
     test: { command: ['true'], timeoutSeconds: 1, env: {} }, promote: null, block: [],
+    hold: { major: false, appMajor: false }, dependsOn: null,
   };
 }
 
