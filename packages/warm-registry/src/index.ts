@@ -17,6 +17,17 @@ export type {
 export { HISTORY_EVENT_TYPES, historyEventSchema } from './records/history.js';
 export type { HistoryEvent, KnownHistoryEventType } from './records/history.js';
 export { attemptRecordSchema } from './records/attempt.js';
+export {
+  TEST_VERDICTS,
+  testAttemptSchema,
+  testVerdictSchema,
+  verdictKeySchema,
+  verdictRecordSchema,
+} from './records/verdict.js';
+export type { TestAttempt, TestVerdict, VerdictRecord } from './records/verdict.js';
+export { APPROVAL_KINDS, approvalRecordSchema } from './records/approval.js';
+export type { ApprovalKind, ApprovalRecord } from './records/approval.js';
+export type { JsonlRead, JsonlWarning } from './internal/jsonl-lines.js';
 export type { AttemptRecord } from './records/attempt.js';
 export { recipeRunSchema, runRecordSchema, summarizeOutcomes } from './records/run.js';
 export type { RecipeRun, RunRecord } from './records/run.js';

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { canonicalRecordSchema, ciWarmCanonicalSchema } from './records/canonical.js';
 import { historyEventSchema } from './records/history.js';
 import { runRecordSchema } from './records/run.js';
+import { approvalRecordSchema } from './records/approval.js';
+import { verdictRecordSchema } from './records/verdict.js';
 
 const base = 'https://canon.invalid/schemas/warm-registry';
 
@@ -12,6 +14,8 @@ export function registryJsonSchemas(): Record<string, object> {
     ['canonical-ci-warm.schema.json', ciWarmCanonicalSchema],
     ['run.schema.json', runRecordSchema],
     ['history-event.schema.json', historyEventSchema],
+    ['verdict.schema.json', verdictRecordSchema],
+    ['approval.schema.json', approvalRecordSchema],
   ];
   return Object.fromEntries(
     entries.map(([file, schema]) => [

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { z } from 'zod';
 import { RegistryError } from './errors.js';
 import { serialAppender } from './internal/append-line.js';
 import { ensureDir, readTextOrNull, refuseSymlink } from './internal/atomic-file.js';
@@ -8,6 +9,7 @@ import { canonicalText, parseCanonicalText } from './internal/canonical-file.js'
 import { writeFileAtomic } from './write-file-atomic.js';
 import { fsError, isErrno } from './internal/fs-errors.js';
 import { readHistoryText } from './internal/history-lines.js';
+import { readJsonlText, type JsonlRead } from './internal/jsonl-lines.js';
 import { RECIPE_NAME } from '@canon/trigger';
 import { checkName } from './internal/names.js';
 import {
@@ -25,6 +27,8 @@ import {
 } from './records/canonical.js';
 import { historyEventSchema, type HistoryEvent } from './records/history.js';
 import { volumeRecordSchema } from './records/volume.js';
+import { approvalRecordSchema, type ApprovalRecord } from './records/approval.js';
+import { verdictRecordSchema, type VerdictRecord } from './records/verdict.js';
 
 export type RegistryOptions = {
   stateDir: string;
@@ -54,6 +58,14 @@ export interface Registry {
   readHistory(recipe: string): Promise<HistoryEvent[]>;
   writeAttempt(recipe: string, attempt: AttemptRecord): Promise<void>;
   readAttempt(recipe: string): Promise<AttemptRecord | null>;
+  /** Appends one line to `recipes/<recipe>/verdicts.jsonl`. */
+  appendVerdict(recipe: string, verdict: VerdictRecord): Promise<void>;
+  /** verdicts.jsonl oldest first; a torn line is skipped and listed in `warnings`. */
+  readVerdicts(recipe: string): Promise<JsonlRead<VerdictRecord>>;
+  /** Appends one line to `recipes/<recipe>/approvals.jsonl`. */
+  appendApproval(recipe: string, approval: ApprovalRecord): Promise<void>;
+  /** approvals.jsonl oldest first; a torn line is skipped and listed in `warnings`. */
+  readApprovals(recipe: string): Promise<JsonlRead<ApprovalRecord>>;
   recordVolumeBytes(recipe: string, bytes: number): Promise<void>;
   diskUsage(budgetGiB: number | null): Promise<{ usedBytes: number; budgetBytes: number | null }>;
 }
@@ -114,6 +126,30 @@ export function openRegistry(opts: RegistryOptions): Registry {
       (await readTextOrNull(ownFile(recipe, name))) ??
       (await readTextOrNull(oldOwnFile(recipe, name)))
     );
+  }
+
+  async function appendOwnLine<T>(
+    recipe: string,
+    name: string,
+    schema: z.ZodType<T>,
+    what: string,
+    record: T,
+  ): Promise<void> {
+    const path = ownFile(recipe, name);
+    const valid = validateForWrite(schema, record, path, what);
+    await ensureOwnDir(recipe);
+    await append(path, JSON.stringify(valid));
+  }
+
+  async function readOwnLines<T>(
+    recipe: string,
+    name: string,
+    schema: z.ZodType<T>,
+    what: string,
+  ): Promise<JsonlRead<T>> {
+    const path = ownFile(recipe, name);
+    const text = await readTextOrNull(path);
+    return text === null ? { records: [], warnings: [] } : readJsonlText(text, path, schema, what);
   }
 
   return {
@@ -206,6 +242,15 @@ export function openRegistry(opts: RegistryOptions): Registry {
       checkSchemaVersion(value, path, 'attempt record');
       return parseWith(attemptRecordSchema, value, path, 'attempt record');
     },
+
+    appendVerdict: (recipe, verdict) =>
+      appendOwnLine(recipe, 'verdicts.jsonl', verdictRecordSchema, 'verdict line', verdict),
+    readVerdicts: (recipe) =>
+      readOwnLines(recipe, 'verdicts.jsonl', verdictRecordSchema, 'verdict line'),
+    appendApproval: (recipe, approval) =>
+      appendOwnLine(recipe, 'approvals.jsonl', approvalRecordSchema, 'approval line', approval),
+    readApprovals: (recipe) =>
+      readOwnLines(recipe, 'approvals.jsonl', approvalRecordSchema, 'approval line'),
 
     async recordVolumeBytes(recipe, bytes) {
       const path = ownFile(recipe, 'volume.json');
