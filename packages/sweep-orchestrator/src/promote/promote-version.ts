@@ -7,7 +7,7 @@ import { checkOutRelease } from '../sweep/check-out-release.js';
 import { mirrorTags, tagForVersion } from '../sweep/mirror-tags.js';
 import { refOf } from '../sweep/recipe-record.js';
 import { chooseUpgradeBase } from '../sweep/upgrade-base.js';
-import { createCanonPromoter } from './promote.js';
+import { createPromoter } from './live-promoter.js';
 import type { PromoteResult } from './promoter.js';
 import { openConfiguredRegistry } from '../open-registry.js';
 
@@ -59,7 +59,7 @@ export async function promoteVersion(opts: PromoteVersionOptions): Promise<Promo
   const runDir = join(config.workDir, 'promotions', runId);
   const tested = await checkOutRelease(config, recipe, { ...tag, version: versionOfTag(tag.name) });
   const upgradeBase = chooseUpgradeBase(before?.version ?? null, tags.map((t) => t.name), tested.version, config.includePrereleases);
-  const result = await createCanonPromoter({ config, registry }).promote({
+  const result = await createPromoter({ config, registry }).promote({
     recipe, tested, upgradeBase, canonicalBefore: before, runId, runDir,
     ...(opts.signal === undefined ? {} : { signal: opts.signal }),
     ...(opts.onPhase === undefined ? {} : { onPhase: opts.onPhase }),

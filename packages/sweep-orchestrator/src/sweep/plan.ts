@@ -1,6 +1,7 @@
 import { listRemoteRefs } from '@canon/mirror-sync';
 import { decide, type Decision } from '@canon/trigger';
 import type { ResolvedConfig } from '../config/index.js';
+import { readHoldInputs, type HoldInputs } from './decision-inputs.js';
 import { createLimiter } from './pool.js';
 import { assertNotHollow, selectRecipes } from './select.js';
 import { openConfiguredRegistry } from '../open-registry.js';
@@ -45,7 +46,14 @@ export async function planSweep(opts: { config: ResolvedConfig; recipes?: readon
             return { recipe: recipe.name, decision: null, error: `cannot list upstream refs: ${(e as Error).message}` };
           }
         }
+        let holds: HoldInputs | null = null;
+        try {
+          holds = (await readHoldInputs(config, registry, recipe, new Date())).inputs;
+        } catch (e) {
+          return { recipe: recipe.name, decision: null, error: `cannot read approvals.jsonl: ${(e as Error).message}` };
+        }
         const decision = decide({
+          ...holds,
           recipe: recipe.name, enrolled: recipe.enrolled,
           ...(recipe.reason === null ? {} : { notEnrolledReason: recipe.reason }),
           tags, canonical, blocked: recipe.block, busy: false, force: opts.force === true,

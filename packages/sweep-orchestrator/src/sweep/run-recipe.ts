@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { deriveOutcome, evaluateGate } from '@canon/promote-gate';
-import { decide, isReleaseTag, type Decision, type TagRef } from '@canon/trigger';
+import { decide, isReleaseTag, type Decision, type DecisionInput, type TagRef } from '@canon/trigger';
 import type { CanonicalView, Registry, RecipeRun, RunStore } from '@canon/warm-registry';
 import type { TestedRelease } from '../command-values.js';
 import type { ResolvedConfig, ResolvedRecipe } from '../config/index.js';
@@ -29,6 +29,8 @@ export type RecipeContext = {
   /** Called whenever the entry changed, so run.json follows the sweep as it goes; `urgent`
    * waits until the change is on disk (before a long step, and for a tested recipe's label). */
   update: (entry: RecipeRun, urgent?: boolean) => Promise<void>;
+  /** Tiers, holds, approvals, protected domain and promote mode for `decide`; absent: none of them. */
+  decisionInputs?: (recipe: ResolvedRecipe) => Promise<Partial<DecisionInput>>;
 };
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -93,7 +95,13 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, sync
   if (ctx.signal.aborted) return fail('interrupted before the decision');
 
   ctx.phase(recipe.name, 'decide');
-  const decision = decideFor(ctx, recipe, before, sync.sync.tags, busy);
+  let inputs: Partial<DecisionInput>;
+  try {
+    inputs = (await ctx.decisionInputs?.(recipe)) ?? {};
+  } catch (e) {
+    return fail(`cannot read what decides this recipe (approvals): ${message(e)}`);
+  }
+  const decision = decideFor(ctx, recipe, before, sync.sync.tags, busy, inputs);
   record.decision = decision;
   for (const w of decision.warnings) ctx.warn(recipe.name, w);
   if (decision.action === 'skip') return label();
@@ -148,8 +156,12 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, sync
   return label();
 }
 
-function decideFor(ctx: RecipeContext, recipe: ResolvedRecipe, before: CanonicalView | null, tags: readonly TagRef[], busy: boolean): Decision {
+function decideFor(
+  ctx: RecipeContext, recipe: ResolvedRecipe, before: CanonicalView | null, tags: readonly TagRef[], busy: boolean,
+  inputs: Partial<DecisionInput> = {},
+): Decision {
   return decide({
+    ...inputs,
     recipe: recipe.name,
     enrolled: recipe.enrolled,
     ...(recipe.reason === null ? {} : { notEnrolledReason: recipe.reason }),
