@@ -17,7 +17,7 @@ import { createRecordWriter } from './record-writer.js';
 import { listBoth, syncRecipe, type RecipeSync } from './sync-recipe.js';
 import { runRecipe, type RecipeContext } from './run-recipe.js';
 import { pendingRecipeRun } from './recipe-record.js';
-import { exitCodeOfOutcomes } from './recipe-run.js';
+import { exitCodeOfRun } from './recipe-run.js';
 import { runTiers } from './run-tiers.js';
 import { assertNotHollow, selectRecipes } from './select.js';
 import { degradedFor, type Degraded } from './tiers.js';
@@ -178,7 +178,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
 
     const interruptedBy = opts.interrupt?.received() ?? null;
     record.interrupted = interruptedBy !== null || lostLock !== null;
-    record.exitCode = interruptedBy === 'SIGINT' ? 130 : interruptedBy === 'SIGTERM' ? 143 : exitCodeOfOutcomes(record.recipes.map((r) => r.outcome));
+    record.exitCode = interruptedBy === 'SIGINT' ? 130 : interruptedBy === 'SIGTERM' ? 143 : exitCodeOfRun(record.recipes);
     record.disk = await registry.diskUsage(config.diskBudgetGiB).catch(() => record.disk);
     record.finishedAt = now().toISOString();
     await store.finish(record);
