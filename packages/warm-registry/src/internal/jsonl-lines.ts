@@ -48,12 +48,13 @@ export function readJsonlText<T>(
       );
   });
   if (issues.length > 0) {
-    throw new RegistryError(
-      'CORRUPT_RECORD',
-      { path, issues },
-      `Expected every line of ${path} to be a ${what}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}; ` +
+    throw new RegistryError('CORRUPT_RECORD', {
+      path,
+      issues,
+      detail:
+        `Expected every line of ${path} to be a ${what}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}; ` +
         'the file was left untouched: repair or remove those lines.',
-    );
+    });
   }
   return { records, warnings };
 }
