@@ -6,8 +6,8 @@ import { planTiers, probeTier, type Degraded } from './tiers.js';
 
 /**
  * Runs the selected recipes tier by tier: `concurrency` applies inside a tier, and every test
- * and promote of a tier ends before the next tier starts. After each tier its recipes are
- * probed; what is unhealthy goes into `degraded`, which later tiers' decisions read.
+ * and promote of a tier ends before the next tier starts. After each tier but the last its
+ * recipes are probed; what is unhealthy goes into `degraded`, which later tiers' decisions read.
  */
 export async function runTiers(opts: {
   config: ResolvedConfig;
@@ -21,10 +21,12 @@ export async function runTiers(opts: {
   onDegraded: (tier: string, found: Degraded) => void;
 }): Promise<void> {
   const pool = createLimiter(opts.config.concurrency);
-  for (const tier of planTiers(opts.config, opts.selected)) {
+  const steps = planTiers(opts.config, opts.selected);
+  for (const [i, tier] of steps.entries()) {
     if (opts.signal.aborted) return;
     await Promise.all(tier.run.map((recipe) => pool(() => (opts.signal.aborted ? Promise.resolve() : opts.runOne(recipe)))));
-    if (opts.signal.aborted) return;
+    // Only a later tier reads the probe: after the last one it would only cost health timeouts.
+    if (opts.signal.aborted || i === steps.length - 1) return;
     const members = [...tier.run, ...tier.probeOnly].map((recipe) => ({ recipe, promote: opts.promoteOf(recipe.name) }));
     const found = await probeTier({
       registry: opts.registry, members, signal: opts.signal,
