@@ -122,14 +122,15 @@ describe('held majors: skipped until an approval of exactly that version', () =>
   it('an approval of another version does not release it; one of exactly that version does', async () => {
     const other = await s.canon(['approve', '--recipe', 'idp', '--version', '2.0.1+11.0.0', '--reason', 'not this one']);
     expect(other.code, other.stderr).toBe(0);
-    let r = await s.canon(['sweep']);
+    const held = await s.canon(['sweep']);
+    expect(held.code, held.stderr).toBe(0);
     expect(await entry(s, 'idp')).toMatchObject({ outcome: 'SKIPPED', decision: { reason: 'held-major' } });
     const ok = await s.canon(['approve', '--recipe', 'idp', '--version', '2.0.0+11.0.0', '--reason', 'read the migration notes', '--expires', '2999-12-31']);
     expect(ok.code, ok.stderr).toBe(0);
     const approvals = await lines(s, 'idp', 'approvals.jsonl');
     expect(approvals.at(-1)).toMatchObject({ schema: 1, kind: 'approve', version: '2.0.0+11.0.0', reason: 'read the migration notes', expires: '2999-12-31' });
     expect(typeof approvals.at(-1)?.who).toBe('string');
-    r = await s.canon(['sweep']);
+    const r = await s.canon(['sweep']);
     expect(r.code, r.stderr + r.stdout).toBe(0);
     const idp = await entry(s, 'idp');
     expect(idp).toMatchObject({ outcome: 'PROMOTED', decision: { reason: 'new-release', latest: '2.0.0+11.0.0' } });

@@ -46,7 +46,7 @@ export async function planSweep(opts: { config: ResolvedConfig; recipes?: readon
             return { recipe: recipe.name, decision: null, error: `cannot list upstream refs: ${(e as Error).message}` };
           }
         }
-        let holds: HoldInputs | null = null;
+        let holds: HoldInputs;
         try {
           holds = (await readHoldInputs(config, registry, recipe, new Date())).inputs;
         } catch (e) {
