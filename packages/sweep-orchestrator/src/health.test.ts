@@ -39,7 +39,7 @@ afterAll(() => {
   server.close();
 });
 
-const spec = (path: string, extra: Partial<HealthSpec> = {}): HealthSpec => ({
+const spec = (path: string, extra: Partial<HealthSpec> = {}): Omit<HealthSpec, 'also'> => ({
   url: `${base}${path}`,
   expectStatus: [200, 301, 302],
   rejectBodyPattern: '404 page not found',

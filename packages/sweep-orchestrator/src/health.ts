@@ -13,7 +13,7 @@ const MAX_BODY_CHARS = 1 << 20;
  * 302 is judged as a status of its own (a login redirect is a healthy app).
  */
 export async function pollHealth(
-  spec: HealthSpec,
+  spec: Omit<HealthSpec, 'also'>,
   opts: { signal?: AbortSignal; onAttempt?: (line: string) => void } = {},
 ): Promise<HealthResult> {
   const deadline = performance.now() + spec.timeoutSeconds * 1000;

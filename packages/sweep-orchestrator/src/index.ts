@@ -2,7 +2,7 @@
 
 export type {
   CommandSpec, ConfigErrorCode, ConfigErrorData, ConfigProblem, HealthSpec, PlaceholderValues, PromoteSpec, ResolvedConfig, ResolvedRecipe,
-  TestSpec, WaiverSpec,
+  TestSpec, Tier, WaiverSpec,
 } from './config/index.js';
 export { ConfigError, expandPlaceholders, findConfigPath, loadConfig, programsOf } from './config/index.js';
 
@@ -18,6 +18,13 @@ export type { Promoter, PromoteRequest, PromoteResult } from './promote/promoter
 export { createCanonPromoter, promoteRecipe } from './promote/promote.js';
 export type { PromoteRefusal, PromoteVersionOptions, PromoteVersionResult } from './promote/promote-version.js';
 export { promoteVersion } from './promote/promote-version.js';
+export { createPromoter, promoteLive } from './promote/live-promoter.js';
+export type { AdoptOptions, AdoptResult } from './promote/adopt-version.js';
+export { adoptVersion } from './promote/adopt-version.js';
+export type { ApproveOptions, ApproveResult } from './holds/approve-version.js';
+export { approveVersion } from './holds/approve-version.js';
+export type { PendingApproval } from './holds/pending-approval.js';
+export { pendingApprovals } from './holds/pending-approval.js';
 
 export type { SweepEvent, SweepEventSink } from './sweep/events.js';
 export type { SweepOptions, SweepResult } from './sweep/run-sweep.js';

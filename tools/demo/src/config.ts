@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Fleet, WarmHost } from '@canon/testkit';
-import { DEMO_RECIPES } from './fleet-plan.js';
+import { DEMO_RECIPES, DEMO_TIERS, type DemoRecipe } from './fleet-plan.js';
 import { domainOf } from './world.js';
 
 export const FORGE_TOKEN_ENV = 'CANON_DEMO_FORGE_TOKEN';
@@ -37,12 +37,23 @@ export function demoConfig(opts: { dir: string; fleet: Fleet; warm: WarmHost; pl
         rollback: true,
       },
     },
-    recipes: Object.fromEntries(DEMO_RECIPES.map((r) => [r.name, r.config ?? {}])),
+    tiers: DEMO_TIERS,
+    recipes: Object.fromEntries(DEMO_RECIPES.map((r) => [r.name, recipeConfig(r, abra)])),
     protectedDomains: DEMO_RECIPES.filter((r) => r.protectedDomain).map((r) => domainOf(r.name)),
     schedule: { onCalendar: 'Sun *-*-* 03:00:00', persistent: true },
     lockStaleSeconds: 10,
     killGraceSeconds: 1,
     concurrency: 1,
     diskBudgetGiB: 20,
+  };
+}
+
+// Shared infrastructure is promoted live: backed up first, never torn down, restored and
+// rolled back when an advance fails.
+function recipeConfig(r: DemoRecipe, abra: (...args: string[]) => string[]): Record<string, unknown> {
+  if (r.infra === undefined) return r.config ?? {};
+  return {
+    ...r.config,
+    promote: { mode: 'live', backup: abra('backup', '{domain}'), restore: abra('restore', '{domain}') },
   };
 }

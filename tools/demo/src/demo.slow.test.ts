@@ -79,15 +79,20 @@ describe.skipIf(!existsSync(MAIN))('npm start (needs the built demo: nx builds i
     expect(demo.ms).toBeLessThan(120_000);
     expect(demo.stdout).toMatch(/✓ gitea +PROMOTED/);
     expect(demo.stdout).toMatch(/✓ hedgedoc +TIMED-OUT/);
-    expect(demo.stdout).toContain('✓ no test at all: every recipe is SKIPPED (9 recipes)');
-    expect(demo.stdout).toContain('known failures, not re-tested until a newer release, a moved tag, changed settings or `canon recheck`: discourse, hedgedoc, matrix-synapse');
+    expect(demo.stdout).toContain('✓ no test at all: every recipe is SKIPPED (11 recipes)');
+    expect(demo.stdout).toContain('known failures, not re-tested until a newer release, a moved tag, changed settings or `canon recheck`: discourse, hedgedoc, matrix-synapse, traefik');
+    expect(demo.stdout).toMatch(/✓ canon adopt --recipe traefik --version 3\.0\.0\+v3\.3\.1/);
+    expect(demo.stdout).toMatch(/✓ traefik +GREEN-BUT-PROMOTE-FAILED .*came back healthy/);
+    expect(demo.stdout).toMatch(/✓ keycloak +SKIPPED .*held major/);
+    expect(demo.stdout).toMatch(/✓ authentik +SKIPPED .*protected/);
+    expect(demo.stdout).toContain('✓ keycloak 26.0.0+26.0.0 advanced on the live domain after the approval (PROMOTED)');
 
     const md = await readFile(join(dir, 'report.md'), 'utf8');
     expect(md).toContain('- **gitea**: `3.5.3+1.24.2-rootless` → `3.6.0+1.24.2-rootless` promoted');
     expect(md).toMatch(/- \*\*discourse\*\*: still FAILED since run `[^`]+`/);
     expect(md).toContain('- **Closed PRs:** #1 (already contained in upstream)');
     const html = await readFile(join(dir, 'report.html'), 'utf8');
-    expect(html.match(/<tr data-recipe=/g)).toHaveLength(9);
+    expect(html.match(/<tr data-recipe=/g)).toHaveLength(11);
     const prom = await readFile(join(dir, 'canon.prom'), 'utf8');
     expect(prom).toContain('canon_recipe_canonical_info{recipe="gitea",version="3.6.0+1.24.2-rootless"} 1');
     expect(prom).toContain('canon_recipe_outcome{recipe="discourse",outcome="FAILED"} 1');

@@ -6,7 +6,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { canonRunner, type CanonRunner } from './canon-process.js';
 import { demoConfig, FORGE_TOKEN_ENV } from './config.js';
-import { DEMO_RECIPES, PULLS } from './fleet-plan.js';
+import { DEMO_RECIPES, HELD, PULLS } from './fleet-plan.js';
 import { outcomeCounts, readLatestRun, type DemoRun } from './run-record.js';
 import type { Ui } from './ui.js';
 import { advanceWeek, buildWorld, type World } from './world.js';
@@ -68,6 +68,17 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     runner = canonRunner({ ...process.env, CANON_CONFIG: configPath, [FORGE_TOKEN_ENV]: forge.token }, dir);
     ui.line(`config: ${shown(configPath)}`);
 
+    ui.step('Before canon: traefik and keycloak already run live; canon adopt records what runs there');
+    const infra = DEMO_RECIPES.filter((r) => r.infra !== undefined);
+    const synced = await runner.run(['sync', ...infra.flatMap((r) => ['--recipe', r.name])], { logFile: join(dir, 'logs', 'adopt-sync.stderr.log') });
+    expectThat(synced.code === 0, `canon sync of ${infra.map((r) => r.name).join(', ')} (adopt takes the version from the mirror)`, ui, problems);
+    for (const r of infra) {
+      const running = r.infra?.running ?? '';
+      const adopted = await runner.run(['adopt', '--recipe', r.name, '--version', running, '--reason', 'running before canon'], { logFile: join(dir, 'logs', `adopt-${r.name}.stderr.log`) });
+      checkpoint();
+      expectThat(adopted.code === 0, `canon adopt --recipe ${r.name} --version ${running}: verified and healthy, nothing deployed`, ui, problems);
+    }
+
     ui.step('Last week: canon sweep (quietly; it seeds the canonicals and the history)');
     const lastWeekLog = join(dir, 'logs', 'last-week.ndjson');
     const lastWeekErr = join(dir, 'logs', 'last-week.stderr.log');
@@ -108,6 +119,15 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     );
     const known = again.recipes.filter((r) => r.decision?.reason === 'known-failed');
     ui.line(`known failures, not re-tested until a newer release, a moved tag, changed settings or \`canon recheck\`: ${known.map((r) => r.recipe).join(', ') || 'none'}`);
+
+    ui.step(`An operator reads ${HELD.recipe}'s migration notes and approves its held major`);
+    const approved = await runner.run(['approve', '--recipe', HELD.recipe, '--version', HELD.version, '--reason', 'migration notes read, realm export taken'], { show: true });
+    checkpoint();
+    expectThat(approved.code === 0, `canon approve --recipe ${HELD.recipe} --version ${HELD.version}`, ui, problems);
+    await runner.run(['sweep', '--recipe', HELD.recipe], { show: true });
+    checkpoint();
+    const held = (await readLatestRun(stateDir)).recipes.find((r) => r.recipe === HELD.recipe);
+    expectThat(held?.outcome === 'PROMOTED', `${HELD.recipe} ${HELD.version} advanced on the live domain after the approval (${held?.outcome ?? 'missing'})`, ui, problems);
 
     ui.step(`Reports of this week's sweep (run ${thisWeek.runId})`);
     for (const [format, path] of [['md', reports.md], ['html', reports.html], ['prom', reports.prom]] as const) {

@@ -23,10 +23,41 @@ export type DemoRecipe = {
   unhealthy?: string[];
   config?: Record<string, unknown>;
   protectedDomain?: boolean;
+  /** Shared infrastructure (a tier of its own, promoted live): the release already running on its live domain. */
+  infra?: { running: string };
   expect: DemoOutcome;
 };
 
+/** The tiers: the proxy every app is served through, then the identity provider, then the apps. */
+export const DEMO_TIERS = [
+  { name: 'proxy', recipes: ['traefik'] },
+  { name: 'idp', recipes: ['keycloak'] },
+  { name: 'apps', recipes: '*' },
+] as const;
+
+/** The idp's held major, approved by the demo after this week's sweeps. */
+export const HELD = { recipe: 'keycloak', version: '26.0.0+26.0.0' } as const;
+
 export const DEMO_RECIPES: readonly DemoRecipe[] = [
+  {
+    name: 'traefik',
+    shows: 'proxy tier, live: 3.1.0 answers 503, so its backup is restored and 3.0.0 redeployed; the apps still run',
+    before: ['3.0.0+v3.3.1'],
+    after: ['3.1.0+v3.3.5'],
+    unhealthy: ['3.1.0+v3.3.5'],
+    infra: { running: '3.0.0+v3.3.1' },
+    expect: 'GREEN-BUT-PROMOTE-FAILED',
+  },
+  {
+    name: 'keycloak',
+    shows: 'idp tier, live and protected: the major 26.0.0 is held until `canon approve`, then advanced',
+    before: ['25.0.1+25.0.6'],
+    after: [HELD.version],
+    protectedDomain: true,
+    infra: { running: '25.0.1+25.0.6' },
+    config: { hold: { major: true } },
+    expect: 'SKIPPED',
+  },
   {
     name: 'custom-html',
     shows: 'its first release is tested, deployed warm and seeded as canonical',
@@ -83,16 +114,16 @@ export const DEMO_RECIPES: readonly DemoRecipe[] = [
     expect: 'GREEN-BUT-PROMOTE-FAILED',
   },
   {
-    name: 'keycloak',
+    name: 'mumble',
     shows: 'not enrolled, with the reason from the config',
-    before: ['26.0.6+26.0.6'],
-    after: ['26.1.0+26.1.0'],
-    config: { enrolled: false, reason: 'warm domain is the live shared OIDC provider' },
+    before: ['0.2.0+v1.5.634'],
+    after: ['0.3.0+v1.5.735'],
+    config: { enrolled: false, reason: 'needs UDP on the warm host' },
     expect: 'SKIPPED',
   },
   {
     name: 'authentik',
-    shows: 'its warm domain is protected: skipped before any test, nothing torn down',
+    shows: 'its warm domain is protected and has no canonical: skipped before its test (`canon adopt` records it)',
     before: ['10.1.0+2025.10.1'],
     after: [],
     protectedDomain: true,

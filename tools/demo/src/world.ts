@@ -31,6 +31,7 @@ export async function buildWorld(root: string): Promise<World> {
     for (const r of DEMO_RECIPES) {
       if (r.unhealthy) warm.configure(domainOf(r.name), { unhealthyVersions: r.unhealthy, volumeBytes: 734_003_200 });
       else warm.configure(domainOf(r.name), { volumeBytes: 52_428_800 + r.name.length * 31_457_280 });
+      if (r.infra !== undefined) warm.setDeployed(domainOf(r.name), r.infra.running);
     }
     // Tags from before the recipe used semver: listed as ignored, never a trigger.
     await tag(fleet.recipe('gitea').upstream, '1.14.1-rootless_1', 'main~1', { annotated: false });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Stand-in for `abra`: `fake-abra <op> <domain> [version]`, where op is deploy, undeploy, teardown,
-// park, verify, snapshot or volume-size, or abra's own `abra app deploy <domain> [version]`,
+// park, verify, snapshot, volume-size, backup or restore (warm host only), or abra's own `abra app deploy <domain> [version]`,
 // `abra app undeploy <domain>`, `abra app ps <domain>` (flags such as --no-input are ignored).
 // State lives on the warm host (WARM_HOST_URL, or --host=URL as first argument), which decides the
 // outcome so a test can make one domain fail or hang, or, with FAKE_SWARM_DIR, in files
@@ -14,7 +14,7 @@ args = args.filter((a) => !a.startsWith('-'));
 if (args[0] === 'app') args = args.slice(1);
 const [op, domain, version] = args;
 const swarmDir = process.env.FAKE_SWARM_DIR;
-const ops = ['deploy', 'undeploy', 'teardown', 'park', 'verify', 'snapshot', 'volume-size', ...(swarmDir ? ['ps'] : [])];
+const ops = ['deploy', 'undeploy', 'teardown', 'park', 'verify', 'snapshot', 'volume-size', ...(swarmDir ? ['ps'] : ['backup', 'restore'])];
 if ((!host && !swarmDir) || !ops.includes(op) || !domain) {
   process.stderr.write(`usage: fake-abra [--host=URL] [app] <${ops.join('|')}> <domain> [version]  (set WARM_HOST_URL or FAKE_SWARM_DIR)\n`);
   process.exit(2);

@@ -3,8 +3,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-/** What `bin/fake-abra.mjs` can be asked to do; `teardown` and `park` are undeploys told apart in the event log. */
-export type WarmOp = 'deploy' | 'undeploy' | 'teardown' | 'park' | 'verify' | 'snapshot' | 'volume-size';
+/**
+ * What `bin/fake-abra.mjs` can be asked to do; `teardown` and `park` are undeploys told apart in the event log.
+ * `backup` saves the domain's volumes (its `backups` grow by the deployed version), `restore` brings the last one back.
+ */
+export type WarmOp = 'deploy' | 'undeploy' | 'teardown' | 'park' | 'verify' | 'snapshot' | 'volume-size' | 'backup' | 'restore';
 
 /** `hang-tree`: hang with a grandchild, both ignoring SIGTERM (only a group SIGKILL ends them). */
 export type WarmFault = 'fail' | 'hang' | 'hang-tree';
@@ -23,7 +26,7 @@ export type WarmDomainSetup = {
   volumeBytes?: number | string;
 };
 
-export type WarmDomainState = { deployed: string | null; mode: string | null; volumes: boolean; snapshots: string[] };
+export type WarmDomainState = { deployed: string | null; mode: string | null; volumes: boolean; snapshots: string[]; backups: string[]; restored: number };
 
 export type WarmEvent = {
   op: WarmOp;
@@ -74,7 +77,7 @@ export async function startWarmHost(): Promise<WarmHost> {
   const stateOf = (domain: string): WarmDomainState => {
     let s = states.get(domain);
     if (s === undefined) {
-      s = { deployed: null, mode: null, volumes: false, snapshots: [] };
+      s = { deployed: null, mode: null, volumes: false, snapshots: [], backups: [], restored: 0 };
       states.set(domain, s);
     }
     return s;
@@ -113,6 +116,13 @@ export async function startWarmHost(): Promise<WarmHost> {
       case 'snapshot':
         state.snapshots.push(version ?? state.deployed ?? '');
         return { exit: 0, stdout: `snapshot of ${domain} saved\n`, stderr: '', hang: null };
+      case 'backup':
+        state.backups.push(state.deployed ?? '');
+        return { exit: 0, stdout: `backed up ${domain}\n`, stderr: '', hang: null };
+      case 'restore':
+        if (state.backups.length === 0) return { exit: 1, stdout: '', stderr: `${domain}: no backup to restore\n`, hang: null };
+        state.restored += 1;
+        return { exit: 0, stdout: `restored ${domain} from its last backup\n`, stderr: '', hang: null };
       case 'volume-size':
         return { exit: 0, stdout: `${setup.volumeBytes ?? 1048576}\n`, stderr: '', hang: null };
     }

@@ -49,6 +49,18 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/promote.js')).command,
   },
   {
+    name: 'approve',
+    summary: 'approve a held major: exactly that version runs on the next sweep',
+    example: 'canon approve --recipe keycloak --version 11.0.0+26.0.0 --reason "migration notes read"',
+    load: async () => (await import('./commands/approve.js')).command,
+  },
+  {
+    name: 'adopt',
+    summary: 'record what already runs on a live or protected domain (no canonical yet) as its canonical; deploys nothing',
+    example: 'canon adopt --recipe keycloak --version 10.2.0+25.0.6 --reason "running since the old reconciler"',
+    load: async () => (await import('./commands/adopt.js')).command,
+  },
+  {
     name: 'gate',
     summary: "print the promote gate's verdict as JSON {promote, reasons}; exit 0 iff it would promote",
     example: 'canon gate --recipe gitea --version 3.6.1+1.24.3-rootless --exit-code 0',

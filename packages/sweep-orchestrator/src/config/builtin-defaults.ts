@@ -12,6 +12,7 @@ export const BUILTIN = {
   maxWaiverDays: 90,
   promoteTimeoutSeconds: 900,
   rollback: false,
+  promoteMode: 'warm',
   healthUrl: 'https://{domain}/',
   expectStatus: [200, 301, 302],
   healthTimeoutSeconds: 600,
@@ -32,6 +33,8 @@ export const BUILTIN = {
   stallCheckSeconds: 30,
   maxStalls: 1,
 } as const;
+
+export const PROMOTE_MODES = ['warm', 'live'] as const;
 
 /** Which placeholders each kind of string may use; anything else is a config error. */
 export const SCOPES = {

@@ -1,4 +1,4 @@
-export type { CommandSpec, ExecutionSpec, HealthSpec, PromoteSpec, RedisSpec, ResolvedRecipe, ResolvedConfig, TestSpec, WaiverSpec, WebhookSettings } from './types.js';
+export type { CommandSpec, ExecutionSpec, HealthSpec, PromoteSpec, RedisSpec, ResolvedRecipe, ResolvedConfig, TestSpec, Tier, WaiverSpec, WebhookSettings } from './types.js';
 export type { ConfigErrorCode, ConfigErrorData, ConfigProblem } from './errors.js';
 export { ConfigError } from './errors.js';
 export type { FindConfigOptions } from './find-config.js';

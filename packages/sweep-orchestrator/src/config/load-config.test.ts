@@ -71,6 +71,7 @@ describe('loadConfig', () => {
       rejectBodyPattern: '404 page not found',
       timeoutSeconds: 600,
       intervalSeconds: 10,
+      also: [],
     });
     expect(config.recipes[2]).toMatchObject({ enrolled: false, reason: 'live OIDC' });
     expect(config).toMatchObject({

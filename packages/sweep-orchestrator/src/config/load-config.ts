@@ -10,6 +10,7 @@ import { locateJsonError } from './json-syntax.js';
 import { redacting } from './redact.js';
 import { resolveExecution } from './resolve-execution.js';
 import { resolveRecipe } from './resolve-recipe.js';
+import { resolveTiers } from './resolve-tiers.js';
 import type { RawConfig } from './schema.js';
 import { configSchema, defaultsSchema, recipeSchema } from './schema.js';
 import { parseListenAddress, recipeNameProblem } from './validators.js';
@@ -53,6 +54,7 @@ export async function resolveConfig(json: unknown, opts: { path: string; env: No
 
   const recipes = raw === null ? resolvePartially(json, problems) : resolveAll(raw, problems);
   problems.push(...waiverProblems(recipes, opts.now ?? new Date()));
+  const tiers = raw === null ? [] : resolveTiers(raw, recipes, problems);
   const baseDir = dirname(opts.path);
   const forge = raw?.forge == null ? null : await readForge(raw.forge, baseDir, opts.env, problems);
   const webhook = raw?.webhook == null ? null : await readWebhook(raw.webhook, baseDir, problems);
@@ -71,6 +73,7 @@ export async function resolveConfig(json: unknown, opts: { path: string; env: No
     registryFormat: raw.registryFormat ?? BUILTIN.registryFormat,
     forge,
     recipes,
+    tiers,
     // Domains are case-insensitive (SPEC): one form everywhere they are compared or used.
     protectedDomains: (raw.protectedDomains ?? []).map((d) => d.toLowerCase()),
     schedule: {

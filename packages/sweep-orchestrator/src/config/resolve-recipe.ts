@@ -7,7 +7,7 @@ import type { RawSettings } from './schema.js';
 import type { PromoteSpec, ResolvedRecipe } from './types.js';
 import { domainProblem, remoteUrlProblem } from './validators.js';
 
-type Defaults = Omit<RawSettings, 'reason' | 'block' | 'waive'>;
+type Defaults = Omit<RawSettings, 'reason' | 'block' | 'waive' | 'dependsOn'>;
 
 /** Merges one recipe over `defaults` and the built-in values, then checks what only the merge can tell. */
 export function resolveRecipe(
@@ -43,6 +43,7 @@ export function resolveRecipe(
     if (p.deploy === undefined) missing('promote', 'deploy');
     // Domains are case-insensitive (SPEC): lower-cased once here, compared and used in that form.
     const domain = p.domain === undefined ? '' : expand(p.domain).toLowerCase();
+    const mode = p.mode ?? BUILTIN.promoteMode;
     const domainIssue = p.domain === undefined ? null : domainProblem(domain);
     if (domainIssue !== null) problems.push({ path: at('promote', 'domain'), message: domainIssue });
     promote = {
@@ -56,14 +57,22 @@ export function resolveRecipe(
         rejectBodyPattern: p.health?.rejectBodyPattern ?? null,
         timeoutSeconds: p.health?.timeoutSeconds ?? BUILTIN.healthTimeoutSeconds,
         intervalSeconds: p.health?.intervalSeconds ?? BUILTIN.healthIntervalSeconds,
+        also: p.health?.also ?? [],
       },
       snapshot: p.snapshot ?? null,
       park: p.park ?? null,
       volumeSize: p.volumeSize ?? null,
       timeoutSeconds: p.timeoutSeconds ?? BUILTIN.promoteTimeoutSeconds,
-      rollback: p.rollback ?? BUILTIN.rollback,
+      // A live service must never be left on a failed release: rollback is not optional there.
+      rollback: mode === 'live' || (p.rollback ?? BUILTIN.rollback),
+      mode,
+      backup: p.backup ?? null,
+      restore: p.restore ?? null,
       env: p.env ?? {},
     };
+    if (mode === 'live' && promote.backup === null) {
+      problems.push({ path: at('promote', 'backup'), message: 'required with promote.mode "live": a live service is backed up before canon touches it' });
+    }
   }
   if (problems.length > 0 || upstream === null || mirror === null || command === undefined) {
     return { recipe: null, problems };
@@ -90,6 +99,8 @@ export function resolveRecipe(
       promote,
       block: merged.block ?? [],
       waive: (merged.waive ?? []).map(({ commit, ...w }) => (commit === undefined ? w : { ...w, commit })),
+      hold: { major: merged.hold?.major ?? false, appMajor: merged.hold?.appMajor ?? false },
+      dependsOn: own.dependsOn ?? null,
     },
     problems: [],
   };

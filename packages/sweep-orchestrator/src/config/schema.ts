@@ -2,7 +2,7 @@ import { parseSchedule } from '@canon/timer-units';
 import { RECIPE_NAME, RECIPE_NAME_SHAPE } from '@canon/trigger';
 import { REGISTRY_FORMATS } from '@canon/warm-registry';
 import { z } from 'zod';
-import { BUILTIN, SCOPES } from './builtin-defaults.js';
+import { BUILTIN, PROMOTE_MODES, SCOPES } from './builtin-defaults.js';
 import { unknownPlaceholders } from './placeholders.js';
 import { domainProblem, httpUrlProblem, listenAddressProblem, recipeNameProblem, redisUrlProblem, regexProblem, remoteUrlProblem } from './validators.js';
 
@@ -86,6 +86,10 @@ const health = z
       .optional(),
     timeoutSeconds: seconds('health.timeoutSeconds').meta({ default: BUILTIN.healthTimeoutSeconds }).optional(),
     intervalSeconds: seconds('health.intervalSeconds').meta({ default: BUILTIN.healthIntervalSeconds }).optional(),
+    also: z
+      .array(withPlaceholders(SCOPES.healthUrl, httpUrlProblem))
+      .meta({ description: 'more URLs polled after `url` (dependents\' health, e.g. https://{domain}/realms/master)', default: [] })
+      .optional(),
   })
   .meta({ description: 'health poll of the warm deployment' });
 
@@ -103,7 +107,13 @@ const promote = z
     park: optionalArgv('runs after promotion; failure is only a warning'),
     volumeSize: optionalArgv('prints the warm volumes\' size in bytes'),
     timeoutSeconds: seconds('promote.timeoutSeconds').meta({ default: BUILTIN.promoteTimeoutSeconds }).optional(),
-    rollback: z.boolean().meta({ default: BUILTIN.rollback }).optional(),
+    rollback: z.boolean().meta({ description: 'redeploy the previous canonical after a failed promote; always on in mode "live"', default: BUILTIN.rollback }).optional(),
+    mode: z
+      .enum(PROMOTE_MODES)
+      .meta({ description: '"warm": a disposable warm stack; "live": shared infrastructure (no teardown, no park, backup + restore, rollback forced)', default: BUILTIN.promoteMode })
+      .optional(),
+    backup: optionalArgv('mode "live": runs before anything is touched (e.g. a snapshot of the live volumes); required there'),
+    restore: optionalArgv('runs before a rollback redeploys the previous canonical (mode "live": brings the backup back)'),
     env: env.optional(),
   })
   .meta({ description: 'warm deploy after a green, gated test; null disables it' });
@@ -147,6 +157,13 @@ const settings = {
   test: test.optional(),
   promote: promote.nullable().optional(),
   enrolled: z.boolean().meta({ default: BUILTIN.enrolled }).optional(),
+  hold: z
+    .strictObject({
+      major: z.boolean().meta({ description: 'hold a release whose recipe semver major is above the canonical\'s', default: false }).optional(),
+      appMajor: z.boolean().meta({ description: 'also hold one whose app major (build metadata, +1.24.2) is above the canonical\'s', default: false }).optional(),
+    })
+    .meta({ description: 'held majors are skipped until `canon approve` records an approval for exactly that version' })
+    .optional(),
 };
 
 export const defaultsSchema = z.strictObject(settings).meta({ description: 'settings every recipe inherits' });
@@ -168,6 +185,10 @@ export const recipeSchema = z.strictObject({
       }),
     )
     .meta({ description: 'lets a red of exactly this version (and commit) pass the gate; expires at most 90 days out', default: [] })
+    .optional(),
+  dependsOn: z
+    .array(z.string().regex(RECIPE_NAME, `a recipe name must match ${RECIPE_NAME_SHAPE}`))
+    .meta({ description: 'recipes of earlier tiers this one needs; only their health can skip it infra-degraded (default: every earlier tier\'s recipe)' })
     .optional(),
 });
 
@@ -325,6 +346,18 @@ export const configSchema = z
       .number()
       .positive()
       .meta({ description: 'a known failure is re-tested after this many days', default: BUILTIN.recheckAfterDays })
+      .optional(),
+    tiers: z
+      .array(
+        z.strictObject({
+          name: z.string().min(1).meta({ description: 'shown in logs and reports' }),
+          recipes: z
+            .union([z.literal('*'), z.array(z.string().regex(RECIPE_NAME, `a recipe name must match ${RECIPE_NAME_SHAPE}`))])
+            .meta({ description: 'recipe names, or "*" for every recipe named in no other tier' }),
+        }),
+      )
+      .min(1)
+      .meta({ description: 'swept in order; a tier\'s tests and promotes end before the next starts (default: one tier "*")' })
       .optional(),
     webhook: webhook.nullable().meta({ description: '`canon listen` settings; null or absent: `canon listen` refuses to start', default: null }).optional(),
     execution: execution.optional(),

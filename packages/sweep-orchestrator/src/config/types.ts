@@ -38,6 +38,8 @@ export type HealthSpec = {
   rejectBodyPattern: string | null;
   timeoutSeconds: number;
   intervalSeconds: number;
+  /** Polled after `url`, each until healthy or its own timeout (dependents' health). */
+  also: string[];
 };
 
 export type PromoteSpec = {
@@ -50,7 +52,12 @@ export type PromoteSpec = {
   park: string[] | null;
   volumeSize: string[] | null;
   timeoutSeconds: number;
+  /** Always true in mode "live". */
   rollback: boolean;
+  mode: 'warm' | 'live';
+  /** Required in mode "live". */
+  backup: string[] | null;
+  restore: string[] | null;
   env: Record<string, string>;
 };
 
@@ -67,7 +74,13 @@ export type ResolvedRecipe = {
   promote: PromoteSpec | null;
   block: { version: string; reason: string }[];
   waive: WaiverSpec[];
+  hold: { major: boolean; appMajor: boolean };
+  /** Recipes of earlier tiers whose health alone decides `infra-degraded`; null: every earlier tier's. */
+  dependsOn: string[] | null;
 };
+
+/** A tier's recipes, every configured one in exactly one tier (`"*"` expanded at load). */
+export type Tier = { name: string; recipes: string[] };
 
 export type ResolvedConfig = {
   path: string;
@@ -78,6 +91,8 @@ export type ResolvedConfig = {
   /** `token` was read from forge.tokenFile or forge.tokenEnv; it must never be logged. */
   forge: { type: 'gitea'; url: string; token: string } | null;
   recipes: ResolvedRecipe[];
+  /** In sweep order. */
+  tiers: Tier[];
   protectedDomains: string[];
   schedule: { onCalendar: string; persistent: boolean };
   lockStaleSeconds: number;

@@ -9,7 +9,7 @@ import { checkOutRelease } from '../sweep/check-out-release.js';
 import { mirrorTags, tagForVersion } from '../sweep/mirror-tags.js';
 import { refOf } from '../sweep/recipe-record.js';
 import { chooseUpgradeBase } from '../sweep/upgrade-base.js';
-import { createCanonPromoter } from './promote.js';
+import { createPromoter } from './live-promoter.js';
 import type { PromoteResult } from './promoter.js';
 import { openConfiguredRegistry } from '../open-registry.js';
 
@@ -66,7 +66,7 @@ export async function promoteVersion(opts: PromoteVersionOptions): Promise<Promo
   try {
     tested = await checkOutRelease(config, recipe, { ...tag, version: versionOfTag(tag.name) }, checkoutDir);
     const upgradeBase = chooseUpgradeBase(before?.version ?? null, tags.map((t) => t.name), tested.version, config.includePrereleases);
-    result = await createCanonPromoter({ config, registry }).promote({
+    result = await createPromoter({ config, registry }).promote({
       recipe, tested, upgradeBase, canonicalBefore: before, runId, runDir,
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
       ...(opts.onPhase === undefined ? {} : { onPhase: opts.onPhase }),

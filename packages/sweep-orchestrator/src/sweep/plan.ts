@@ -1,6 +1,7 @@
 import { listRemoteRefs } from '@canon/mirror-sync';
 import { decide, type Decision } from '@canon/trigger';
 import type { ResolvedConfig } from '../config/index.js';
+import { readHoldInputs, type HoldInputs } from './decision-inputs.js';
 import { createLimiter } from './pool.js';
 import { assertNotHollow, selectRecipes } from './select.js';
 import { openConfiguredRegistry } from '../open-registry.js';
@@ -51,8 +52,15 @@ export async function planSweep(opts: { config: ResolvedConfig; recipes?: readon
         const prepared = recipe.enrolled ? await prepareVerdicts({ config, registry, recipe, runRevision: planRevisionRunner }) : null;
         if (prepared?.ok === false) return { recipe: recipe.name, decision: null, error: prepared.detail };
         const known = prepared?.ok === true ? { verdicts: prepared.loaded.verdicts, approvals: prepared.loaded.approvals, now: new Date() } : {};
+        let holds: HoldInputs;
+        try {
+          holds = (await readHoldInputs(config, registry, recipe, new Date())).inputs;
+        } catch (e) {
+          return { recipe: recipe.name, decision: null, error: `cannot read approvals.jsonl: ${(e as Error).message}` };
+        }
         const decision = decide({
           ...known,
+          ...holds,
           recipe: recipe.name, enrolled: recipe.enrolled,
           ...(recipe.reason === null ? {} : { notEnrolledReason: recipe.reason }),
           tags, canonical, blocked: recipe.block, busy: false, force: opts.force === true,

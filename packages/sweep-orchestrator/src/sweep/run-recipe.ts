@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { evaluateGate } from '@canon/promote-gate';
-import { decide, isReleaseTag, waiverFor, type Decision, type TagRef } from '@canon/trigger';
+import { decide, isReleaseTag, waiverFor, type Decision, type DecisionInput, type TagRef } from '@canon/trigger';
 import type { CanonicalView, Registry, RecipeRun, RunStore } from '@canon/warm-registry';
 import type { TestedRelease } from '../command-values.js';
 import type { ResolvedConfig, ResolvedRecipe } from '../config/index.js';
@@ -34,6 +34,8 @@ export type RecipeContext = {
   /** Called whenever the entry changed, so run.json follows the sweep as it goes; `urgent`
    * waits until the change is on disk (before a long step, and for a tested recipe's label). */
   update: (entry: RecipeRun, urgent?: boolean) => Promise<void>;
+  /** Tiers, holds, approvals, protected domain and promote mode for `decide`; absent: none of them. */
+  decisionInputs?: (recipe: ResolvedRecipe) => Promise<Partial<DecisionInput>>;
 };
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -107,7 +109,13 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, sync
   for (const w of prepared.loaded.warnings) ctx.warn(recipe.name, w);
 
   ctx.phase(recipe.name, 'decide');
-  const decision = decideFor(ctx, recipe, before, sync.sync.tags, busy, prepared.loaded);
+  let inputs: Partial<DecisionInput>;
+  try {
+    inputs = (await ctx.decisionInputs?.(recipe)) ?? {};
+  } catch (e) {
+    return fail(`cannot read what decides this recipe (approvals): ${message(e)}`);
+  }
+  const decision = decideFor(ctx, recipe, before, sync.sync.tags, busy, prepared.loaded, inputs);
   record.decision = decision;
   for (const w of decision.warnings) ctx.warn(recipe.name, w);
   if (decision.action === 'skip') return label();
@@ -169,9 +177,13 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, sync
   return label();
 }
 
-function decideFor(ctx: RecipeContext, recipe: ResolvedRecipe, before: CanonicalView | null, tags: readonly TagRef[], busy: boolean, known: RecipeVerdicts | null): Decision {
+function decideFor(
+  ctx: RecipeContext, recipe: ResolvedRecipe, before: CanonicalView | null, tags: readonly TagRef[], busy: boolean,
+  known: RecipeVerdicts | null, inputs: Partial<DecisionInput> = {},
+): Decision {
   return decide({
     ...(known === null ? {} : { verdicts: known.verdicts, approvals: known.approvals, now: new Date() }),
+    ...inputs,
     recipe: recipe.name,
     enrolled: recipe.enrolled,
     ...(recipe.reason === null ? {} : { notEnrolledReason: recipe.reason }),

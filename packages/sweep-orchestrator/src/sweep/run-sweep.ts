@@ -6,18 +6,22 @@ import {
 } from '@canon/warm-registry';
 import type { ResolvedConfig } from '../config/index.js';
 import { createLocalExecutor } from '../executor/local-executor.js';
-import { createCanonPromoter } from '../promote/promote.js';
+import { createPromoter } from '../promote/live-promoter.js';
+import type { PromoteResult } from '../promote/promoter.js';
 import { maskDeep, maskingRegistry } from '../internal/secret-mask.js';
 import { SweepError } from './errors.js';
 import type { SweepEvent, SweepEventSink } from './events.js';
 import type { Interrupt } from './interrupt.js';
+import { readHoldInputs } from './decision-inputs.js';
 import { createLimiter } from './pool.js';
 import { createRecordWriter } from './record-writer.js';
 import { listBoth, syncRecipe, type RecipeSync } from './sync-recipe.js';
 import { runRecipe, type RecipeContext } from './run-recipe.js';
 import { pendingRecipeRun } from './recipe-record.js';
-import { exitCodeOfOutcomes } from './recipe-run.js';
+import { exitCodeOfRun } from './recipe-run.js';
+import { runTiers } from './run-tiers.js';
 import { assertNotHollow, selectRecipes } from './select.js';
+import { degradedFor, type Degraded } from './tiers.js';
 import { openConfiguredRegistry } from '../open-registry.js';
 
 export type SweepOptions = {
@@ -143,35 +147,50 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
       prepared.set(recipe.name, syncPool(() => syncRecipe(config, recipe, listed, signal)));
     }
 
+    const promoted = new Map<string, PromoteResult>();
+    const promoter = createPromoter({ config, registry });
+    const degraded: Degraded[] = [];
     const ctx: RecipeContext = {
       config, registry, store, runId, force: opts.force === true, signal,
-      executor: createLocalExecutor(config), promoter: createCanonPromoter({ config, registry }),
+      executor: createLocalExecutor(config),
+      promoter: {
+        promote: async (request) => {
+          const result = await promoter.promote(request);
+          promoted.set(request.recipe.name, result);
+          return result;
+        },
+      },
       phase: (recipe, phase) => {
         emit({ type: 'phase', at: stamp(), recipe, phase });
         describe(recipe, phase);
       },
       warn: (recipe, message) => emit({ type: 'warning', at: stamp(), recipe, message }),
       update,
+      decisionInputs: async (recipe) => {
+        const { inputs, warnings } = await readHoldInputs(config, registry, recipe, now());
+        for (const w of warnings) emit({ type: 'warning', at: stamp(), recipe: recipe.name, message: w });
+        return { ...inputs, infraDegraded: degradedFor(recipe, degraded) };
+      },
     };
-    const testPool = createLimiter(config.concurrency);
-    await Promise.all(
-      selected.map((recipe) =>
-        testPool(async () => {
-          if (signal.aborted) return;
-          const t0 = performance.now();
-          const entry = await runRecipe(ctx, recipe, () => prepared.get(recipe.name) ?? Promise.reject(new Error('not prepared')));
-          emit({
-            type: 'recipe-done', at: stamp(), recipe: recipe.name, outcome: entry.outcome ?? 'ERROR',
-            detail: entry.detail, durationMs: Math.round(performance.now() - t0),
-          });
-        }),
-      ),
-    );
+    await runTiers({
+      config, registry, selected, signal, degraded,
+      runOne: async (recipe) => {
+        const t0 = performance.now();
+        const entry = await runRecipe(ctx, recipe, () => prepared.get(recipe.name) ?? Promise.reject(new Error('not prepared')));
+        emit({
+          type: 'recipe-done', at: stamp(), recipe: recipe.name, outcome: entry.outcome ?? 'ERROR',
+          detail: entry.detail, durationMs: Math.round(performance.now() - t0),
+        });
+      },
+      promoteOf: (recipe) => promoted.get(recipe) ?? null,
+      onProbe: (_tier, recipe) => ctx.phase(recipe, 'tier-probe'),
+      onDegraded: (tier, d) => emit({ type: 'warning', at: stamp(), recipe: d.recipe, message: `tier "${tier}" ended unhealthy: ${d.recipe} ${d.reason}; later tiers are skipped infra-degraded` }),
+    });
     await writer.flush();
 
     const interruptedBy = opts.interrupt?.received() ?? null;
     record.interrupted = interruptedBy !== null || lostLock !== null;
-    record.exitCode = interruptedBy === 'SIGINT' ? 130 : interruptedBy === 'SIGTERM' ? 143 : exitCodeOfOutcomes(record.recipes.map((r) => r.outcome));
+    record.exitCode = interruptedBy === 'SIGINT' ? 130 : interruptedBy === 'SIGTERM' ? 143 : exitCodeOfRun(record.recipes);
     record.disk = await registry.diskUsage(config.diskBudgetGiB).catch(() => record.disk);
     record.finishedAt = now().toISOString();
     await store.finish(maskDeep(record, secrets));

@@ -12,6 +12,7 @@ function recipe(name: string, enrolled = true): ResolvedRecipe {
     mirror: `https://git.example/ci-mirrors/${name}.git`, branch: 'HEAD', busyCheck: null,
     test: { command: ['true'], timeoutSeconds: 1, env: {}, revision: null, retries: 0, flaky: 'promote', baseline: null },
     promote: null, block: [], waive: [],
+    hold: { major: false, appMajor: false }, dependsOn: null,
   };
 }
 

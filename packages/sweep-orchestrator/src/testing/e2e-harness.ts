@@ -16,6 +16,8 @@ export type CanonResult = { code: number | null; signal: string | null; stdout: 
 export type TestCall = {
   recipe: string; version: string; tag: string; commit: string; checkout: string; upgradeBase: string;
   runId: string; skipFetch: string; cwd: string; argv: string[]; pid: number;
+  /** When the test started (ISO). */
+  at: string;
 };
 
 export type Scenario = {

@@ -11,7 +11,7 @@ const e = process.env;
 appendFileSync(dir + '/calls.jsonl', JSON.stringify({
   recipe: e.CANON_RECIPE, version: e.CANON_VERSION, tag: e.CANON_TAG, commit: e.CANON_COMMIT,
   checkout: e.CANON_CHECKOUT, upgradeBase: e.CANON_UPGRADE_BASE, runId: e.CANON_RUN_ID,
-  skipFetch: e.CANON_SKIP_FETCH, cwd: process.cwd(), argv: process.argv.slice(3), pid: process.pid,
+  skipFetch: e.CANON_SKIP_FETCH, cwd: process.cwd(), argv: process.argv.slice(3), pid: process.pid, at: new Date().toISOString(),
 }) + '\n');
 let plan = {};
 try { plan = JSON.parse(readFileSync(dir + '/behaviour.json', 'utf8')); } catch {}

@@ -79,18 +79,22 @@ export async function runStep(
   return { ok: true, result };
 }
 
+/** Polls the health URL, then every `health.also` URL; the first unhealthy one fails the step. */
 export async function checkHealth(ctx: StepContext): Promise<StepFailure | null> {
-  const url = expandString(ctx.spec.health.url, ctx.values.placeholders);
-  const remaining = Math.max(0.001, (ctx.deadline - performance.now()) / 1000);
-  const cutShort = remaining < ctx.spec.health.timeoutSeconds;
-  const health = await pollHealth(
-    { ...ctx.spec.health, url, timeoutSeconds: Math.min(ctx.spec.health.timeoutSeconds, remaining) },
-    { signal: ctx.signal, onAttempt: (line) => logLine(ctx.logFile, line) },
-  );
-  if (health.healthy) return null;
-  // A poll the promote budget cut short did not get its full chance: that is a timeout, not a verdict.
-  if (ctx.signal.aborted || cutShort) return stopped(ctx, 'health check');
-  return { reason: 'unhealthy', detail: `${url}: ${health.reason ?? 'unhealthy'}`, timedOut: false, interrupted: false };
+  for (const template of [ctx.spec.health.url, ...ctx.spec.health.also]) {
+    const url = expandString(template, ctx.values.placeholders);
+    const remaining = Math.max(0.001, (ctx.deadline - performance.now()) / 1000);
+    const cutShort = remaining < ctx.spec.health.timeoutSeconds;
+    const health = await pollHealth(
+      { ...ctx.spec.health, url, timeoutSeconds: Math.min(ctx.spec.health.timeoutSeconds, remaining) },
+      { signal: ctx.signal, onAttempt: (line) => logLine(ctx.logFile, line) },
+    );
+    if (health.healthy) continue;
+    // A poll the promote budget cut short did not get its full chance: that is a timeout, not a verdict.
+    if (ctx.signal.aborted || cutShort) return stopped(ctx, 'health check');
+    return { reason: 'unhealthy', detail: `${url}: ${health.reason ?? 'unhealthy'}`, timedOut: false, interrupted: false };
+  }
+  return null;
 }
 
 /** A budget of `seconds` that also ends when the sweep's own signal fires. */

@@ -12,7 +12,7 @@ import type { StepContext } from './promote-steps.js';
 import { budget, checkHealth, logLine, runStep } from './promote-steps.js';
 
 /**
- * Redeploys the previous canonical after a failed promote, with its own budget of
+ * Runs `restore` (when set) and redeploys the previous canonical after a failed promote, with its own budget of
  * promote.timeoutSeconds (the failed attempt may have used all of its own). The version values
  * are the previous canonical's, and so is the checkout: its tag is checked out from the
  * mirror beside the tested one. Where that cannot be done (a legacy record without a full
@@ -35,7 +35,9 @@ export async function rollBack(opts: {
     const checkout = await checkOutPrevious(input, previous, logFile);
     const release = { version: previous.version, tag: previous.tag, commit: previous.commit, checkout: checkout ?? '' };
     const ctx = rollbackContext(input, spec, limit, logFile, release, input.tested.version, checkout ?? cwd);
-    const deploy = await runStep(ctx, 'rollback-deploy', spec.deploy);
+    // restore brings back what backup saved (live mode) before the previous release runs on it.
+    const restore = spec.restore === null ? null : await runStep(ctx, 'restore', spec.restore);
+    const deploy = restore !== null && !restore.ok ? restore : await runStep(ctx, 'rollback-deploy', spec.deploy);
     const problem = deploy.ok ? await checkHealth(ctx) : deploy.failure;
     const event = { version: previous.version, commit: previous.commit };
     if (problem === null) {
