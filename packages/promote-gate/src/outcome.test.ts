@@ -114,6 +114,12 @@ describe('deriveOutcome', () => {
       /process tree was killed/,
     ],
     [
+      "suite exited with one of test.timeoutExitCodes (the runner's own alarm)",
+      { testResult: { exitCode: 142, timedOut: true }, canonicalAfter: before },
+      'TIMED-OUT',
+      /exited 142, which test.timeoutExitCodes counts as its own deadline; canonical unchanged/,
+    ],
+    [
       'suite red',
       { testResult: { exitCode: 3, timedOut: false }, canonicalAfter: before },
       'FAILED',

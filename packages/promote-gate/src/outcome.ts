@@ -91,6 +91,12 @@ export function deriveOutcome(input: OutcomeInput): OutcomeLabel {
   if (testResult === null || tested === null) {
     return { outcome: 'ERROR', detail: 'decided to run, but no test result was recorded' };
   }
+  if (testResult.timedOut && testResult.exitCode !== null) {
+    return {
+      outcome: 'TIMED-OUT',
+      detail: `suite for ${tested.tag} exited ${testResult.exitCode}, which test.timeoutExitCodes counts as its own deadline; canonical unchanged`,
+    };
+  }
   if (testResult.timedOut) {
     return {
       outcome: 'TIMED-OUT',

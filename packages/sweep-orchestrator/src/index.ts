@@ -1,7 +1,7 @@
 // The library behind `canon`: config, running commands, the sweep, promote and reports.
 
 export type {
-  CommandSpec, ConfigErrorCode, ConfigProblem, HealthSpec, PlaceholderValues, PromoteSpec, ResolvedConfig, ResolvedRecipe,
+  CommandSpec, ConfigErrorCode, ConfigProblem, HealthSpec, PlaceholderValues, PromoteSpec, ResolvedConfig, ResolvedRecipe, TestSpec,
 } from './config/index.js';
 export { ConfigError, expandPlaceholders, findConfigPath, loadConfig, programsOf } from './config/index.js';
 
@@ -15,6 +15,8 @@ export { createLocalExecutor } from './executor/local-executor.js';
 export type { PromoteInput } from './promote/promote.js';
 export type { Promoter, PromoteRequest, PromoteResult } from './promote/promoter.js';
 export { createCanonPromoter, promoteRecipe } from './promote/promote.js';
+export { createTestPromoter } from './promote/test-promoter.js';
+export { createConfiguredPromoter } from './promote/promoter-by.js';
 export type { PromoteRefusal, PromoteVersionOptions, PromoteVersionResult } from './promote/promote-version.js';
 export { promoteVersion } from './promote/promote-version.js';
 

@@ -1,4 +1,4 @@
-export type { CommandSpec, HealthSpec, PromoteSpec, ResolvedRecipe, ResolvedConfig, WebhookSettings } from './types.js';
+export type { CommandSpec, HealthSpec, PromoteSpec, ResolvedRecipe, ResolvedConfig, TestSpec, WebhookSettings } from './types.js';
 export type { ConfigProblem, ConfigErrorCode } from './errors.js';
 export { ConfigError } from './errors.js';
 export type { FindConfigOptions } from './find-config.js';

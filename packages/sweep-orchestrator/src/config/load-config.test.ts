@@ -58,6 +58,9 @@ describe('loadConfig', () => {
       command: ['run-recipe-ci', '{recipe}'],
       timeoutSeconds: 5400,
       env: { CI: '1', RECIPE: '{recipe}' },
+      cwd: '{checkout}',
+      checkoutDir: null,
+      timeoutExitCodes: [],
     });
     expect(gitea?.branch).toBe('HEAD');
     expect(gitea?.promote?.domain).toBe('warm-gitea.ci.example.org');

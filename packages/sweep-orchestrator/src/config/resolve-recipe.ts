@@ -1,6 +1,7 @@
 import { BUILTIN } from './builtin-defaults.js';
 import type { ConfigProblem } from './errors.js';
 import { formatJsonPath } from './errors.js';
+import { delegatedPromoteProblems } from './delegated-promote-rules.js';
 import { deepMerge } from './merge.js';
 import { expandString } from './placeholders.js';
 import type { RawSettings } from './schema.js';
@@ -40,7 +41,9 @@ export function resolveRecipe(
   const p = merged.promote;
   if (p !== undefined && p !== null) {
     if (p.domain === undefined) missing('promote', 'domain');
-    if (p.deploy === undefined) missing('promote', 'deploy');
+    const by = p.by ?? BUILTIN.promoteBy;
+    // The test command deploys when it promotes by itself: canon's deploy is never run for it.
+    if (p.deploy === undefined && by === 'canon') missing('promote', 'deploy');
     const domain = p.domain === undefined ? '' : expand(p.domain);
     const domainIssue = p.domain === undefined ? null : domainProblem(domain);
     if (domainIssue !== null) problems.push({ path: at('promote', 'domain'), message: domainIssue });
@@ -62,7 +65,9 @@ export function resolveRecipe(
       timeoutSeconds: p.timeoutSeconds ?? BUILTIN.promoteTimeoutSeconds,
       rollback: p.rollback ?? BUILTIN.rollback,
       env: p.env ?? {},
+      by,
     };
+    problems.push(...delegatedPromoteProblems(merged, at));
   }
   if (problems.length > 0 || upstream === null || mirror === null || command === undefined) {
     return { recipe: null, problems };
@@ -80,6 +85,9 @@ export function resolveRecipe(
         command,
         timeoutSeconds: merged.test?.timeoutSeconds ?? BUILTIN.testTimeoutSeconds,
         env: merged.test?.env ?? {},
+        cwd: merged.test?.cwd ?? BUILTIN.testCwd,
+        checkoutDir: merged.test?.checkoutDir ?? null,
+        timeoutExitCodes: merged.test?.timeoutExitCodes ?? [],
       },
       promote,
       block: merged.block ?? [],

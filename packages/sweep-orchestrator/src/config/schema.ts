@@ -2,7 +2,7 @@ import { parseSchedule } from '@canon/timer-units';
 import { RECIPE_NAME, RECIPE_NAME_SHAPE } from '@canon/trigger';
 import { REGISTRY_FORMATS } from '@canon/warm-registry';
 import { z } from 'zod';
-import { BUILTIN, SCOPES } from './builtin-defaults.js';
+import { BUILTIN, PROMOTERS, SCOPES } from './builtin-defaults.js';
 import { unknownPlaceholders } from './placeholders.js';
 import { domainProblem, httpUrlProblem, listenAddressProblem, recipeNameProblem, regexProblem, remoteUrlProblem } from './validators.js';
 
@@ -25,6 +25,8 @@ function withPlaceholders(scope: readonly string[], check?: (sample: string) => 
     }
   });
 }
+
+const nonEmpty = (sample: string): string | null => (sample === '' ? 'must not be empty' : null);
 
 const seconds = (what: string) =>
   z.number().positive(`${what} must be a positive number of seconds (fractions allowed)`);
@@ -97,6 +99,10 @@ const promote = z
     timeoutSeconds: seconds('promote.timeoutSeconds').meta({ default: BUILTIN.promoteTimeoutSeconds }).optional(),
     rollback: z.boolean().meta({ default: BUILTIN.rollback }).optional(),
     env: env.optional(),
+    by: z
+      .enum(PROMOTERS)
+      .meta({ description: '"canon" deploys the warm canonical itself; "test": the test command promotes on its own and canon verifies the record', default: BUILTIN.promoteBy })
+      .optional(),
   })
   .meta({ description: 'warm deploy after a green, gated test; null disables it' });
 
@@ -104,6 +110,16 @@ const test = z.strictObject({
   command: argv(SCOPES.command).optional(),
   timeoutSeconds: seconds('test.timeoutSeconds').meta({ default: BUILTIN.testTimeoutSeconds }).optional(),
   env: env.optional(),
+  cwd: withPlaceholders(SCOPES.command, nonEmpty)
+    .meta({ description: 'working directory of the test command; placeholders allowed', default: BUILTIN.testCwd })
+    .optional(),
+  checkoutDir: withPlaceholders(SCOPES.checkoutDir, nonEmpty)
+    .meta({ description: 'where the tag is checked out ({checkout}): reused when it is a git repository, refused when it is anything else; default <workDir>/checkouts/{recipe}' })
+    .optional(),
+  timeoutExitCodes: z
+    .array(z.number().int().min(1).max(255))
+    .meta({ description: 'exit codes of the test command that mean it hit its own deadline (TIMED-OUT)', default: [] })
+    .optional(),
 });
 
 const settings = {

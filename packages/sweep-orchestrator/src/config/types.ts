@@ -1,6 +1,16 @@
 import type { RegistryFormat } from '@canon/warm-registry';
+import type { PromoterKind } from './builtin-defaults.js';
 
 export type CommandSpec = { command: string[]; timeoutSeconds: number; env: Record<string, string> };
+
+/** Paths still hold placeholders; relative ones resolve against the config file's directory. */
+export type TestSpec = CommandSpec & {
+  cwd: string;
+  /** null: `<workDir>/checkouts/{recipe}`. */
+  checkoutDir: string | null;
+  /** Exit codes that mean the test command hit its own deadline: labelled TIMED-OUT. */
+  timeoutExitCodes: number[];
+};
 
 export type HealthSpec = {
   url: string;
@@ -22,6 +32,8 @@ export type PromoteSpec = {
   timeoutSeconds: number;
   rollback: boolean;
   env: Record<string, string>;
+  /** Who deploys the warm canonical: canon, or the test command itself (canon verifies its record). */
+  by: PromoterKind;
 };
 
 /** Strings still hold placeholders like {version}; upstream, mirror and domain have {recipe} expanded. */
@@ -33,7 +45,7 @@ export type ResolvedRecipe = {
   mirror: string;
   branch: string;
   busyCheck: string[] | null;
-  test: CommandSpec;
+  test: TestSpec;
   promote: PromoteSpec | null;
   block: { version: string; reason: string }[];
 };

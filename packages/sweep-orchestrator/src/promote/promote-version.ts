@@ -57,7 +57,8 @@ export async function promoteVersion(opts: PromoteVersionOptions): Promise<Promo
 
   const runId = newRunId();
   const runDir = join(config.workDir, 'promotions', runId);
-  const tested = await checkOutRelease(config, recipe, { ...tag, version: versionOfTag(tag.name) });
+  // Never the test's checkoutDir: that may be another tool's staged clone (cc-ci's abra recipes).
+  const tested = await checkOutRelease(config, recipe, { ...tag, version: versionOfTag(tag.name) }, join(config.workDir, 'checkouts', recipe.name));
   const upgradeBase = chooseUpgradeBase(before?.version ?? null, tags.map((t) => t.name), tested.version, config.includePrereleases);
   const result = await createCanonPromoter({ config, registry }).promote({
     recipe, tested, upgradeBase, canonicalBefore: before, runId, runDir,

@@ -6,7 +6,7 @@ import {
 } from '@canon/warm-registry';
 import type { ResolvedConfig } from '../config/index.js';
 import { createLocalExecutor } from '../executor/local-executor.js';
-import { createCanonPromoter } from '../promote/promote.js';
+import { createConfiguredPromoter } from '../promote/promoter-by.js';
 import { SweepError } from './errors.js';
 import type { SweepEvent, SweepEventSink } from './events.js';
 import type { Interrupt } from './interrupt.js';
@@ -133,7 +133,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
 
     const ctx: RecipeContext = {
       config, registry, store, runId, force: opts.force === true, signal,
-      executor: createLocalExecutor(config), promoter: createCanonPromoter({ config, registry }),
+      executor: createLocalExecutor(config), promoter: createConfiguredPromoter({ config, registry }),
       phase: (recipe, phase) => {
         emit({ type: 'phase', at: stamp(), recipe, phase });
         describe(recipe, phase);

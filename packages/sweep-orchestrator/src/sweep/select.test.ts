@@ -10,7 +10,7 @@ function recipe(name: string, enrolled = true): ResolvedRecipe {
   return {
     name, enrolled, reason: enrolled ? null : 'not ours', upstream: `https://up.example/${name}.git`,
     mirror: `https://git.example/ci-mirrors/${name}.git`, branch: 'HEAD', busyCheck: null,
-    test: { command: ['true'], timeoutSeconds: 1, env: {} }, promote: null, block: [],
+    test: { command: ['true'], timeoutSeconds: 1, env: {}, cwd: '{checkout}', checkoutDir: null, timeoutExitCodes: [] }, promote: null, block: [],
   };
 }
 
