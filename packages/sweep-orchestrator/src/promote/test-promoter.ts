@@ -1,5 +1,4 @@
 import type { CanonicalView, Registry } from '@canon/warm-registry';
-import type { ResolvedConfig } from '../config/index.js';
 import type { Promoter, PromoteRequest } from './promoter.js';
 
 const short = (commit: string): string => commit.slice(0, 12);
@@ -11,7 +10,7 @@ const short = (commit: string): string => commit.slice(0, 12);
  * since the test started; then it appends canon's history and, in ci-warm format, makes sure
  * `last_good` follows `canonical.json`.
  */
-export function createTestPromoter(deps: { config: ResolvedConfig; registry: Registry }): Promoter {
+export function createTestPromoter(deps: { registry: Registry }): Promoter {
   return {
     async promote(request) {
       const started = performance.now();
