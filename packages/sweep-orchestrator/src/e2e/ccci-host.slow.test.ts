@@ -173,4 +173,14 @@ describe('canon on a cc-ci host, configured as docs/cc-ci.md says', () => {
     expect(after['custom-html']).toMatchObject({ version: NEW, last_good: `${NEW}\n`, status: 'idle', snapshot: expect.objectContaining({ version: NEW }) });
     for (const name of [...INFRA, 'gitea', 'red', 'alarm', 'foreign']) expect(after[name], name).toEqual(registryBefore[name]);
   });
+
+  it('canon promote on a recipe the runner promotes exits 2 naming promote.by, and deploys nothing', async () => {
+    const bytes = canonicalText('red');
+    const events = s.host.swarm.events().length;
+    const r = await s.canon(['promote', '--recipe', 'red', '--version', NEW]);
+    expect(r.code, r.stdout).toBe(2);
+    expect(r.stderr).toMatch(/recipe red has promote\.by "test"/);
+    expect(canonicalText('red')).toBe(bytes);
+    expect(s.host.swarm.events()).toHaveLength(events);
+  });
 });

@@ -2,7 +2,7 @@ import { loadConfig } from '../../config/index.js';
 import { promoteVersion } from '../../promote/promote-version.js';
 import { watchSignals } from '../../sweep/interrupt.js';
 import { boolOption, configOptions, stringOption, type CommandContext } from '../context.js';
-import { recipeNamed } from '../mirror-tags.js';
+import { canonPromotedRecipe } from '../canon-promoted-recipe.js';
 import { UsageError } from '../usage-error.js';
 
 /** `canon promote`: promoteVersion, printed; a refusal lists every reason (exit 1). */
@@ -10,7 +10,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const version = stringOption(ctx, 'version');
   if (version === undefined) throw new UsageError('promote', ['--version V is required']);
   const config = await loadConfig(configOptions(ctx));
-  const recipe = recipeNamed(config, 'promote', stringOption(ctx, 'recipe'));
+  const recipe = canonPromotedRecipe(config, 'promote', stringOption(ctx, 'recipe'));
   const json = boolOption(ctx, 'json');
   const interrupt = watchSignals();
   try {
