@@ -124,8 +124,11 @@ export function deriveOutcome(input: OutcomeInput): OutcomeLabel {
     const excuses = input.gate.reasons.map((r) => r.message).join('; ');
     return { outcome: 'GREEN-BUT-PROMOTE-FAILED', detail: `gate refused: ${excuses}` };
   }
+  // A test command that promotes by itself may have changed the record canon refused to accept.
+  const { canonicalBefore: b, canonicalAfter: a } = input;
+  const unchanged = a === null || b === null ? a === b : a.version === b.version && a.commit === b.commit;
   return {
     outcome: 'GREEN-BUT-PROMOTE-FAILED',
-    detail: `${whyNotPromoted(input)}; canonical unchanged`,
+    detail: `${whyNotPromoted(input)}${unchanged ? '; canonical unchanged' : '; canon did not accept that record'}`,
   };
 }

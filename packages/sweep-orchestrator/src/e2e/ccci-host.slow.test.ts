@@ -131,6 +131,7 @@ describe('canon on a cc-ci host, configured as docs/cc-ci.md says', () => {
     const tagged = must(tagCommit.get(`merged@${NEW}`), 'tag commit');
     expect(e.detail).toContain(mergeCommit.slice(0, 12));
     expect(e.detail).toContain(tagged.slice(0, 12));
+    expect(e.detail).toMatch(/canon did not accept that record$/);
     expect(e.canonicalAfter).toMatchObject({ version: NEW, commit: mergeCommit });
   });
 
