@@ -30,6 +30,8 @@ describe('canon on a cc-ci host, configured as docs/cc-ci.md says', () => {
   const tagCommit = new Map<string, string>();
   let mergeCommit = '';
   let registryBefore: CiWarmRegistryView;
+  let registryAfterPlan: CiWarmRegistryView;
+  let runsAfterPlan: boolean;
   let dirsBefore: string[];
   const recordBytes = new Map<string, string>();
 
@@ -60,6 +62,8 @@ describe('canon on a cc-ci host, configured as docs/cc-ci.md says', () => {
     dirsBefore = s.registryDirs();
     await s.writeConfig(DELEGATED.filter((n) => n !== 'custom-html' && n !== 'gitea'));
     plan = await s.canon(['plan', '--json']);
+    registryAfterPlan = await s.host.readRegistry();
+    runsAfterPlan = existsSync(join(s.stateDir, 'runs'));
 
     for (const name of WITH_NEW_RELEASE) {
       const up = s.fleet.recipe(name).upstream;
@@ -97,6 +101,8 @@ describe('canon on a cc-ci host, configured as docs/cc-ci.md says', () => {
     const decided = (JSON.parse(plan.stdout) as { recipes: { recipe: string; action: string; reason: string }[] }).recipes;
     expect(decided.map((d) => d.recipe).sort()).toEqual([...INFRA, ...DELEGATED].sort());
     for (const d of decided) expect(d, d.recipe).toMatchObject({ action: 'skip', reason: 'no-new-version' });
+    expect(registryAfterPlan).toEqual(registryBefore);
+    expect(runsAfterPlan).toBe(false);
   });
 
   it('the runner tested exactly the tag canon decided (3.1.0 in its staged clone, not the 3.0.0 the old sweep left)', async () => {
@@ -183,5 +189,6 @@ describe('canon on a cc-ci host, configured as docs/cc-ci.md says', () => {
     expect(r.stderr).toMatch(/recipe red has promote\.by "test"/);
     expect(canonicalText('red')).toBe(bytes);
     expect(s.host.swarm.events()).toHaveLength(events);
+    await expect(s.host.readRegistry()).resolves.toMatchObject({ red: { version: OLD } });
   });
 });
