@@ -1,6 +1,6 @@
 import type { ResolvedConfig, ResolvedRecipe } from '../config/index.js';
 import { recipeNamed } from './mirror-tags.js';
-import { UsageError } from './usage-error.js';
+import { usageError } from './usage-error.js';
 
 /**
  * The recipe a command that deploys it by hand (`canon promote`) acts on. A recipe whose test
@@ -9,7 +9,7 @@ import { UsageError } from './usage-error.js';
 export function canonPromotedRecipe(config: ResolvedConfig, command: string, name: string | undefined): ResolvedRecipe {
   const recipe = recipeNamed(config, command, name);
   if (recipe.promote?.by === 'test') {
-    throw new UsageError(command, [
+    throw usageError(command, [
       `recipe ${recipe.name} has promote.by "test" in ${config.path}: its test command promotes it by itself after a green run, and canon never deploys it; run its test (or a sweep) instead, or set promote.by "canon"`,
     ]);
   }
