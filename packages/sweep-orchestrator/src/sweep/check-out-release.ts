@@ -1,6 +1,6 @@
 import { lstat, readdir, realpath } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { checkoutTag } from '@canon/mirror-sync';
+import { checkoutTag, MirrorSyncError, redactUrl } from '@canon/mirror-sync';
 import type { ReleaseRef } from '@canon/trigger';
 import { execa } from 'execa';
 import type { TestedRelease } from '../command-values.js';
@@ -27,7 +27,7 @@ export async function checkOutRelease(
   release: Pick<ReleaseRef, 'name' | 'commit' | 'version'>,
   dir: string = checkoutDirOf(config, recipe),
 ): Promise<TestedRelease> {
-  await refuseForeignDirectory(dir);
+  await refuseForeignDirectory(recipe, dir);
   const auth = mirrorAuth(config);
   const out = await checkoutTag({
     url: recipe.mirror, tag: release.name, commit: release.commit, dir,
@@ -36,22 +36,21 @@ export async function checkOutRelease(
   return { version: release.version, tag: release.name, commit: release.commit, checkout: out.dir };
 }
 
-async function refuseForeignDirectory(dir: string): Promise<void> {
+async function refuseForeignDirectory(recipe: ResolvedRecipe, dir: string): Promise<void> {
   let kind: 'missing' | 'directory' | 'other';
   try {
-    const st = await lstat(dir);
-    kind = st.isDirectory() ? 'directory' : 'other';
+    kind = (await lstat(dir)).isDirectory() ? 'directory' : 'other';
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     kind = 'missing';
   }
   if (kind === 'missing') return;
-  if (kind === 'other') throw new Error(`${dir} exists and is not a directory; canon checks tags out only into a git repository or a new directory, and left it untouched`);
-  if ((await readdir(dir)).length === 0) return;
-  if (await isRepositoryRoot(dir)) return;
-  throw new Error(
-    `${dir} holds files but is not a git repository of its own; canon checks tags out only into a git repository or a new directory, and left it untouched (move it away or set test.checkoutDir)`,
-  );
+  if (kind === 'directory' && ((await readdir(dir)).length === 0 || (await isRepositoryRoot(dir)))) return;
+  const what = kind === 'other' ? 'exists and is not a directory' : 'holds files but is not a git repository of its own';
+  throw new MirrorSyncError('CHECKOUT_FAILED', {
+    recipe: recipe.name, remote: redactUrl(recipe.mirror), stage: 'checkout', cwd: dir,
+    detail: `${dir} ${what}; canon checks tags out only into a git repository or a new directory, and left it untouched (move it away or set test.checkoutDir)`,
+  });
 }
 
 // The top of its own work tree: a directory inside another repository is not a checkout of ours.
