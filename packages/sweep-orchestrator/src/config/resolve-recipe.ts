@@ -44,7 +44,8 @@ export function resolveRecipe(
     const by = p.by ?? BUILTIN.promoteBy;
     // The test command deploys when it promotes by itself: canon's deploy is never run for it.
     if (p.deploy === undefined && by === 'canon') missing('promote', 'deploy');
-    const domain = p.domain === undefined ? '' : expand(p.domain);
+    // Domains are case-insensitive (SPEC): lower-cased once here, compared and used in that form.
+    const domain = p.domain === undefined ? '' : expand(p.domain).toLowerCase();
     const domainIssue = p.domain === undefined ? null : domainProblem(domain);
     if (domainIssue !== null) problems.push({ path: at('promote', 'domain'), message: domainIssue });
     promote = {
