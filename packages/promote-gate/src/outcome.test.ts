@@ -70,6 +70,8 @@ describe('deriveOutcome', () => {
     });
     expect(label.outcome).toBe('GREEN-BUT-PROMOTE-FAILED');
     expect(label.detail).toMatch(/not the tag's commit 111111111111/);
+    // The record did change (a test command promoting by itself wrote it): never "unchanged".
+    expect(label.detail).toMatch(/; canon did not accept that record$/);
   });
 
   it('does not count a record written by an earlier run', () => {
@@ -112,6 +114,12 @@ describe('deriveOutcome', () => {
       { testResult: { exitCode: null, timedOut: true } },
       'TIMED-OUT',
       /process tree was killed/,
+    ],
+    [
+      "suite exited with one of test.timeoutExitCodes (the runner's own alarm)",
+      { testResult: { exitCode: 142, timedOut: true }, canonicalAfter: before },
+      'TIMED-OUT',
+      /exited 142, which test.timeoutExitCodes counts as its own deadline; canonical unchanged/,
     ],
     [
       'suite red',

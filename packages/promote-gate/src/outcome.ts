@@ -91,6 +91,12 @@ export function deriveOutcome(input: OutcomeInput): OutcomeLabel {
   if (testResult === null || tested === null) {
     return { outcome: 'ERROR', detail: 'decided to run, but no test result was recorded' };
   }
+  if (testResult.timedOut && testResult.exitCode !== null) {
+    return {
+      outcome: 'TIMED-OUT',
+      detail: `suite for ${tested.tag} exited ${testResult.exitCode}, which test.timeoutExitCodes counts as its own deadline; canonical unchanged`,
+    };
+  }
   if (testResult.timedOut) {
     return {
       outcome: 'TIMED-OUT',
@@ -120,8 +126,11 @@ export function deriveOutcome(input: OutcomeInput): OutcomeLabel {
     const excuses = input.gate.reasons.map((r) => r.message).join('; ');
     return { outcome: 'GREEN-BUT-PROMOTE-FAILED', detail: `gate refused: ${excuses}` };
   }
+  // A test command that promotes by itself may have changed the record canon refused to accept.
+  const { canonicalBefore: b, canonicalAfter: a } = input;
+  const unchanged = a === null || b === null ? a === b : a.version === b.version && a.commit === b.commit;
   return {
     outcome: 'GREEN-BUT-PROMOTE-FAILED',
-    detail: `${whyNotPromoted(input)}; canonical unchanged`,
+    detail: `${whyNotPromoted(input)}${unchanged ? '; canonical unchanged' : '; canon did not accept that record'}`,
   };
 }

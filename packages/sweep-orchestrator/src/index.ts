@@ -16,6 +16,8 @@ export { createLocalExecutor } from './executor/local-executor.js';
 export type { PromoteInput } from './promote/promote.js';
 export type { Promoter, PromoteRequest, PromoteResult } from './promote/promoter.js';
 export { createCanonPromoter, promoteRecipe } from './promote/promote.js';
+export { createTestPromoter } from './promote/test-promoter.js';
+export { createConfiguredPromoter } from './promote/promoter-by.js';
 export type { PromoteRefusal, PromoteVersionOptions, PromoteVersionResult } from './promote/promote-version.js';
 export { promoteVersion } from './promote/promote-version.js';
 export { createPromoter, promoteLive } from './promote/live-promoter.js';

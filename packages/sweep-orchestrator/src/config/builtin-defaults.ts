@@ -13,6 +13,8 @@ export const BUILTIN = {
   promoteTimeoutSeconds: 900,
   rollback: false,
   promoteMode: 'warm',
+  promoteBy: 'canon',
+  testCwd: '{checkout}',
   healthUrl: 'https://{domain}/',
   expectStatus: [200, 301, 302],
   healthTimeoutSeconds: 600,
@@ -42,5 +44,10 @@ export const SCOPES = {
   domain: ['recipe'],
   busyCheck: ['recipe', 'runId', 'runDir'],
   healthUrl: ['recipe', 'domain'],
+  checkoutDir: ['recipe'],
   command: ['recipe', 'version', 'tag', 'commit', 'checkout', 'domain', 'previousVersion', 'upgradeBase', 'runId', 'runDir'],
 } as const;
+
+/** Who deploys the warm canonical (`promote.by`). */
+export const PROMOTERS = ['canon', 'test'] as const;
+export type PromoterKind = (typeof PROMOTERS)[number];

@@ -62,6 +62,9 @@ describe('loadConfig', () => {
       retries: 0,
       flaky: 'promote',
       baseline: null,
+      cwd: '{checkout}',
+      checkoutDir: null,
+      timeoutExitCodes: [],
     });
     expect(gitea?.branch).toBe('HEAD');
     expect(gitea?.promote?.domain).toBe('warm-gitea.ci.example.org');

@@ -1,6 +1,7 @@
 import { BUILTIN } from './builtin-defaults.js';
 import type { ConfigProblem } from './errors.js';
 import { formatJsonPath } from './errors.js';
+import { delegatedPromoteProblems } from './delegated-promote-rules.js';
 import { deepMerge } from './merge.js';
 import { expandString } from './placeholders.js';
 import type { RawSettings } from './schema.js';
@@ -40,7 +41,9 @@ export function resolveRecipe(
   const p = merged.promote;
   if (p !== undefined && p !== null) {
     if (p.domain === undefined) missing('promote', 'domain');
-    if (p.deploy === undefined) missing('promote', 'deploy');
+    const by = p.by ?? BUILTIN.promoteBy;
+    // The test command deploys when it promotes by itself: canon's deploy is never run for it.
+    if (p.deploy === undefined && by === 'canon') missing('promote', 'deploy');
     // Domains are case-insensitive (SPEC): lower-cased once here, compared and used in that form.
     const domain = p.domain === undefined ? '' : expand(p.domain).toLowerCase();
     const mode = p.mode ?? BUILTIN.promoteMode;
@@ -69,10 +72,12 @@ export function resolveRecipe(
       backup: p.backup ?? null,
       restore: p.restore ?? null,
       env: p.env ?? {},
+      by,
     };
     if (mode === 'live' && promote.backup === null) {
       problems.push({ path: at('promote', 'backup'), message: 'required with promote.mode "live": a live service is backed up before canon touches it' });
     }
+    problems.push(...delegatedPromoteProblems(merged, at));
   }
   if (problems.length > 0 || upstream === null || mirror === null || command === undefined) {
     return { recipe: null, problems };
@@ -95,6 +100,9 @@ export function resolveRecipe(
         retries: merged.test?.retries ?? BUILTIN.testRetries,
         flaky: merged.test?.flaky ?? BUILTIN.testFlaky,
         baseline: merged.test?.baseline ?? null,
+        cwd: merged.test?.cwd ?? BUILTIN.testCwd,
+        checkoutDir: merged.test?.checkoutDir ?? null,
+        timeoutExitCodes: merged.test?.timeoutExitCodes ?? [],
       },
       promote,
       block: merged.block ?? [],

@@ -2,7 +2,7 @@ import { parseSchedule } from '@canon/timer-units';
 import { RECIPE_NAME, RECIPE_NAME_SHAPE } from '@canon/trigger';
 import { REGISTRY_FORMATS } from '@canon/warm-registry';
 import { z } from 'zod';
-import { BUILTIN, PROMOTE_MODES, SCOPES } from './builtin-defaults.js';
+import { BUILTIN, PROMOTE_MODES, PROMOTERS, SCOPES } from './builtin-defaults.js';
 import { unknownPlaceholders } from './placeholders.js';
 import { domainProblem, httpUrlProblem, listenAddressProblem, recipeNameProblem, redisUrlProblem, regexProblem, remoteUrlProblem } from './validators.js';
 
@@ -28,6 +28,8 @@ function withPlaceholders(scope: readonly string[], check?: (sample: string) => 
 
 /** SPEC: about 23 days; every timer canon arms works up to it (see internal/long-timeout.ts). */
 export const MAX_SECONDS = 2_000_000;
+
+const nonEmpty = (sample: string): string | null => (sample === '' ? 'must not be empty' : null);
 
 const seconds = (what: string) =>
   z
@@ -115,6 +117,10 @@ const promote = z
     backup: optionalArgv('mode "live": runs before anything is touched (e.g. a snapshot of the live volumes); required there'),
     restore: optionalArgv('runs before a rollback redeploys the previous canonical (mode "live": brings the backup back)'),
     env: env.optional(),
+    by: z
+      .enum(PROMOTERS)
+      .meta({ description: '"canon" deploys the warm canonical itself; "test": the test command promotes on its own and canon verifies the record', default: BUILTIN.promoteBy })
+      .optional(),
   })
   .meta({ description: 'warm deploy after a green, gated test; null disables it' });
 
@@ -143,6 +149,16 @@ const test = z.strictObject({
     .literal('on-red')
     .nullable()
     .meta({ description: "after a final red, run the suite once on the canonical's recorded commit: regression or always-failed", default: null })
+    .optional(),
+  cwd: withPlaceholders(SCOPES.command, nonEmpty)
+    .meta({ description: 'working directory of the test command; placeholders allowed', default: BUILTIN.testCwd })
+    .optional(),
+  checkoutDir: withPlaceholders(SCOPES.checkoutDir, nonEmpty)
+    .meta({ description: 'where the tag is checked out ({checkout}): reused when it is a git repository, refused when it is anything else; default <workDir>/checkouts/{recipe}' })
+    .optional(),
+  timeoutExitCodes: z
+    .array(z.number().int().min(1).max(255))
+    .meta({ description: 'exit codes of the test command that mean it hit its own deadline (TIMED-OUT)', default: [] })
     .optional(),
 });
 

@@ -1,4 +1,5 @@
 import type { RegistryFormat } from '@canon/warm-registry';
+import type { PromoterKind } from './builtin-defaults.js';
 
 export type CommandSpec = { command: string[]; timeoutSeconds: number; env: Record<string, string> };
 
@@ -9,6 +10,12 @@ export type TestSpec = CommandSpec & {
   retries: number;
   flaky: 'promote' | 'hold';
   baseline: 'on-red' | null;
+  /** Paths still hold placeholders; relative ones resolve against the config file's directory. */
+  cwd: string;
+  /** null: `<workDir>/checkouts/{recipe}`. */
+  checkoutDir: string | null;
+  /** Exit codes that mean the test command hit its own deadline: labelled TIMED-OUT. */
+  timeoutExitCodes: number[];
 };
 
 /** `recipes.R.waive[]`: a red of exactly this version (and commit) passes the gate until `expires`. */
@@ -59,6 +66,8 @@ export type PromoteSpec = {
   backup: string[] | null;
   restore: string[] | null;
   env: Record<string, string>;
+  /** Who deploys the warm canonical: canon, or the test command itself (canon verifies its record). */
+  by: PromoterKind;
 };
 
 /** Strings still hold placeholders like {version}; upstream, mirror and domain have {recipe} expanded. */

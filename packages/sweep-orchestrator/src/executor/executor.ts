@@ -24,10 +24,11 @@ export type TestRequest = {
 };
 
 export type TestResult = {
-  /** null when killed by a signal, and always null when the suite was stopped (timedOut or aborted). */
+  /** null when killed by a signal, and always null when canon stopped the suite (its timeout, or aborted). */
   exitCode: number | null;
   signal: string | null;
   durationMs: number;
+  /** Past canon's timeout (exitCode null), or exited with one of `test.timeoutExitCodes` (exitCode kept). */
   timedOut: boolean;
   /** Stopped because the sweep was interrupted. */
   aborted: boolean;

@@ -1,11 +1,12 @@
 import { hostname } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import { commandValues } from '../command-values.js';
 import type { ResolvedConfig } from '../config/index.js';
-import { expandPlaceholders } from '../config/index.js';
+import { expandPlaceholders, expandString } from '../config/index.js';
 import type { Executor, TestRequest, TestResult } from './executor.js';
 import { runLocalCommand } from './local-command.js';
 
-/** Today's executor: the suite runs on this host, in the release's checkout, in its own process group. */
+/** Today's executor: the suite runs on this host, in `test.cwd` (default the release's checkout), in its own process group. */
 export function createLocalExecutor(config: ResolvedConfig): Executor {
   return {
     async runTest(request: TestRequest): Promise<TestResult> {
@@ -23,7 +24,7 @@ export function createLocalExecutor(config: ResolvedConfig): Executor {
       });
       const result = await runLocalCommand(config, {
         argv: expandPlaceholders(recipe.test.command, values.placeholders),
-        cwd: release.checkout,
+        cwd: resolve(dirname(config.path), expandString(recipe.test.cwd, values.placeholders)),
         env: values.env,
         timeoutMs: recipe.test.timeoutSeconds * 1000,
         runId: request.runId,
@@ -34,7 +35,8 @@ export function createLocalExecutor(config: ResolvedConfig): Executor {
         exitCode: result.exitCode,
         signal: result.signal,
         durationMs: result.durationMs,
-        timedOut: result.timedOut,
+        // The suite's own deadline (e.g. cc-ci's alarm, 142) is a timeout too, not a red.
+        timedOut: result.timedOut || (result.exitCode !== null && recipe.test.timeoutExitCodes.includes(result.exitCode)),
         aborted: result.aborted,
         host: hostname(),
         logTail: result.stderrTail,

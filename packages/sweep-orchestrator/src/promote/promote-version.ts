@@ -54,7 +54,10 @@ export async function promoteVersion(opts: PromoteVersionOptions): Promise<Promo
   const registry = openConfiguredRegistry(config);
   const before = await registry.readCanonical(recipe.name);
   // Beyond the gate: the config's blocks and the canonical's order hold for other CI phases too.
-  const reasons = [...verdict.reasons, ...policyExcuses({ version, block: recipe.block, canonical: before?.version ?? null })];
+  const reasons: PromoteRefusal[] = [...verdict.reasons, ...policyExcuses({ version, block: recipe.block, canonical: before?.version ?? null })];
+  if (recipe.promote?.by === 'test') {
+    reasons.push({ code: 'promoted-by-test', message: `recipe ${recipe.name} has promote.by "test": its test command promotes it, canon never deploys it` });
+  }
   if (reasons.length > 0 || tag === null) return { refused: true, reasons };
 
   const runId = newRunId();

@@ -13,6 +13,8 @@ export type PromoteRequest = {
   runDir: string;
   signal?: AbortSignal;
   onPhase?: (phase: string) => void;
+  /** When the test this promote follows started: a test command's own record must not be older. */
+  testStartedAt?: Date;
 };
 
 export type PromoteResult = {
@@ -27,6 +29,8 @@ export type PromoteResult = {
   durationMs: number;
   /** A sentence for the report: what failed and how. */
   detail?: string;
+  /** `by: "test"`: the record the test command wrote and canon verified as this run's. */
+  recordedByTest?: { version: string; commit: string; ts: string };
 };
 
 /**

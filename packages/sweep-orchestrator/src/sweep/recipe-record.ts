@@ -70,8 +70,22 @@ export function outcomeInputOf(record: RecipeRecord, runId: string): OutcomeInpu
     },
     tested: tested === null ? null : { version: tested.version, tag: tested.name, commit: tested.commit },
     canonicalBefore: refOf(record.canonicalBefore),
-    canonicalAfter: refOf(record.canonicalAfter),
+    canonicalAfter: afterRefOf(record, runId),
   };
+}
+
+/**
+ * The re-read record as the label sees it. A test command's own record carries no run id of
+ * canon's; the test promoter verified it was written during this run's test, so when the re-read
+ * still holds exactly that record, it is this run's.
+ */
+function afterRefOf(record: RecipeRecord, runId: string): RecordRef | null {
+  const after = record.canonicalAfter;
+  const verified = record.promote?.recordedByTest;
+  const ref = refOf(after);
+  if (after === null || ref === null || verified === undefined) return ref;
+  const same = after.version === verified.version && after.commit === verified.commit && after.ts === verified.ts;
+  return same ? { ...ref, runId: ref.runId ?? runId } : ref;
 }
 
 /** The record as run.json holds it. The canonical refs are written with the label, from the same reads it used. */

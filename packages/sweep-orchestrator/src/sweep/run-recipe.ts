@@ -7,7 +7,8 @@ import type { ResolvedConfig, ResolvedRecipe } from '../config/index.js';
 import type { Executor } from '../executor/executor.js';
 import type { Promoter } from '../promote/promoter.js';
 import { checkBusy } from './busy-check.js';
-import { checkOutRelease } from './check-out-release.js';
+import { canonicalChangedProblem } from '../promote/test-promoter.js';
+import { checkoutMovedProblem, checkOutRelease } from './check-out-release.js';
 import { newRecipeRecord, recipeRunOf } from './recipe-record.js';
 import { judgeSuite } from '../verdicts/judge-suite.js';
 import { prepareVerdicts } from '../verdicts/prepare.js';
@@ -133,11 +134,14 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, sync
   ctx.phase(recipe.name, 'test');
   const upgradeBase = chooseUpgradeBase(before?.version ?? null, sync.sync.tags.map((t) => t.name), release.version, ctx.config.includePrereleases);
   const previousVersion = before?.version ?? null;
+  const testStartedAt = new Date();
   const test = await runTest(ctx.executor, {
     kind: 'test', recipe, release, upgradeBase, previousVersion,
     runId: ctx.runId, runDir: ctx.store.dir, logFile: log('test'), signal: ctx.signal,
   }, record, log);
   if (!test.ok) return fail(test.failure);
+  const moved = await checkoutMovedProblem(release);
+  if (moved !== null) return fail(moved);
   const { waiver, expired } = waiverFor(recipe.waive, latest, new Date());
   for (const w of expired) ctx.warn(recipe.name, `waiver for ${w.version} (expires ${w.expires}) has expired and is ignored`);
   await judgeSuite({
@@ -152,6 +156,14 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, sync
     waiver,
   });
   record.gate = gate;
+  if (!gate.promote && recipe.promote?.by === 'test') {
+    try {
+      const changed = await canonicalChangedProblem(ctx.registry, recipe.name, before, test.suite.result.exitCode === 0);
+      if (changed !== null) return fail(changed);
+    } catch (e) {
+      return fail(`cannot re-read the registry record after the test: ${message(e)}`);
+    }
+  }
 
   if (gate.promote && record.verdictNote?.held !== true) {
     ctx.phase(recipe.name, 'promote');
@@ -160,7 +172,7 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, sync
       log('promote');
       record.promote = await ctx.promoter.promote({
         recipe, tested: release, upgradeBase, canonicalBefore: before, runId: ctx.runId, runDir: ctx.store.dir,
-        signal: ctx.signal, onPhase: (p) => ctx.phase(recipe.name, p),
+        signal: ctx.signal, onPhase: (p) => ctx.phase(recipe.name, p), testStartedAt,
       });
     } catch (e) {
       return fail(`promote could not run: ${message(e)}`);

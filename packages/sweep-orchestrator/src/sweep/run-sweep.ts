@@ -6,7 +6,7 @@ import {
 } from '@canon/warm-registry';
 import type { ResolvedConfig } from '../config/index.js';
 import { createLocalExecutor } from '../executor/local-executor.js';
-import { createPromoter } from '../promote/live-promoter.js';
+import { createConfiguredPromoter } from '../promote/promoter-by.js';
 import type { PromoteResult } from '../promote/promoter.js';
 import { maskDeep, maskingRegistry } from '../internal/secret-mask.js';
 import { SweepError } from './errors.js';
@@ -148,7 +148,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     }
 
     const promoted = new Map<string, PromoteResult>();
-    const promoter = createPromoter({ config, registry });
+    const promoter = createConfiguredPromoter({ config, registry });
     const degraded: Degraded[] = [];
     const ctx: RecipeContext = {
       config, registry, store, runId, force: opts.force === true, signal,

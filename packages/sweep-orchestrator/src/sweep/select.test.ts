@@ -10,7 +10,7 @@ function recipe(name: string, enrolled = true): ResolvedRecipe {
   return {
     name, enrolled, reason: enrolled ? null : 'not ours', upstream: `https://up.example/${name}.git`,
     mirror: `https://git.example/ci-mirrors/${name}.git`, branch: 'HEAD', busyCheck: null,
-    test: { command: ['true'], timeoutSeconds: 1, env: {}, revision: null, retries: 0, flaky: 'promote', baseline: null },
+    test: { command: ['true'], timeoutSeconds: 1, env: {}, revision: null, retries: 0, flaky: 'promote', baseline: null, cwd: '{checkout}', checkoutDir: null, timeoutExitCodes: [] },
     promote: null, block: [], waive: [],
     hold: { major: false, appMajor: false }, dependsOn: null,
   };

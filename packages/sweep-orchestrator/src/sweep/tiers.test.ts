@@ -5,11 +5,11 @@ import { degradedFor, planTiers } from './tiers.js';
 function recipe(name: string, extra: Partial<ResolvedRecipe> = {}): ResolvedRecipe {
   return {
     name, enrolled: true, reason: null, upstream: `https://up.example/${name}.git`, mirror: `https://git.example/ci-mirrors/${name}.git`,
-    branch: 'HEAD', busyCheck: null, test: { command: ['true'], timeoutSeconds: 1, env: {}, revision: null, retries: 0, flaky: 'promote', baseline: null },
+    branch: 'HEAD', busyCheck: null, test: { command: ['true'], timeoutSeconds: 1, env: {}, revision: null, retries: 0, flaky: 'promote', baseline: null, cwd: '{checkout}', checkoutDir: null, timeoutExitCodes: [] },
     promote: {
       domain: `warm-${name}.example.org`, deploy: ['deploy'], teardown: null, verify: null,
       health: { url: 'https://{domain}/', expectStatus: [200], rejectBodyPattern: null, timeoutSeconds: 1, intervalSeconds: 1, also: [] },
-      snapshot: null, park: null, volumeSize: null, timeoutSeconds: 1, rollback: false, mode: 'warm', backup: null, restore: null, env: {},
+      snapshot: null, park: null, volumeSize: null, timeoutSeconds: 1, rollback: false, mode: 'warm', backup: null, restore: null, env: {}, by: 'canon',
     },
     block: [], waive: [], hold: { major: false, appMajor: false }, dependsOn: null, ...extra,
   };

@@ -4,12 +4,12 @@ import { canonicalJson, promoteRevOf, suiteRevOf } from './revisions.js';
 
 const test: TestSpec = {
   command: ['ci', '{recipe}', '{runId}'], timeoutSeconds: 60, env: { A: '1', B: '{version}' },
-  revision: null, retries: 0, flaky: 'promote', baseline: null,
+  revision: null, retries: 0, flaky: 'promote', baseline: null, cwd: '{checkout}', checkoutDir: null, timeoutExitCodes: [],
 };
 
 describe('suiteRev and promoteRev', () => {
   it('do not change when JSON keys are reordered', () => {
-    const reordered = { baseline: null, flaky: 'promote', env: { B: '{version}', A: '1' }, retries: 0, timeoutSeconds: 60, revision: null, command: ['ci', '{recipe}', '{runId}'] } as TestSpec;
+    const reordered = { timeoutExitCodes: [], checkoutDir: null, cwd: '{checkout}', baseline: null, flaky: 'promote', env: { B: '{version}', A: '1' }, retries: 0, timeoutSeconds: 60, revision: null, command: ['ci', '{recipe}', '{runId}'] } as TestSpec;
     expect(suiteRevOf(reordered, null)).toBe(suiteRevOf(test, null));
     expect(canonicalJson({ b: [{ y: 1, x: 2 }], a: null })).toBe('{"a":null,"b":[{"x":2,"y":1}]}');
   });

@@ -3,7 +3,7 @@ import { configOptions } from '../context.js';
 import { defineCommand, type CommandContext } from '../define-command.js';
 import { exitCodeForSignal } from '../exit-codes.js';
 import { configFlag, gateRunFlags, jsonFlag, recipeFlag } from '../flags.js';
-import { recipeNamed } from '../mirror-tags.js';
+import { canonPromotedRecipe } from '../canon-promoted-recipe.js';
 import { usageError } from '../usage-error.js';
 
 const flags = {
@@ -22,6 +22,7 @@ export const command = defineCommand({
   notes: [
     'Refused with every reason (exit 1, nothing deployed) unless V is a release tag on the mirror, the run was',
     'neither quick nor a ref run, the recipe is enrolled, V is not blocked and not older than the canonical.',
+    'A recipe with promote.by "test" (its test command promotes it) is refused with exit 2.',
   ],
   run,
 });
@@ -31,7 +32,7 @@ async function run(ctx: CommandContext<typeof flags>): Promise<number> {
   const version = ctx.flags.version;
   if (version === undefined) throw usageError('promote', ['--version V is required']);
   const config = await loadConfig(configOptions(ctx));
-  const recipe = recipeNamed(config, 'promote', ctx.flags.recipe);
+  const recipe = canonPromotedRecipe(config, 'promote', ctx.flags.recipe);
   const json = ctx.flags.json;
   const interrupt = watchSignals();
   try {
