@@ -3,6 +3,7 @@ import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { trackChild, untrackChild } from '@canon/warm-registry';
+import { commandEnv } from './command-env.js';
 import { groupHasLiveMembers, signalGroup } from './internal/process-group.js';
 
 export { canonEnv } from './canon-env.js';
@@ -11,7 +12,7 @@ export type { CanonEnvValues } from './canon-env.js';
 export type RunCommandOptions = {
   argv: string[];
   cwd: string;
-  /** Added to (and overriding) canon's own environment. */
+  /** Added to (and overriding) the allow-listed part of canon's own environment (see commandEnv). */
   env: Record<string, string>;
   timeoutMs: number;
   killGraceMs: number;
@@ -22,6 +23,8 @@ export type RunCommandOptions = {
   /** Keep stdout in the result (it is logged either way). */
   capture?: boolean;
   signal?: AbortSignal;
+  /** Names of canon's environment the child inherits besides the fixed allow-list (config `passEnv`). */
+  passEnv?: readonly string[];
   /** Variables of canon's own environment the child must not inherit (e.g. the forge token's). */
   withheldEnv?: readonly string[];
 };
@@ -65,11 +68,6 @@ const MAX_TIMER_MS = 2_147_483_647;
 const CAPTURE_LIMIT_BYTES = 1 << 20;
 /** After the group is gone, how long to wait for the pipes to close (an escaped `setsid` process may hold them). */
 const PIPE_DRAIN_MS = 1000;
-
-function childEnv(extra: Record<string, string>, withheld: readonly string[]): NodeJS.ProcessEnv {
-  const inherited = Object.entries(process.env).filter(([name]) => !withheld.includes(name));
-  return { ...Object.fromEntries(inherited), ...extra };
-}
 
 export function formatArgv(argv: readonly string[]): string {
   return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
@@ -118,7 +116,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
 
   const child = spawn(program, args, {
     cwd: opts.cwd,
-    env: childEnv(opts.env, opts.withheldEnv ?? []),
+    env: commandEnv(process.env, opts.env, { passEnv: opts.passEnv ?? [], withheld: opts.withheldEnv ?? [] }),
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

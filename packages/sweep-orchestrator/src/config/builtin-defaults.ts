@@ -8,6 +8,8 @@ export const BUILTIN = {
   testTimeoutSeconds: 3600,
   promoteTimeoutSeconds: 900,
   rollback: false,
+  lockWaitSeconds: 0,
+  snapshotAfterPark: false,
   healthUrl: 'https://{domain}/',
   expectStatus: [200, 301, 302],
   healthTimeoutSeconds: 600,
@@ -30,5 +32,6 @@ export const SCOPES = {
   domain: ['recipe'],
   busyCheck: ['recipe', 'runId', 'runDir'],
   healthUrl: ['recipe', 'domain'],
+  lockPath: ['recipe', 'domain'],
   command: ['recipe', 'version', 'tag', 'commit', 'checkout', 'domain', 'previousVersion', 'upgradeBase', 'runId', 'runDir'],
 } as const;

@@ -62,6 +62,9 @@ export function resolveRecipe(
       timeoutSeconds: p.timeoutSeconds ?? BUILTIN.promoteTimeoutSeconds,
       rollback: p.rollback ?? BUILTIN.rollback,
       env: p.env ?? {},
+      locks: p.locks ?? [],
+      lockWaitSeconds: p.lockWaitSeconds ?? BUILTIN.lockWaitSeconds,
+      snapshotAfterPark: p.snapshotAfterPark ?? BUILTIN.snapshotAfterPark,
     };
   }
   if (problems.length > 0 || upstream === null || mirror === null || command === undefined) {

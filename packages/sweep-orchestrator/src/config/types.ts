@@ -22,6 +22,10 @@ export type PromoteSpec = {
   timeoutSeconds: number;
   rollback: boolean;
   env: Record<string, string>;
+  /** Lock file paths; {recipe} and {domain} still to expand. */
+  locks: string[];
+  lockWaitSeconds: number;
+  snapshotAfterPark: boolean;
 };
 
 /** Strings still hold placeholders like {version}; upstream, mirror and domain have {recipe} expanded. */
@@ -56,6 +60,8 @@ export type ResolvedConfig = {
   diskBudgetGiB: number | null;
   /** `secret` was read from webhook.secretFile; it must never be logged. */
   webhook: WebhookSettings | null;
+  /** Names of canon's environment the commands may inherit besides the fixed allow-list (SPEC "Environment"). */
+  passEnv: string[];
   /** Environment variables that hold secrets (forge.tokenEnv); commands must not inherit them. */
   secretEnv?: string[];
 };
