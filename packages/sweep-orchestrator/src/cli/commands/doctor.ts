@@ -4,14 +4,16 @@ import { listRemoteRefs, redactUrl } from '@canon/mirror-sync';
 import { checkPrograms, REQUIRED_PROGRAMS, splitPath, verifyUnits } from '@canon/timer-units';
 import { loadConfig, programsOf, type ResolvedConfig } from '../../config/index.js';
 import { createLimiter } from '../../sweep/pool.js';
+import { openConfiguredRegistry } from '../../open-registry.js';
 import { mirrorAuth } from '../../sweep/remotes.js';
 import { boolOption, configOptions, stringOption, type CommandContext } from '../context.js';
-
-type Check = { name: string; ok: boolean; detail: string };
+import { forgeChecks, lockDirChecks, registryChecks, testPathChecks, type Check } from '../doctor-host-checks.js';
 
 /** Everything a sweep needs, checked without changing anything but a probe file in stateDir. */
 export async function run(ctx: CommandContext): Promise<number> {
   const config = await loadConfig(configOptions(ctx));
+  // A missing explicit registryDir is a config error (exit 2), as for sweep and plan.
+  const registry = openConfiguredRegistry(config);
   const checks: Check[] = [{ name: 'config', ok: true, detail: `${config.path} is valid` }];
   const enrolled = config.recipes.filter((r) => r.enrolled);
   checks.push({
@@ -20,11 +22,14 @@ export async function run(ctx: CommandContext): Promise<number> {
     detail: enrolled.length > 0 ? `${enrolled.length} recipe(s) enrolled: ${enrolled.map((r) => r.name).join(', ')}` : 'no recipe is enrolled: a sweep would refuse to run (exit 3)',
   });
   checks.push(...programChecks(config, splitPath(ctx.env.PATH)));
+  checks.push(...testPathChecks(config));
+  checks.push(...lockDirChecks(config));
   const units = stringOption(ctx, 'units');
   if (units !== undefined) checks.push(await unitsCheck(config, resolve(ctx.cwd, units)));
   checks.push(await checkWritable(config.stateDir));
+  checks.push(...(await registryChecks(registry, config)));
   checks.push(...(await checkRemotes(config)));
-  if (config.forge !== null) checks.push(await checkForge(config.forge));
+  checks.push(...(await forgeChecks(config)));
 
   const ok = checks.every((c) => c.ok);
   if (boolOption(ctx, 'json')) ctx.stdout(`${JSON.stringify({ ok, checks }, null, 2)}\n`);
@@ -84,14 +89,4 @@ async function checkRemotes(config: ResolvedConfig): Promise<Check[]> {
       }),
     ),
   );
-}
-
-async function checkForge(forge: { url: string; token: string }): Promise<Check> {
-  const url = `${forge.url.replace(/\/+$/, '')}/api/v1/version`;
-  try {
-    const res = await fetch(url, { headers: { Authorization: `token ${forge.token}` }, signal: AbortSignal.timeout(15_000) });
-    return { name: 'forge', ok: res.ok, detail: `${url} answered HTTP ${res.status}` };
-  } catch (e) {
-    return { name: 'forge', ok: false, detail: `${url} unreachable: ${(e as Error).message}` };
-  }
 }
