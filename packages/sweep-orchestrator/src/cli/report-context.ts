@@ -1,7 +1,7 @@
 import { listRuns, readLatestRun, readRun, summarizeOutcomes, type RunRecord } from '@canon/warm-registry';
 import type { ResolvedConfig } from '../config/index.js';
 import type { ReportContext } from '../report/index.js';
-import { openConfiguredRegistry } from '../open-registry.js';
+import { openConfiguredRegistry } from '../index.js';
 
 /** What a report or `canon status` reads: a run, the one before it, and the registry now. */
 export async function loadReportContext(config: ResolvedConfig, runId: string | null, now = new Date()): Promise<ReportContext | null> {

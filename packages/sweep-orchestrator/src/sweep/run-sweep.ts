@@ -173,7 +173,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     emit(end);
     if (lostLock !== null) {
       // Another sweep may have taken over the lock: this run stopped early and says so.
-      throw new SweepError('LOCK_COMPROMISED', `the sweep lock was lost mid-run: ${String(lostLock)}; run ${runId} stopped early`, { runId }, { cause: lostLock });
+      throw new SweepError('SWEEP_LOCK_LOST', { runId }, { cause: lostLock });
     }
     return { run: record, exitCode: record.exitCode };
   } finally {

@@ -8,12 +8,12 @@ import { promoteLockPaths } from '../promote/internal/promote-locks.js';
 import { createLimiter } from '../sweep/pool.js';
 import { repoPathOf } from '../sweep/remotes.js';
 
-export type Check = { name: string; ok: boolean; detail: string };
+export type DoctorCheck = { name: string; ok: boolean; detail: string };
 
 const FORGE_TIMEOUT_MS = 15_000;
 
 /** Every canonical record in the registry directory parses, as a sweep will read it (configured or not). */
-export async function registryChecks(registry: Registry, config: ResolvedConfig): Promise<Check[]> {
+export async function registryChecks(registry: Registry, config: ResolvedConfig): Promise<DoctorCheck[]> {
   const dir = registry.registryDir;
   let entries: string[];
   try {
@@ -26,7 +26,7 @@ export async function registryChecks(registry: Registry, config: ResolvedConfig)
     return [{ name: 'registry', ok: false, detail: `${dir} cannot be listed: ${(error as Error).message}` }];
   }
   const names = [...new Set([...entries.filter(isRecipeName), ...config.recipes.map((r) => r.name)])].sort();
-  const checks: Check[] = [];
+  const checks: DoctorCheck[] = [];
   let records = 0;
   for (const name of names) {
     try {
@@ -47,7 +47,7 @@ export async function registryChecks(registry: Registry, config: ResolvedConfig)
  * The test command's absolute path arguments without placeholders (a runner script such as
  * `/etc/cc-ci/runner/run_recipe_ci.py`) must exist: the program check only sees argv[0].
  */
-export function testPathChecks(config: ResolvedConfig): Check[] {
+export function testPathChecks(config: ResolvedConfig): DoctorCheck[] {
   const paths = new Map<string, string[]>();
   for (const recipe of config.recipes.filter((r) => r.enrolled)) {
     for (const arg of recipe.test.command.slice(1)) {
@@ -63,7 +63,7 @@ export function testPathChecks(config: ResolvedConfig): Check[] {
 }
 
 /** Each `promote.locks` file's directory exists: canon never creates it, and the other tools would not see a new one. */
-export function lockDirChecks(config: ResolvedConfig): Check[] {
+export function lockDirChecks(config: ResolvedConfig): DoctorCheck[] {
   const dirs = new Map<string, string[]>();
   for (const recipe of config.recipes.filter((r) => r.enrolled)) {
     if (recipe.promote === null) continue;
@@ -86,7 +86,7 @@ export function lockDirChecks(config: ResolvedConfig): Check[] {
  * The token must open the mirrors with an authenticated call: `/version` answers anyone, so a
  * wrong or expired token would pass it and only fail during the sweep's PR cleanup.
  */
-export async function forgeChecks(config: ResolvedConfig): Promise<Check[]> {
+export async function forgeChecks(config: ResolvedConfig): Promise<DoctorCheck[]> {
   const forge = config.forge;
   if (forge === null) return [];
   const base = forge.url.replace(/\/+$/, '');
@@ -99,7 +99,7 @@ export async function forgeChecks(config: ResolvedConfig): Promise<Check[]> {
   const pool = createLimiter(4);
   return Promise.all(
     [...repos].map(([full, { owner, repo }]) =>
-      pool(async (): Promise<Check> => {
+      pool(async (): Promise<DoctorCheck> => {
         const url = `${base}/api/v1/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
         const name = `forge ${full}`;
         try {
