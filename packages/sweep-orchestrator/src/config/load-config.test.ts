@@ -49,7 +49,7 @@ describe('loadConfig', () => {
   });
 
   it('reads passEnv and the promote lock keys, and refuses a bad name, placeholder or the token\'s variable', async () => {
-    const load = async (config: unknown) => loadConfig({ flag: writeConfig(config).path, env: { FORGE_TOKEN: 't0ken' }, cwd: '/' });
+    const load = async (config: unknown) => loadConfig({ flag: writeConfig(config).path, env: { FORGE_TOKEN: 'long-enough-t0ken' }, cwd: '/' });
     const plain = await load(base);
     expect(plain.passEnv).toEqual([]);
     expect(plain.recipes[0]?.promote).toMatchObject({ locks: [], lockWaitSeconds: 0, snapshotAfterPark: false });
@@ -73,7 +73,7 @@ describe('loadConfig', () => {
     ]);
     const forge = { type: 'gitea', url: 'https://git.example.org', tokenEnv: 'FORGE_TOKEN' };
     const { path } = writeConfig({ ...base, forge, passEnv: ['FORGE_TOKEN'] });
-    const error = (await loadConfig({ flag: path, env: { FORGE_TOKEN: 't0ken' }, cwd: '/' }).catch((e: unknown) => e)) as ConfigError;
+    const error = (await loadConfig({ flag: path, env: { FORGE_TOKEN: 'long-enough-t0ken' }, cwd: '/' }).catch((e: unknown) => e)) as ConfigError;
     expect(error.data.errors.map((e) => `${e.path}: ${e.message}`)).toEqual([expect.stringMatching(/^passEnv: FORGE_TOKEN holds the forge token/)]);
   });
 
@@ -216,8 +216,8 @@ describe('loadConfig', () => {
       (e: unknown) => e as ConfigError,
     );
     expect(error?.data.errors).toEqual([{ path: 'forge.tokenEnv', message: 'environment variable FORGE_TOKEN is unset or empty' }]);
-    const ok = await loadConfig({ flag: path, env: { FORGE_TOKEN: 'tok' }, cwd: '/' });
-    expect(ok.forge?.token).toBe('tok');
+    const ok = await loadConfig({ flag: path, env: { FORGE_TOKEN: 'tok-4f1c9a7e' }, cwd: '/' });
+    expect(ok.forge?.token).toBe('tok-4f1c9a7e');
     expect(ok.secretEnv).toEqual(['FORGE_TOKEN']);
   });
 

@@ -13,6 +13,9 @@ import { configSchema, defaultsSchema, recipeSchema } from './schema.js';
 import { parseListenAddress, recipeNameProblem } from './validators.js';
 import type { ResolvedConfig, ResolvedRecipe, WebhookSettings } from './types.js';
 
+/** SPEC: masking a shorter secret would mangle every message that happens to contain it. */
+const MIN_SECRET_LENGTH = 8;
+
 /** Finds, reads, validates and resolves the configuration; throws a ConfigError listing every problem. */
 export async function loadConfig(opts: FindConfigOptions): Promise<ResolvedConfig> {
   const path = findConfigPath(opts);
@@ -59,7 +62,7 @@ export async function resolveConfig(json: unknown, opts: { path: string; env: No
     throw new ConfigError('CONFIG_INVALID', { path: opts.path, errors });
   }
   const stateDir = resolve(baseDir, raw.stateDir ?? BUILTIN.stateDir);
-  return {
+  const config: ResolvedConfig = {
     path: opts.path,
     stateDir,
     workDir: resolve(baseDir, raw.workDir ?? BUILTIN.workDir),
@@ -67,7 +70,8 @@ export async function resolveConfig(json: unknown, opts: { path: string; env: No
     registryFormat: raw.registryFormat ?? BUILTIN.registryFormat,
     forge,
     recipes,
-    protectedDomains: raw.protectedDomains ?? [],
+    // Domains are case-insensitive (SPEC): one form everywhere they are compared or used.
+    protectedDomains: (raw.protectedDomains ?? []).map((d) => d.toLowerCase()),
     schedule: {
       onCalendar: raw.schedule?.onCalendar ?? BUILTIN.onCalendar,
       persistent: raw.schedule?.persistent ?? BUILTIN.persistent,
@@ -81,6 +85,10 @@ export async function resolveConfig(json: unknown, opts: { path: string; env: No
     passEnv: raw.passEnv ?? [],
     secretEnv: raw.forge?.tokenEnv === undefined ? [] : [raw.forge.tokenEnv],
   };
+  // Not enumerable: the values never reach JSON.stringify or util.inspect of the config.
+  const secrets = [...(forge === null ? [] : [forge.token]), ...(webhook === null ? [] : [webhook.secret])];
+  Object.defineProperty(config, 'secrets', { value: secrets, enumerable: false });
+  return config;
 }
 
 function toProblems(issues: readonly z.core.$ZodIssue[]): ConfigProblem[] {
@@ -158,10 +166,15 @@ async function readForge(
     }
   }
   if (token === null || token === '') return null;
+  if (token.length < MIN_SECRET_LENGTH) {
+    problems.push({
+      path: forge.tokenFile !== undefined ? 'forge.tokenFile' : 'forge.tokenEnv',
+      message: `the forge token is ${token.length} characters long; a secret needs at least ${MIN_SECRET_LENGTH}, since canon masks every occurrence of it in what it writes`,
+    });
+    return null;
+  }
   return redacting({ type: 'gitea' as const, url: forge.url, token }, 'token');
 }
-
-const MIN_SECRET_LENGTH = 8;
 
 async function readWebhook(
   webhook: NonNullable<RawConfig['webhook']>,

@@ -64,6 +64,8 @@ export type ResolvedConfig = {
   passEnv: string[];
   /** Environment variables that hold secrets (forge.tokenEnv); commands must not inherit them. */
   secretEnv?: string[];
+  /** Secret values (the forge token): masked in every log and report; not enumerable, never serialised. */
+  secrets?: string[];
 };
 
 export type WebhookSettings = {

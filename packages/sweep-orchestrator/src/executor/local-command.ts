@@ -22,5 +22,6 @@ export function runLocalCommand(config: ResolvedConfig, command: LocalCommand): 
     passEnv: config.passEnv,
     // The forge token variable stays with canon: a recipe's commands have no business with it.
     withheldEnv: config.secretEnv ?? [],
+    secrets: config.secrets ?? [],
   });
 }
