@@ -167,6 +167,27 @@ describe('runCommand', () => {
     }
   });
 
+  it('passes on none of canon\'s environment beyond the allow-list and passEnv', async () => {
+    const dir = scratch();
+    process.env.REF = 'refs/pull/7/head';
+    process.env.CCCI_QUICK = '1';
+    process.env.CANON_TEST_PASSED = 'yes';
+    try {
+      const result = await runCommand(
+        options(dir, [node, '-e', 'console.log(JSON.stringify(process.env))'], { capture: true, passEnv: ['CANON_TEST_PASSED'] }),
+      );
+      const seen = JSON.parse(result.stdout) as Record<string, string>;
+      expect(seen.REF).toBeUndefined();
+      expect(seen.CCCI_QUICK).toBeUndefined();
+      expect(seen.CANON_TEST_PASSED).toBe('yes');
+      expect(seen.PATH).toBe(process.env.PATH);
+    } finally {
+      delete process.env.REF;
+      delete process.env.CCCI_QUICK;
+      delete process.env.CANON_TEST_PASSED;
+    }
+  });
+
   it('refuses to start when the log file cannot be written', async () => {
     const dir = scratch();
     writeFileSync(join(dir, 'runs'), 'a file where the run directory should be');

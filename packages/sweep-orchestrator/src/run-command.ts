@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CanonError } from '@canon/errors';
 import { trackChild, untrackChild } from '@canon/warm-registry';
+import { commandEnv } from './command-env.js';
 import { CommandLog } from './internal/command-log.js';
 import { longTimeout } from './internal/long-timeout.js';
 import { groupHasLiveMembers, signalGroup } from './internal/process-group.js';
@@ -14,7 +15,7 @@ export type { CanonEnvValues } from './canon-env.js';
 export type RunCommandOptions = {
   argv: string[];
   cwd: string;
-  /** Added to (and overriding) canon's own environment. */
+  /** Added to (and overriding) the allow-listed part of canon's own environment (see commandEnv). */
   env: Record<string, string>;
   timeoutMs: number;
   killGraceMs: number;
@@ -25,6 +26,8 @@ export type RunCommandOptions = {
   /** Keep stdout in the result (it is logged either way). */
   capture?: boolean;
   signal?: AbortSignal;
+  /** Names of canon's environment the child inherits besides the fixed allow-list (config `passEnv`). */
+  passEnv?: readonly string[];
   /** Variables of canon's own environment the child must not inherit (e.g. the forge token's). */
   withheldEnv?: readonly string[];
   /** Values masked wherever they appear in the log (the command's output and canon's own lines). */
@@ -81,11 +84,6 @@ async function drainPipes(pipesClosed: Promise<unknown>, log: CommandLog): Promi
   while (!closed && (log.behind || performance.now() - since < PIPE_DRAIN_MS)) await Promise.race([pipesClosed, sleep(50)]);
 }
 
-function childEnv(extra: Record<string, string>, withheld: readonly string[]): NodeJS.ProcessEnv {
-  const inherited = Object.entries(process.env).filter(([name]) => !withheld.includes(name));
-  return { ...Object.fromEntries(inherited), ...extra };
-}
-
 export function formatArgv(argv: readonly string[]): string {
   return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
 }
@@ -138,7 +136,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
 
   const child = spawn(program, args, {
     cwd: opts.cwd,
-    env: childEnv(opts.env, opts.withheldEnv ?? []),
+    env: commandEnv(process.env, opts.env, { passEnv: opts.passEnv ?? [], withheld: opts.withheldEnv ?? [] }),
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

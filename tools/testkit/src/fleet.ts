@@ -119,6 +119,8 @@ export async function createFleet(opts: CreateFleetOptions): Promise<Fleet> {
     for (let i = 0; i < specs.length; i += BUILD_CONCURRENCY) {
       recipes.push(...(await Promise.all(specs.slice(i, i + BUILD_CONCURRENCY).map(build))));
     }
+    // The forge hosts the mirrors, as the real one does.
+    for (const r of recipes) forge?.addRepo(r.forgeRepo.owner, r.forgeRepo.repo);
   } catch (error) {
     await server.close();
     await forge?.close();

@@ -71,6 +71,16 @@ describe('forge stand-in, through the gitea-js client', () => {
     );
   });
 
+  it('answers GET /repos/{owner}/{repo} only with the token, and 404 for a repository it does not host', async () => {
+    forge.addRepo('ci-mirrors', 'keycloak');
+    const { data } = await client().repos.repoGet('ci-mirrors', 'keycloak');
+    expect(data).toMatchObject({ name: 'keycloak', full_name: 'ci-mirrors/keycloak', owner: { login: 'ci-mirrors' } });
+    expect((await client().repos.repoGet('ci-mirrors', 'gitea')).data.full_name).toBe('ci-mirrors/gitea');
+    await expect(giteaApi(forge.url).repos.repoGet('ci-mirrors', 'keycloak')).rejects.toMatchObject({ status: 401 });
+    await expect(giteaApi(forge.url, { token: 'wrong' }).repos.repoGet('ci-mirrors', 'keycloak')).rejects.toMatchObject({ status: 401 });
+    await expect(client().repos.repoGet('ci-mirrors', 'nextcloud')).rejects.toMatchObject({ status: 404 });
+  });
+
   it('answers 401 without the token, 404 for unknown pulls, and induced failures', async () => {
     await expect(
       giteaApi(forge.url, { token: 'wrong' }).repos.repoGetPullRequest('ci-mirrors', 'gitea', 1),

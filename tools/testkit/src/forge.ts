@@ -5,6 +5,7 @@ import type {
   CreateIssueCommentOption,
   EditPullRequestOption,
   PullRequest,
+  Repository,
   ServerVersion,
   User,
 } from 'gitea-js';
@@ -29,6 +30,8 @@ export type ForgeStandIn = {
   /** `http://127.0.0.1:<port>` — pass to gitea-js `giteaApi(url)`, which appends `/api/v1`. */
   readonly url: string;
   readonly token: string;
+  /** Makes `owner/repo` exist (a repository with pull requests exists too). */
+  addRepo(owner: string, repo: string): void;
   addPull(opts: AddPullOptions): PullRequest;
   /** Every PR of the repository (any state), oldest first. */
   pulls(owner: string, repo: string): PullRequest[];
@@ -51,7 +54,7 @@ const MAX_LIMIT = 50;
 const DEFAULT_LIMIT = 30;
 const BOT: User = { id: 1, login: 'canon-ci', full_name: 'canon CI', email: 'ci@canon.invalid' };
 
-type RepoState = { pulls: PullRequest[]; comments: Map<number, Comment[]> };
+type RepoState = { id: number; pulls: PullRequest[]; comments: Map<number, Comment[]> };
 
 class HttpError extends Error {
   constructor(
@@ -121,7 +124,7 @@ export async function startForge(opts: ForgeOptions = {}): Promise<ForgeStandIn>
     const key = `${owner}/${repo}`;
     let state = repos.get(key);
     if (!state) {
-      state = { pulls: [], comments: new Map() };
+      state = { id: nextId++, pulls: [], comments: new Map() };
       repos.set(key, state);
     }
     return state;
@@ -155,6 +158,24 @@ export async function startForge(opts: ForgeOptions = {}): Promise<ForgeStandIn>
     if (!authorized(req)) {
       send(res, 401, { message: 'token is required', url: reqUrl.toString() });
       return 401;
+    }
+    const repoPath = /^\/api\/v1\/repos\/([^/]+)\/([^/]+)$/.exec(path);
+    if (repoPath?.[1] && repoPath[2] && req.method === 'GET') {
+      const state = repos.get(`${repoPath[1]}/${repoPath[2]}`);
+      if (!state) throw new HttpError(404, "The target couldn't be found.");
+      const body: Repository = {
+        id: state.id,
+        name: repoPath[2],
+        full_name: `${repoPath[1]}/${repoPath[2]}`,
+        owner: { ...BOT, login: repoPath[1] },
+        private: true,
+        clone_url: `${url}/${repoPath[1]}/${repoPath[2]}.git`,
+        html_url: `${url}/${repoPath[1]}/${repoPath[2]}`,
+        default_branch: 'main',
+        permissions: { admin: false, push: true, pull: true },
+      };
+      send(res, 200, body);
+      return 200;
     }
     const pulls = /^\/api\/v1\/repos\/([^/]+)\/([^/]+)\/pulls(?:\/(\d+))?$/.exec(path);
     const comments = /^\/api\/v1\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(path);
@@ -270,6 +291,9 @@ export async function startForge(opts: ForgeOptions = {}): Promise<ForgeStandIn>
   return {
     url,
     token,
+    addRepo(owner, repo) {
+      repoState(owner, repo);
+    },
     addPull(o) {
       const state = repoState(o.owner, o.repo);
       const number = o.number ?? Math.max(0, ...state.pulls.map((p) => p.number ?? 0)) + 1;

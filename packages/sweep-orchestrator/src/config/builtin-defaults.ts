@@ -15,6 +15,8 @@ export const BUILTIN = {
   promoteMode: 'warm',
   promoteBy: 'canon',
   testCwd: '{checkout}',
+  lockWaitSeconds: 0,
+  snapshotAfterPark: false,
   healthUrl: 'https://{domain}/',
   expectStatus: [200, 301, 302],
   healthTimeoutSeconds: 600,
@@ -45,6 +47,7 @@ export const SCOPES = {
   busyCheck: ['recipe', 'runId', 'runDir'],
   healthUrl: ['recipe', 'domain'],
   checkoutDir: ['recipe'],
+  lockPath: ['recipe', 'domain'],
   command: ['recipe', 'version', 'tag', 'commit', 'checkout', 'domain', 'previousVersion', 'upgradeBase', 'runId', 'runDir'],
 } as const;
 

@@ -48,6 +48,35 @@ describe('loadConfig', () => {
     expect(await problemsOf({ ...base, registryFormat: 'cc-ci' })).toEqual([expect.stringMatching(/^registryFormat: .*"canon".*"ci-warm"/)]);
   });
 
+  it('reads passEnv and the promote lock keys, and refuses a bad name, placeholder or the token\'s variable', async () => {
+    const load = async (config: unknown) => loadConfig({ flag: writeConfig(config).path, env: { FORGE_TOKEN: 'long-enough-t0ken' }, cwd: '/' });
+    const plain = await load(base);
+    expect(plain.passEnv).toEqual([]);
+    expect(plain.recipes[0]?.promote).toMatchObject({ locks: [], lockWaitSeconds: 0, snapshotAfterPark: false });
+    const ccci = await load({
+      ...base,
+      passEnv: ['ABRA_DIR'],
+      defaults: { ...base.defaults, promote: { ...base.defaults.promote, locks: ['/run/lock/cc-ci-app-{domain}.lock'], lockWaitSeconds: 30, snapshotAfterPark: true } },
+    });
+    expect(ccci.passEnv).toEqual(['ABRA_DIR']);
+    expect(ccci.recipes[0]?.promote).toMatchObject({ locks: ['/run/lock/cc-ci-app-{domain}.lock'], lockWaitSeconds: 30, snapshotAfterPark: true });
+    expect(
+      await problemsOf({
+        ...base,
+        passEnv: ['NOT-A-NAME'],
+        defaults: { ...base.defaults, promote: { ...base.defaults.promote, locks: ['/run/lock/{version}.lock'], lockWaitSeconds: -1 } },
+      }),
+    ).toEqual([
+      expect.stringMatching(/^defaults\.promote\.lockWaitSeconds: /),
+      expect.stringMatching(/^defaults\.promote\.locks\[0\]: unknown placeholder \{version\}; allowed here: \{recipe\} \{domain\}/),
+      expect.stringMatching(/^passEnv\[0\]: passEnv holds environment variable names/),
+    ]);
+    const forge = { type: 'gitea', url: 'https://git.example.org', tokenEnv: 'FORGE_TOKEN' };
+    const { path } = writeConfig({ ...base, forge, passEnv: ['FORGE_TOKEN'] });
+    const error = (await loadConfig({ flag: path, env: { FORGE_TOKEN: 'long-enough-t0ken' }, cwd: '/' }).catch((e: unknown) => e)) as ConfigError;
+    expect(error.data.errors.map((e) => `${e.path}: ${e.message}`)).toEqual([expect.stringMatching(/^passEnv: FORGE_TOKEN holds the forge token/)]);
+  });
+
   it('resolves the SPEC example with built-in defaults and recipes sorted by name', async () => {
     const { path, dir } = writeConfig(base);
     const config = await loadConfig({ flag: path, env: {}, cwd: '/' });

@@ -59,6 +59,10 @@ export async function resolveConfig(json: unknown, opts: { path: string; env: No
   const forge = raw?.forge == null ? null : await readForge(raw.forge, baseDir, opts.env, problems);
   const webhook = raw?.webhook == null ? null : await readWebhook(raw.webhook, baseDir, problems);
   const execution = await resolveExecution(raw?.execution, baseDir, problems);
+  const tokenEnv = raw?.forge?.tokenEnv;
+  if (tokenEnv !== undefined && (raw?.passEnv ?? []).includes(tokenEnv)) {
+    problems.push({ path: 'passEnv', message: `${tokenEnv} holds the forge token (forge.tokenEnv); commands never inherit it, so remove it from passEnv` });
+  }
 
   if (raw === null || problems.length > 0) {
     const errors = [...problems].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -88,6 +92,7 @@ export async function resolveConfig(json: unknown, opts: { path: string; env: No
     recheckAfterDays: raw.recheckAfterDays ?? BUILTIN.recheckAfterDays,
     webhook,
     execution,
+    passEnv: raw.passEnv ?? [],
     secretEnv: raw.forge?.tokenEnv === undefined ? [] : [raw.forge.tokenEnv],
   };
   // Not enumerable: the values never reach JSON.stringify or util.inspect of the config.

@@ -73,6 +73,9 @@ export function resolveRecipe(
       restore: p.restore ?? null,
       env: p.env ?? {},
       by,
+      locks: p.locks ?? [],
+      lockWaitSeconds: p.lockWaitSeconds ?? BUILTIN.lockWaitSeconds,
+      snapshotAfterPark: p.snapshotAfterPark ?? BUILTIN.snapshotAfterPark,
     };
     if (mode === 'live' && promote.backup === null) {
       problems.push({ path: at('promote', 'backup'), message: 'required with promote.mode "live": a live service is backed up before canon touches it' });

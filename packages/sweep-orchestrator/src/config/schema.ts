@@ -121,6 +121,19 @@ const promote = z
       .enum(PROMOTERS)
       .meta({ description: '"canon" deploys the warm canonical itself; "test": the test command promotes on its own and canon verifies the record', default: BUILTIN.promoteBy })
       .optional(),
+    locks: z
+      .array(z.string().min(1).pipe(withPlaceholders(SCOPES.lockPath)))
+      .meta({ description: 'flock(2) lock files other tools take for this app (e.g. /run/lock/cc-ci-app-{domain}.lock); held for the whole promote', default: [] })
+      .optional(),
+    lockWaitSeconds: z
+      .number()
+      .min(0)
+      .meta({ description: 'how long to wait for the app lock and promote.locks held elsewhere before giving up (app-locked)', default: BUILTIN.lockWaitSeconds })
+      .optional(),
+    snapshotAfterPark: z
+      .boolean()
+      .meta({ description: 'park before snapshot (snapshots taken while undeployed); a park failure then fails the promote', default: BUILTIN.snapshotAfterPark })
+      .optional(),
   })
   .meta({ description: 'warm deploy after a green, gated test; null disables it' });
 
@@ -374,6 +387,10 @@ export const configSchema = z
       )
       .min(1)
       .meta({ description: 'swept in order; a tier\'s tests and promotes end before the next starts (default: one tier "*")' })
+      .optional(),
+    passEnv: z
+      .array(z.string().regex(ENV_NAME, 'passEnv holds environment variable names'))
+      .meta({ description: 'names of canon\'s own environment variables the commands it runs may inherit (besides PATH, HOME, USER, LOGNAME, LANG, LC_*, TZ, TMPDIR)', default: [] })
       .optional(),
     webhook: webhook.nullable().meta({ description: '`canon listen` settings; null or absent: `canon listen` refuses to start', default: null }).optional(),
     execution: execution.optional(),

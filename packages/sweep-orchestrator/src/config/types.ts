@@ -68,6 +68,10 @@ export type PromoteSpec = {
   env: Record<string, string>;
   /** Who deploys the warm canonical: canon, or the test command itself (canon verifies its record). */
   by: PromoterKind;
+  /** Lock file paths; {recipe} and {domain} still to expand. */
+  locks: string[];
+  lockWaitSeconds: number;
+  snapshotAfterPark: boolean;
 };
 
 /** Strings still hold placeholders like {version}; upstream, mirror and domain have {recipe} expanded. */
@@ -113,6 +117,8 @@ export type ResolvedConfig = {
   /** `secret` was read from webhook.secretFile; it must never be logged. */
   webhook: WebhookSettings | null;
   execution: ExecutionSpec;
+  /** Names of canon's environment the commands may inherit besides the fixed allow-list (SPEC "Environment"). */
+  passEnv: string[];
   /** Environment variables that hold secrets (forge.tokenEnv); commands must not inherit them. */
   secretEnv?: string[];
   /** Secret values (the forge token): masked in every log and report; not enumerable, never serialised. */

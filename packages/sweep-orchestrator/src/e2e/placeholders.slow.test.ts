@@ -39,10 +39,13 @@ it('every placeholder a command may use is filled in: runDir for busyCheck, prev
   const [first, second] = await s.runIds();
   const dir = (id: string | undefined): string => join(s.stateDir, 'runs', String(id));
   const calls = (await readFile(probeLog, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as string[]);
+  // busyCheck runs before the test and again before the promote (SPEC "Promote" step 1).
   expect(calls).toEqual([
     ['busy', 'alpha', first, dir(first)],
     ['test', '1.0.0+1', '', '', first, dir(first)],
+    ['busy', 'alpha', first, dir(first)],
     ['busy', 'alpha', second, dir(second)],
     ['test', '1.1.0+1', '1.0.0+1', '1.0.0+1', second, dir(second)],
+    ['busy', 'alpha', second, dir(second)],
   ]);
 });

@@ -48,9 +48,11 @@ it('the forge token reaches canon but no command it runs, log, record or output'
   expect(result.code).toBe(0);
   expect((await s.latestRun()).recipes.map((r) => r.outcome)).toEqual(['PROMOTED']);
   const seen = (await readFile(probeLog, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { step: string; token: string | null });
+  // busyCheck runs before the test and again before the promote (SPEC "Promote" step 1).
   expect(seen).toEqual([
     { step: 'busy', token: null },
     { step: 'test', token: null },
+    { step: 'busy', token: null },
   ]);
   expect(result.stdout + result.stderr).not.toContain(TOKEN);
   for (const file of await filesUnder(s.stateDir)) {

@@ -19,6 +19,7 @@ export function runLocalCommand(config: ResolvedConfig, command: LocalCommand): 
     ...command,
     killGraceMs: config.killGraceSeconds * 1000,
     stateDir: config.stateDir,
+    passEnv: config.passEnv,
     // The forge token variable stays with canon: a recipe's commands have no business with it.
     withheldEnv: config.secretEnv ?? [],
     secrets: config.secrets ?? [],

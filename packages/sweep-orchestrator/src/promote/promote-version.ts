@@ -45,13 +45,14 @@ export type PromoteVersionResult =
  */
 export async function promoteVersion(opts: PromoteVersionOptions): Promise<PromoteVersionResult> {
   const { config, recipe, version } = opts;
+  // First: a missing explicit registryDir is a config error (exit 2) before anything else is asked.
+  const registry = openConfiguredRegistry(config);
   const tags = await mirrorTags(config, recipe);
   const tag = tagForVersion(tags, version);
   const verdict = evaluateGate({
     enrolled: recipe.enrolled, exitCode: 0, quick: opts.quick === true, ref: opts.ref ?? null,
     tagged: tag !== null && isReleaseTag(tag.name, { includePrereleases: config.includePrereleases }),
   });
-  const registry = openConfiguredRegistry(config);
   const before = await registry.readCanonical(recipe.name);
   // Beyond the gate: the config's blocks and the canonical's order hold for other CI phases too.
   const reasons: PromoteRefusal[] = [...verdict.reasons, ...policyExcuses({ version, block: recipe.block, canonical: before?.version ?? null })];

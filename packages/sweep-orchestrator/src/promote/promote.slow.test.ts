@@ -15,8 +15,9 @@ afterEach(async () => {
 
 describe('promoteRecipe: promotions and refusals', () => {
   it('seeds: tears residue down first, deploys, checks, records, parks, measures volumes', async () => {
+    // Residue of a failed earlier seed: it no longer answers healthy (a healthy one is refused, see promote-guards).
     fixture.host.setDeployed('warm-alpha.test', 'residue');
-    fixture.host.configure('warm-alpha.test', { volumeBytes: 73_400_320 });
+    fixture.host.configure('warm-alpha.test', { volumeBytes: 73_400_320, unhealthyVersions: ['residue'] });
     const result = await fixture.promote(await fixture.configWith());
     expect(result).toMatchObject({ ok: true, mode: 'seed', reason: null, timedOut: false, rollback: null, warnings: [], warmVolumeBytes: 73_400_320 });
     expect(fixture.host.events('warm-alpha.test').map((e) => `${e.op}:${e.outcome}`)).toEqual([

@@ -1,14 +1,20 @@
 import { join } from 'node:path';
 import type { HistoryEvent, Registry } from '@canon/warm-registry';
-import { acquireAppLock } from '@canon/warm-registry';
 import { commandValues } from '../command-values.js';
 import type { PromoteSpec, ResolvedConfig } from '../config/index.js';
+import { checkBusy } from '../sweep/busy-check.js';
+import { takePromoteLocks } from './internal/promote-locks.js';
 import type { StepContext, StepFailure } from './internal/promote-steps.js';
 import { budget, checkHealth, logLine, runStep } from './internal/promote-steps.js';
 import { rollBack, undoSeed } from './internal/rollback.js';
+import { seedRefusal } from './internal/seed-guard.js';
 import type { Promoter, PromoteRequest, PromoteResult } from './promoter.js';
 
 const FULL_OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+/** Seeds canon declined before running anything against the domain. */
+const SEED_REFUSALS = new Set(['protected-domain', 'domain-in-use']);
+/** Failures before any promote command ran: nothing was deployed, so there is nothing to roll back. */
+const NOTHING_RAN = new Set([...SEED_REFUSALS, 'busy']);
 
 export type PromoteInput = PromoteRequest & { config: ResolvedConfig; registry: Registry };
 
@@ -58,20 +64,14 @@ export async function promoteRecipe(input: PromoteInput): Promise<PromoteResult>
   };
 
   input.onPhase?.('promote:lock');
-  let lock: { release(): Promise<void> };
-  try {
-    lock = await acquireAppLock({
-      stateDir: input.config.stateDir,
-      domain: spec.domain,
-      runId: input.runId,
-      staleSeconds: input.config.lockStaleSeconds,
-      recipe: input.recipe.name,
-    });
-  } catch (error) {
-    const detail = `could not take the app lock of ${spec.domain}: ${(error as Error).message}`;
-    await note(failedType, { detail });
-    return finish({ ok: false, timedOut: false, reason: 'app-locked', rollback: null, warnings: failureWarnings, warmVolumeBytes: null, detail });
+  const taken = await takePromoteLocks({ config: input.config, spec, recipe: input.recipe.name, runId: input.runId, signal: input.signal });
+  if (!taken.ok) {
+    const { reason, detail } = taken.refusal;
+    logLine(logFile, `promote not started (${reason}): ${detail}`);
+    await note(failedType, { detail: `${reason}: ${detail}` });
+    return finish({ ok: false, timedOut: false, reason, rollback: null, warnings: failureWarnings, warmVolumeBytes: null, detail });
   }
+  const lock = taken.locks;
 
   try {
     const attempt = await promoteUnderLock(input, spec, mode, logFile);
@@ -80,8 +80,9 @@ export async function promoteRecipe(input: PromoteInput): Promise<PromoteResult>
     }
     const { failure } = attempt;
     logLine(logFile, `promote failed (${failure.reason}): ${failure.detail}; the canonical record is unchanged`);
-    await note(failure.reason === 'protected-domain' ? 'seed-refused' : failedType, { detail: `${failure.reason}: ${failure.detail}` });
-    const rollback = await undo(input, spec, failure, logFile, note);
+    await note(SEED_REFUSALS.has(failure.reason) ? 'seed-refused' : failedType, { detail: `${failure.reason}: ${failure.detail}` });
+    // A refusal before anything was deployed (locks, busy, domain-in-use) has nothing to undo.
+    const rollback = NOTHING_RAN.has(failure.reason) ? null : await undo(input, spec, failure, logFile, note);
     return finish({
       ok: false,
       timedOut: failure.timedOut,
@@ -125,14 +126,17 @@ async function promoteUnderLock(
 ): Promise<{ ok: true; warnings: string[]; warmVolumeBytes: number | null } | { ok: false; failure: StepFailure }> {
   const { tested, recipe } = input;
   const fail = (failure: StepFailure) => ({ ok: false as const, failure });
-  if (mode === 'seed' && input.config.protectedDomains.includes(spec.domain)) {
-    // A protected domain may be a live service: a seed would tear it down, so canon refuses.
-    return fail({
-      reason: 'protected-domain',
-      detail: `${spec.domain} is in protectedDomains and has no canonical yet; seed it by hand, then canon will advance it`,
-      timedOut: false,
-      interrupted: false,
-    });
+  // Another CI run may have taken the recipe during canon's hour-long test: it holds the app now.
+  input.onPhase?.('promote:busy-check');
+  const busy = await checkBusy({
+    config: input.config, recipe, runId: input.runId, runDir: input.runDir, logFile, signal: input.signal ?? new AbortController().signal,
+  }).catch((error: unknown) => ({ busy: true, detail: `busyCheck could not run: ${(error as Error).message}` }));
+  if (input.signal?.aborted === true) return fail({ reason: 'interrupted', detail: 'the sweep was interrupted before the promote', timedOut: false, interrupted: true });
+  if (busy.busy) return fail({ reason: 'busy', detail: `${busy.detail} (checked again after the test, before the promote)`, timedOut: false, interrupted: false });
+  if (mode === 'seed') {
+    input.onPhase?.('promote:seed-check');
+    const refused = await seedRefusal({ config: input.config, spec, recipe: recipe.name, logFile, signal: input.signal });
+    if (refused !== null) return fail(refused);
   }
   const limit = budget(spec.timeoutSeconds, input.signal);
   try {
@@ -185,6 +189,12 @@ async function promoteUnderLock(
           interrupted: false,
         });
       }
+    }
+    if (spec.snapshotAfterPark && spec.park !== null) {
+      // cc-ci snapshots the volumes while the stack is down: the park is part of the promote.
+      phase('park');
+      const park = await runStep(ctx, 'park', spec.park);
+      if (!park.ok) return fail(park.failure);
     }
     if (spec.snapshot !== null) {
       phase('snapshot');
@@ -259,14 +269,14 @@ async function canonicalNames(input: PromoteInput): Promise<boolean> {
   return now !== null && now.version === input.tested.version && now.commit === input.tested.commit && now.runId === input.runId;
 }
 
-/** park and volumeSize: the promotion already stands, so their failures are warnings. */
+/** park (unless it ran before the snapshot) and volumeSize: the promotion already stands, so their failures are warnings. */
 async function afterPromotion(
   input: PromoteInput,
   spec: PromoteSpec,
   ctx: StepContext,
 ): Promise<{ warnings: string[]; warmVolumeBytes: number | null }> {
   const warnings: string[] = [];
-  if (spec.park !== null) {
+  if (spec.park !== null && !spec.snapshotAfterPark) {
     input.onPhase?.('promote:park');
     const park = await runStep(ctx, 'park', spec.park);
     if (!park.ok) {

@@ -22,7 +22,7 @@ const recipe = {
   promote: {
     domain: DOMAIN, deploy: [], teardown: null, verify: null, snapshot: null, park: null, volumeSize: null,
     health: { url: 'https://{domain}/', expectStatus: [200], rejectBodyPattern: null, timeoutSeconds: 1, intervalSeconds: 1, also: [] },
-    timeoutSeconds: 60, rollback: false, env: {}, by: 'test', mode: 'warm', backup: null, restore: null,
+    timeoutSeconds: 60, rollback: false, env: {}, by: 'test', mode: 'warm', backup: null, restore: null, locks: [], lockWaitSeconds: 0, snapshotAfterPark: false,
   },
   block: [], waive: [], hold: { major: false, appMajor: false }, dependsOn: null,
 } satisfies ResolvedRecipe;

@@ -9,7 +9,7 @@ function recipe(name: string, extra: Partial<ResolvedRecipe> = {}): ResolvedReci
     promote: {
       domain: `warm-${name}.example.org`, deploy: ['deploy'], teardown: null, verify: null,
       health: { url: 'https://{domain}/', expectStatus: [200], rejectBodyPattern: null, timeoutSeconds: 1, intervalSeconds: 1, also: [] },
-      snapshot: null, park: null, volumeSize: null, timeoutSeconds: 1, rollback: false, mode: 'warm', backup: null, restore: null, env: {}, by: 'canon',
+      snapshot: null, park: null, volumeSize: null, timeoutSeconds: 1, rollback: false, mode: 'warm', backup: null, restore: null, env: {}, by: 'canon', locks: [], lockWaitSeconds: 0, snapshotAfterPark: false,
     },
     block: [], waive: [], hold: { major: false, appMajor: false }, dependsOn: null, ...extra,
   };

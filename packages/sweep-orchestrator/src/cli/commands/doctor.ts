@@ -2,13 +2,23 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { listRemoteRefs, redactUrl } from '@canon/mirror-sync';
 import { checkPrograms, checkRelativePrograms, REQUIRED_PROGRAMS, splitPath, verifyUnits } from '@canon/timer-units';
-import { createLimiter, loadConfig, mirrorAuth, programsOf, type ResolvedConfig } from '../../index.js';
+import {
+  createLimiter,
+  forgeChecks,
+  loadConfig,
+  lockDirChecks,
+  mirrorAuth,
+  openConfiguredRegistry,
+  programsOf,
+  registryChecks,
+  testPathChecks,
+  type DoctorCheck as Check,
+  type ResolvedConfig,
+} from '../../index.js';
 import { configOptions } from '../context.js';
 import { defineCommand } from '../define-command.js';
 import { configFlag, jsonFlag } from '../flags.js';
 import { unitsExpected } from '../units-expected.js';
-
-type Check = { name: string; ok: boolean; detail: string };
 
 /** Everything a sweep needs, checked without changing anything but a probe file in stateDir. */
 export const command = defineCommand({
@@ -39,9 +49,14 @@ export const command = defineCommand({
     if (units !== undefined) checks.push(await unitsCheck(config, resolve(ctx.cwd, units)));
     // --offline: what a Nix build sandbox can check (no network, no stateDir): the settings.
     if (!ctx.flags.offline) {
+      // A missing explicit registryDir is a config error (exit 2), as for sweep and plan.
+      const registry = openConfiguredRegistry(config);
+      checks.push(...testPathChecks(config));
+      checks.push(...lockDirChecks(config));
       checks.push(await checkWritable(config.stateDir));
+      checks.push(...(await registryChecks(registry, config)));
       checks.push(...(await checkRemotes(config)));
-      if (config.forge !== null) checks.push(await checkForge(config.forge));
+      checks.push(...(await forgeChecks(config)));
     }
 
     const ok = checks.every((c) => c.ok);
@@ -102,14 +117,4 @@ async function checkRemotes(config: ResolvedConfig): Promise<Check[]> {
       }),
     ),
   );
-}
-
-async function checkForge(forge: { url: string; token: string }): Promise<Check> {
-  const url = `${forge.url.replace(/\/+$/, '')}/api/v1/version`;
-  try {
-    const res = await fetch(url, { headers: { Authorization: `token ${forge.token}` }, signal: AbortSignal.timeout(15_000) });
-    return { name: 'forge', ok: res.ok, detail: `${url} answered HTTP ${res.status}` };
-  } catch (e) {
-    return { name: 'forge', ok: false, detail: `${url} unreachable: ${(e as Error).message}` };
-  }
 }
