@@ -63,7 +63,7 @@ describe('runCommand under faults', () => {
       node,
       ['-e', `let n = 0; const s = require('fs').createReadStream(${JSON.stringify(opts.logFile)}, { highWaterMark: 262144 });
 s.on('data', (c) => { n += c.length; s.pause(); setTimeout(() => s.resume(), 5); });
-s.on('end', () => console.log(n));`],
+s.on('end', () => process.stdout.write(String(n)));`],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let read = '';

@@ -30,6 +30,12 @@ process.stdin.once('data', (chunk) => {
 });
 `;
 
+/** nx sets FORCE_COLOR for its tasks; beside NO_COLOR it makes node print a warning on stderr. */
+function withoutForceColor(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { FORCE_COLOR: _force, ...rest } = env;
+  return rest;
+}
+
 type Piped = { canonCode: number | null; canonStderr: string; received: Buffer };
 
 /** `canon ARGS | slow-reader`, a real pipe between two processes, no shell. */
@@ -37,7 +43,7 @@ function pipeThroughSlowReader(dir: string, args: string[], script = SLOW_READER
   const reader = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
   const canon = spawn(process.execPath, [CLI, ...args], {
     cwd: dir,
-    env: { ...process.env, NO_COLOR: '1', CANON_CONFIG: join(dir, 'canon.config.json') },
+    env: { ...withoutForceColor(process.env), NO_COLOR: '1', CANON_CONFIG: join(dir, 'canon.config.json') },
     stdio: ['ignore', reader.stdin, 'pipe'],
   });
   // Only canon may hold the pipe's write end, or the reader would never see its end.
@@ -57,7 +63,7 @@ async function toFile(dir: string, args: string[], file: string): Promise<Buffer
   try {
     const canon = spawn(process.execPath, [CLI, ...args], {
       cwd: dir,
-      env: { ...process.env, NO_COLOR: '1', CANON_CONFIG: join(dir, 'canon.config.json') },
+      env: { ...withoutForceColor(process.env), NO_COLOR: '1', CANON_CONFIG: join(dir, 'canon.config.json') },
       stdio: ['ignore', fd, 'inherit'],
     });
     await new Promise((resolve) => canon.on('close', resolve));
