@@ -12,8 +12,14 @@ import { configSchema, defaultsSchema, recipeSchema } from './schema.js';
 import { parseListenAddress, recipeNameProblem } from './validators.js';
 import type { ResolvedConfig, ResolvedRecipe, WebhookSettings } from './types.js';
 
+/**
+ * What the loader reads besides the file. `secrets: false` (status, report, history: local files
+ * only) reads no forge token and no webhook secret, leaving `forge` and `webhook` null.
+ */
+export type LoadOptions = { secrets?: boolean };
+
 /** Finds, reads, validates and resolves the configuration; throws a ConfigError listing every problem. */
-export async function loadConfig(opts: FindConfigOptions): Promise<ResolvedConfig> {
+export async function loadConfig(opts: FindConfigOptions, load: LoadOptions = {}): Promise<ResolvedConfig> {
   const path = findConfigPath(opts);
   let text: string;
   try {
@@ -32,11 +38,11 @@ export async function loadConfig(opts: FindConfigOptions): Promise<ResolvedConfi
       { cause },
     );
   }
-  return resolveConfig(json, { path, env: opts.env });
+  return resolveConfig(json, { path, env: opts.env, ...load });
 }
 
 /** Validates already-parsed JSON as if it had been read from `path` (relative paths resolve against its directory). */
-export async function resolveConfig(json: unknown, opts: { path: string; env: NodeJS.ProcessEnv }): Promise<ResolvedConfig> {
+export async function resolveConfig(json: unknown, opts: { path: string; env: NodeJS.ProcessEnv } & LoadOptions): Promise<ResolvedConfig> {
   const parsed = configSchema.safeParse(json);
   const problems: ConfigProblem[] = [];
   let raw: RawConfig | null = null;
@@ -45,8 +51,9 @@ export async function resolveConfig(json: unknown, opts: { path: string; env: No
 
   const recipes = raw === null ? resolvePartially(json, problems) : resolveAll(raw, problems);
   const baseDir = dirname(opts.path);
-  const forge = raw?.forge == null ? null : await readForge(raw.forge, baseDir, opts.env, problems);
-  const webhook = raw?.webhook == null ? null : await readWebhook(raw.webhook, baseDir, problems);
+  const secrets = opts.secrets !== false;
+  const forge = raw?.forge == null || !secrets ? null : await readForge(raw.forge, baseDir, opts.env, problems);
+  const webhook = raw?.webhook == null || !secrets ? null : await readWebhook(raw.webhook, baseDir, problems);
 
   if (raw === null || problems.length > 0) {
     const errors = [...problems].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -81,6 +81,7 @@ export function resolveRecipe(
         timeoutSeconds: merged.test?.timeoutSeconds ?? BUILTIN.testTimeoutSeconds,
         env: merged.test?.env ?? {},
       },
+      failurePattern: merged.test?.failurePattern ?? null,
       promote,
       block: merged.block ?? [],
     },

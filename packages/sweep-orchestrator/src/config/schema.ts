@@ -104,6 +104,14 @@ const test = z.strictObject({
   command: argv(SCOPES.command).optional(),
   timeoutSeconds: seconds('test.timeoutSeconds').meta({ default: BUILTIN.testTimeoutSeconds }).optional(),
   env: env.optional(),
+  failurePattern: z
+    .string()
+    .superRefine((p, ctx) => {
+      const problem = regexProblem(p);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .meta({ description: "a failed test log's first line matching this regular expression is shown beside the outcome; default: the last non-empty line" })
+    .optional(),
 });
 
 const settings = {

@@ -93,7 +93,7 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, sync
   if (ctx.signal.aborted) return fail('interrupted before the decision');
 
   ctx.phase(recipe.name, 'decide');
-  const decision = decideFor(ctx, recipe, before, sync.sync.tags, busy);
+  const decision = decideFor(ctx, recipe, before, sync.sync.tags, busy, await diskFor(ctx, recipe.name));
   record.decision = decision;
   for (const w of decision.warnings) ctx.warn(recipe.name, w);
   if (decision.action === 'skip') return label();
@@ -148,7 +148,21 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, sync
   return label();
 }
 
-function decideFor(ctx: RecipeContext, recipe: ResolvedRecipe, before: CanonicalView | null, tags: readonly TagRef[], busy: boolean): Decision {
+type Disk = { usedBytes: number; budgetBytes: number } | null;
+
+/** The warm volumes against diskBudgetGiB, read per decision so a seed promoted earlier counts. */
+async function diskFor(ctx: RecipeContext, recipe: string): Promise<Disk> {
+  if (ctx.config.diskBudgetGiB === null) return null;
+  try {
+    const { usedBytes, budgetBytes } = await ctx.registry.diskUsage(ctx.config.diskBudgetGiB);
+    return budgetBytes === null ? null : { usedBytes, budgetBytes };
+  } catch (e) {
+    ctx.warn(recipe, `could not sum the warm volumes against diskBudgetGiB: ${message(e)}`);
+    return null;
+  }
+}
+
+function decideFor(ctx: RecipeContext, recipe: ResolvedRecipe, before: CanonicalView | null, tags: readonly TagRef[], busy: boolean, disk: Disk = null): Decision {
   return decide({
     recipe: recipe.name,
     enrolled: recipe.enrolled,
@@ -159,6 +173,7 @@ function decideFor(ctx: RecipeContext, recipe: ResolvedRecipe, before: Canonical
     busy,
     force: ctx.force,
     includePrereleases: ctx.config.includePrereleases,
+    disk,
   });
 }
 

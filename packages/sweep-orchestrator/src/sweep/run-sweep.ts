@@ -162,7 +162,8 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     record.exitCode = interruptedBy === 'SIGINT' ? 130 : interruptedBy === 'SIGTERM' ? 143 : exitCodeOfOutcomes(record.recipes.map((r) => r.outcome));
     record.disk = await registry.diskUsage(config.diskBudgetGiB).catch(() => record.disk);
     record.finishedAt = now().toISOString();
-    await store.finish(record);
+    // Only a sweep of every recipe that ran to its end counts as "the last completed sweep".
+    await store.finish(record, { full: (opts.recipes ?? []).length === 0 && !record.interrupted });
     await pruneRuns(config.stateDir).catch((e: unknown) => {
       emit({ type: 'warning', at: stamp(), recipe: null, message: `could not prune old runs: ${String(e)}` });
     });
