@@ -18,6 +18,8 @@ import { pendingRecipeRun } from './recipe-record.js';
 import { exitCodeOfOutcomes } from './recipe-run.js';
 import { assertNotHollow, selectRecipes } from './select.js';
 import { openConfiguredRegistry } from '../open-registry.js';
+import { readEvidence } from '../report/evidence.js';
+import { isProblem } from '../report/internal/view.js';
 
 export type SweepOptions = {
   config: ResolvedConfig;
@@ -148,9 +150,10 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
           if (signal.aborted) return;
           const t0 = performance.now();
           const entry = await runRecipe(ctx, recipe, () => prepared.get(recipe.name) ?? Promise.reject(new Error('not prepared')));
+          const evidence = isProblem(entry.outcome) ? await readEvidence(config.stateDir, runId, entry, recipe.failurePattern) : null;
           emit({
             type: 'recipe-done', at: stamp(), recipe: recipe.name, outcome: entry.outcome ?? 'ERROR',
-            detail: entry.detail, durationMs: Math.round(performance.now() - t0),
+            detail: entry.detail, durationMs: Math.round(performance.now() - t0), ...(evidence === null ? {} : { evidence }),
           });
         }),
       ),

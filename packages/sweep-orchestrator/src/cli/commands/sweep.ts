@@ -13,7 +13,9 @@ export async function run(ctx: CommandContext): Promise<number> {
   const recipes = listOption(ctx, 'recipe');
   if (boolOption(ctx, 'dry-run')) return printPlan(ctx, config, recipes, boolOption(ctx, 'force'));
   const interrupt = watchSignals();
-  const reporter = await createReporter({ write: ctx.stdout, isTTY: ctx.isTTY, color: ctx.color, json: boolOption(ctx, 'json') });
+  const reporter = await createReporter({
+    write: ctx.stdout, isTTY: ctx.isTTY, color: ctx.color, json: boolOption(ctx, 'json'), journal: ctx.env.JOURNAL_STREAM !== undefined,
+  });
   try {
     const { exitCode } = await runSweep({
       config, recipes, force: boolOption(ctx, 'force'), canonVersion, interrupt, waitSeconds, onEvent: (e) => reporter.event(e),
