@@ -11,7 +11,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   if (format === undefined || !(REPORT_FORMATS as readonly string[]).includes(format)) {
     throw new UsageError('report', [`--format must be one of ${REPORT_FORMATS.join(', ')}, got ${format === undefined ? 'nothing' : JSON.stringify(format)}`]);
   }
-  const config = await loadConfig(configOptions(ctx));
+  const config = await loadConfig(configOptions(ctx), { secrets: false });
   const runId = stringOption(ctx, 'run') ?? null;
   const report = await loadReportContext(config, runId);
   if (report === null) {
