@@ -32,6 +32,10 @@ describe('reports describe the fleet, not the last run', () => {
     ]);
     const hedgedoc = lines.findIndex((l) => l.startsWith('hedgedoc '));
     expect(lines[hedgedoc + 1]).toBe(`  runs/${PARTIAL_RUN}/hedgedoc/test.log: not ok 5 - login page renders: HTTP 500`);
+    expect(lines[hedgedoc + 2]).toBe(`  last test 2.1.0+1.10.3 FAILED 59m ago (run ${PARTIAL_RUN})`);
+    const discourse = lines.findIndex((l) => l.startsWith('discourse '));
+    expect(lines[discourse + 2]).toBe('  last test 0.7.1+3.4.1 FAILED 1d ago (run 20261122T030002Z-4f2a)');
+    expect(lines.find((l) => l.includes('last test 3.6.0'))).toBeUndefined();
     expect(out).toContain('Pending approval: nextcloud 31.0.0+32.0.0-fpm (canon approve --recipe nextcloud');
   });
 
@@ -97,6 +101,7 @@ describe('reports describe the fleet, not the last run', () => {
     expect(html).toContain('<a href="#history-gitea">history</a>');
     expect(html).toContain('<details id="history-gitea">');
     expect(html).toContain('<strong>Disk budget exceeded.</strong>');
+    expect(html).toContain(`<div class="attempt">last test 2.1.0+1.10.3 FAILED 59m ago (run ${PARTIAL_RUN})</div>`);
     expect(html).toContain('next sweep due by <code>2026-11-29T04:12:40.000Z</code>');
   });
 });

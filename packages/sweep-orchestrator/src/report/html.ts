@@ -27,7 +27,7 @@ function orNone(text: string | null): string {
   return text === null ? '<span class="none">none</span>' : `<code>${h(text)}</code>`;
 }
 
-function row(view: RecipeView, ranks: Map<string, number>): string {
+function row(view: RecipeView, ranks: Map<string, number>, now: Date): string {
   const rank = view.outcome === null ? OUTCOME_ORDER.length : OUTCOME_ORDER.indexOf(view.outcome);
   const age = view.canonicalVersion === null || view.canonicalAgeSeconds === null ? '' : String(view.canonicalAgeSeconds);
   return [
@@ -37,13 +37,13 @@ function row(view: RecipeView, ranks: Map<string, number>): string {
     `<td data-sort="${view.latest === null ? '' : (ranks.get(view.latest) ?? '')}">${orNone(view.latest)}</td>`,
     `<td data-sort="${rank === -1 ? OUTCOME_ORDER.length : rank}">${badge(view.outcome)}</td>`,
     `<td data-sort="${age}">${age === '' ? '<span class="none">–</span>' : h(formatAge(view.canonicalAgeSeconds))}</td>`,
-    `<td class="reason">${h(view.reason)}${evidenceBlock(view)}</td>`,
+    `<td class="reason">${h(view.reason)}${evidenceBlock(view, now)}</td>`,
     fleetCells(view),
     '</tr>',
   ].join('');
 }
 
-function statusSection(views: RecipeView[]): string {
+function statusSection(views: RecipeView[], now: Date): string {
   const ranks = versionRanks(views);
   const columns: [string, string][] = [
     ['Recipe', 'text'], ['Canonical', 'number'], ['Latest tag', 'number'], ['Last outcome', 'number'], ['Canonical age', 'number'], ['Reason', 'text'],
@@ -63,7 +63,7 @@ function statusSection(views: RecipeView[]): string {
 <table id="status">
 <thead><tr>${heads}</tr></thead>
 <tbody>
-${views.map((v) => row(v, ranks)).join('\n')}
+${views.map((v) => row(v, ranks, now)).join('\n')}
 </tbody>
 </table>
 </section>`;
@@ -123,7 +123,7 @@ export function renderHtml(ctx: ReportContext): string {
 <body>
 ${headerSection(ctx, views)}
 <main>
-${statusSection(views)}
+${statusSection(views, ctx.now)}
 ${timelineSection(ctx)}
 ${historySection(ctx, views)}
 </main>

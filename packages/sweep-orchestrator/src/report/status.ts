@@ -4,7 +4,7 @@
 import type { ReportContext } from './context.js';
 import { OUTCOME_STYLE } from './internal/outcomes.js';
 import { formatAge } from './internal/format.js';
-import { diskWarning, inProgressText, knownFailures, pendingApproval } from './internal/fleet-text.js';
+import { attemptText, diskWarning, inProgressText, knownFailures, pendingApproval } from './internal/fleet-text.js';
 import { buildRecipeViews, lastCompletedAt } from './internal/view.js';
 import { isSweepMissed, scheduleGraceSeconds, schedulePeriodSeconds } from './schedule.js';
 
@@ -90,6 +90,8 @@ export function renderStatus(ctx: ReportContext, opts: { json: boolean; color: b
   views.forEach((v, i) => {
     out.push(line(rows[i] ?? [], true));
     if (v.evidence !== null) out.push(`  ${plain(v.evidence.log)}${v.evidence.line === null ? '' : `: ${plain(v.evidence.line)}`}`);
+    const attempt = attemptText(v, ctx.now);
+    if (attempt !== null) out.push(`  ${plain(attempt)}`);
   });
   const held = pendingApproval(views);
   if (held.length > 0) out.push('', `Pending approval: ${held.map((v) => `${plain(v.recipe)} ${plain(v.latest ?? '?')} (canon approve --recipe ${plain(v.recipe)} --version … --reason …)`).join('; ')}`);

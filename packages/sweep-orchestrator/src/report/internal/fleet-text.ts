@@ -42,6 +42,15 @@ export function knownFailures(views: RecipeView[]): RecipeView[] {
   return views.filter((v) => v.entry?.decision?.reason === 'known-failed');
 }
 
+/** `last test 0.7.1+3.4.1 FAILED 2d ago` for a recipe whose last test did not end PROMOTED; null otherwise. */
+export function attemptText(view: RecipeView, now: Date): string | null {
+  const a = view.attempt;
+  if (a === null || a.outcome === 'PROMOTED') return null;
+  const at = parseTimestamp(a.ts);
+  const age = at === null ? 'at an unknown time' : `${formatAge(Math.max(0, Math.floor((now.getTime() - at.getTime()) / 1000)))} ago`;
+  return `last test ${a.version} ${a.outcome} ${age} (run ${a.runId})`;
+}
+
 /** Whether the newest release is not the canonical (canon_recipe_behind); null when unknown. */
 export function isBehind(view: RecipeView): boolean | null {
   if (view.latest === null) return null;

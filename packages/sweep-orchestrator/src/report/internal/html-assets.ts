@@ -44,6 +44,7 @@ td code,td strong{white-space:nowrap}
 .progress{border:1px solid #54aeff;background:#ddf4ff;border-radius:6px;padding:10px 14px;margin:12px 0}
 .evidence{margin-top:4px;color:var(--fg);overflow-wrap:anywhere}
 .evidence code{white-space:normal;background:#ffebe9;border-radius:4px;padding:0 3px}
+.attempt{margin-top:2px;font-size:12px}
 td.logs{white-space:nowrap}
 td.logs a{color:#0969da}
 .history{list-style:none;margin:6px 0 12px;padding:0 0 0 12px}

@@ -7,7 +7,7 @@ import type { HistoryEvent } from '@canon/warm-registry';
 import type { ReportContext } from '../context.js';
 import { schedulePeriodSeconds } from '../schedule.js';
 import { compareText, escapeHtml as h, formatBytes, formatDuration, parseTimestamp } from './format.js';
-import { diskState, diskWarning, inProgressText, knownFailures, pendingApproval } from './fleet-text.js';
+import { attemptText, diskState, diskWarning, inProgressText, knownFailures, pendingApproval } from './fleet-text.js';
 import { logEntries } from './record-text.js';
 import { lastCompletedAt, type RecipeView } from './view.js';
 
@@ -33,11 +33,12 @@ function totalMs(view: RecipeView): number | null {
   return parts.length === 0 ? null : parts.reduce((a, b) => a + b, 0);
 }
 
-/** The failed outcome's log and telling line, shown under the reason. */
-export function evidenceBlock(view: RecipeView): string {
+/** The failed outcome's log and telling line, and a last test that did not pass, shown under the reason. */
+export function evidenceBlock(view: RecipeView, now: Date): string {
   const e = view.evidence;
-  if (e === null) return '';
-  return `<div class="evidence"><code>${h(e.log)}</code>${e.line === null ? '' : `<br><code>${h(e.line)}</code>`}</div>`;
+  const attempt = attemptText(view, now);
+  const evidence = e === null ? '' : `<div class="evidence"><code>${h(e.log)}</code>${e.line === null ? '' : `<br><code>${h(e.line)}</code>`}</div>`;
+  return `${evidence}${attempt === null ? '' : `<div class="attempt">${h(attempt)}</div>`}`;
 }
 
 /** The cells after Reason: duration, warm disk, links to the logs and the history. */
