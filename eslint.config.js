@@ -2,7 +2,8 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-// trigger and promote-gate hold canon's judgement and must stay pure: data in, data out.
+// trigger and promote-gate hold canon's judgement and must stay pure: data in, data out;
+// errors is the shape every package imports, so it must cost nothing to load.
 const ioModules = [
   'fs', 'fs/promises', 'child_process', 'net', 'http', 'https', 'http2', 'dgram', 'dns',
   'tls', 'worker_threads', 'cluster', 'os', 'process',
@@ -39,7 +40,7 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
-    files: ['packages/trigger/src/**/*.ts', 'packages/promote-gate/src/**/*.ts'],
+    files: ['packages/trigger/src/**/*.ts', 'packages/promote-gate/src/**/*.ts', 'packages/errors/src/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
@@ -53,6 +54,40 @@ export default tseslint.config(
         'error',
         { name: 'process', message: 'This package is pure: no process access.' },
         { name: 'fetch', message: 'This package is pure: no network.' },
+      ],
+    },
+  },
+  {
+    // Commands are adapters over the library's public API (src/index.ts), so the sweep's
+    // files can move or be renamed without touching the CLI.
+    files: ['packages/sweep-orchestrator/src/cli/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(sweep/|internal/|promote/|executor/|listen/|queue/|open-registry\\.js$|promote\\.js$|run-command\\.js$|health\\.js$|canon-env\\.js$)',
+              message: 'cli/ imports the library through src/index.ts (add an export there), never sweep internals.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Reports render records; they never reach into the sweep or the CLI.
+    files: ['packages/sweep-orchestrator/src/report/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(\\.\\./)+(sweep|cli)/', message: 'report/ must not import sweep/ or cli/.' },
+          ],
+        },
       ],
     },
   },

@@ -15,12 +15,7 @@ export async function checkoutTag(opts: CheckoutOptions): Promise<{ dir: string;
   const recipe = opts.recipe ?? opts.tag;
   const remote = redactUrl(opts.url);
   const refuse = (reason: string) =>
-    new MirrorSyncError(
-      'INVALID_OPTIONS',
-      'checkout',
-      { recipe, remote },
-      `${recipe}: checkout of tag ${JSON.stringify(opts.tag)} refused: ${reason}.`,
-    );
+    new MirrorSyncError('INVALID_OPTIONS', { recipe, remote, stage: 'checkout', detail: `${recipe}: checkout of tag ${JSON.stringify(opts.tag)} refused: ${reason}.` });
   const valid = validateRemoteUrl(opts.url);
   if (!valid.ok) throw refuse(valid.reason);
   if (!isValidRefName(`refs/tags/${opts.tag}`)) throw refuse('not a valid tag name');
@@ -58,12 +53,7 @@ export async function checkoutTag(opts: CheckoutOptions): Promise<{ dir: string;
     ])
   ).stdout.trim();
   if (peeled !== opts.commit) {
-    throw new MirrorSyncError(
-      'TAG_MOVED',
-      'checkout',
-      { recipe, remote },
-      `${recipe}: tag ${opts.tag} on ${remote} points at ${peeled}, expected ${opts.commit} (the commit that was decided on). Not checking out; sync and decide again.`,
-    );
+    throw new MirrorSyncError('TAG_MOVED', { recipe, remote, stage: 'checkout', detail: `${recipe}: tag ${opts.tag} on ${remote} points at ${peeled}, expected ${opts.commit} (the commit that was decided on). Not checking out; sync and decide again.` });
   }
   await gitStep(step(`checking out ${opts.tag}`), [
     'checkout',
@@ -78,12 +68,7 @@ export async function checkoutTag(opts: CheckoutOptions): Promise<{ dir: string;
     await gitStep(step('reading HEAD'), ['rev-parse', '--verify', 'HEAD'])
   ).stdout.trim();
   if (head !== opts.commit) {
-    throw new MirrorSyncError(
-      'HEAD_MISMATCH',
-      'checkout',
-      { recipe, remote },
-      `${recipe}: after checking out ${opts.tag}, HEAD is ${head}, expected ${opts.commit}. Remove ${opts.dir} and retry.`,
-    );
+    throw new MirrorSyncError('HEAD_MISMATCH', { recipe, remote, stage: 'checkout', detail: `${recipe}: after checking out ${opts.tag}, HEAD is ${head}, expected ${opts.commit}. Remove ${opts.dir} and retry.` });
   }
   return { dir: opts.dir, commit: head };
 }

@@ -80,12 +80,7 @@ export async function listRemoteRefs(
   const remote = redactUrl(url);
   const valid = validateRemoteUrl(url);
   if (!valid.ok) {
-    throw new MirrorSyncError(
-      'INVALID_URL',
-      stage,
-      { recipe, remote },
-      `Refusing remote ${JSON.stringify(remote)}: ${valid.reason}. Fix the URL in the config.`,
-    );
+    throw new MirrorSyncError('INVALID_URL', { recipe, remote, stage, detail: `Refusing remote ${JSON.stringify(remote)}: ${valid.reason}. Fix the URL in the config.` });
   }
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!/^https?:/i.test(url))
@@ -104,14 +99,13 @@ export async function listRemoteRefs(
   } catch (error) {
     const { code, what, status } = classify(error);
     const side = opts.stage === undefined ? 'the' : stage === 'list-mirror' ? 'mirror' : 'upstream';
+    const detail = redactText(
+      `${recipe ? `${recipe}: ` : ''}listing ${side} refs at ${remote} failed: expected a ref advertisement within ${String(timeoutMs)} ms, but ${what}. Nothing was pushed; check that the remote is reachable${code === 'AUTH_FAILED' ? ' and the token is valid' : ''}, then sync again.`,
+      secretsOf(opts.auth),
+    );
     throw new MirrorSyncError(
       code,
-      stage,
-      { recipe, remote, ...(status === undefined ? {} : { status }) },
-      redactText(
-        `${recipe ? `${recipe}: ` : ''}listing ${side} refs at ${remote} failed: expected a ref advertisement within ${String(timeoutMs)} ms, but ${what}. Nothing was pushed; check that the remote is reachable${code === 'AUTH_FAILED' ? ' and the token is valid' : ''}, then sync again.`,
-        secretsOf(opts.auth),
-      ),
+      { recipe, remote, stage, ...(status === undefined ? {} : { status }), detail },
       { cause: error },
     );
   }

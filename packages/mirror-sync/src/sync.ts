@@ -18,12 +18,7 @@ function checkOptions(opts: SyncOptions): void {
     problems.push(`branch ${JSON.stringify(opts.branch)} is not a valid branch name`);
   if (!opts.workDir) problems.push('workDir is empty');
   if (problems.length > 0) {
-    throw new MirrorSyncError(
-      'INVALID_OPTIONS',
-      'list-upstream',
-      { recipe: opts.recipe, remote: redactUrl(opts.upstream) },
-      `mirror sync refused: ${problems.join('; ')}.`,
-    );
+    throw new MirrorSyncError('INVALID_OPTIONS', { recipe: opts.recipe, remote: redactUrl(opts.upstream), stage: 'list-upstream', detail: `mirror sync refused: ${problems.join('; ')}.` });
   }
   for (const [url, stage] of [
     [opts.upstream, 'list-upstream'],
@@ -31,12 +26,7 @@ function checkOptions(opts: SyncOptions): void {
   ] as const) {
     const valid = validateRemoteUrl(url);
     if (!valid.ok) {
-      throw new MirrorSyncError(
-        'INVALID_URL',
-        stage,
-        { recipe: opts.recipe, remote: redactUrl(url) },
-        `${opts.recipe}: refusing remote ${JSON.stringify(redactUrl(url))}: ${valid.reason}. Fix the URL in the config.`,
-      );
+      throw new MirrorSyncError('INVALID_URL', { recipe: opts.recipe, remote: redactUrl(url), stage, detail: `${opts.recipe}: refusing remote ${JSON.stringify(redactUrl(url))}: ${valid.reason}. Fix the URL in the config.` });
     }
   }
 }
@@ -82,12 +72,7 @@ function checkUpstreamRefs(
     ...(OID.test(refs.branches[branch] ?? '') ? [] : [`refs/heads/${branch}`]),
   ];
   if (bad.length > 0) {
-    throw new MirrorSyncError(
-      'INVALID_REF',
-      'list-upstream',
-      { recipe, remote: redactUrl(upstream), refs: bad },
-      `${recipe}: upstream advertised refs that are not valid git ref names or object ids: ${bad.map((r) => JSON.stringify(r)).join(', ')}. Nothing was pushed; report this to the upstream maintainers.`,
-    );
+    throw new MirrorSyncError('INVALID_REF', { recipe, remote: redactUrl(upstream), refs: bad, stage: 'list-upstream', detail: `${recipe}: upstream advertised refs that are not valid git ref names or object ids: ${bad.map((r) => JSON.stringify(r)).join(', ')}. Nothing was pushed; report this to the upstream maintainers.` });
   }
 }
 
@@ -102,21 +87,11 @@ export async function syncMirror(opts: SyncOptions): Promise<SyncResult> {
 
   const branch = opts.branch === 'HEAD' ? upstreamRefs.head : opts.branch;
   if (branch === null) {
-    throw new MirrorSyncError(
-      'NO_DEFAULT_BRANCH',
-      'list-upstream',
-      { recipe: opts.recipe, remote: redactUrl(opts.upstream) },
-      `${opts.recipe}: upstream ${redactUrl(opts.upstream)} does not say which branch HEAD points at (empty repository?). Set "branch" for this recipe.`,
-    );
+    throw new MirrorSyncError('NO_DEFAULT_BRANCH', { recipe: opts.recipe, remote: redactUrl(opts.upstream), stage: 'list-upstream', detail: `${opts.recipe}: upstream ${redactUrl(opts.upstream)} does not say which branch HEAD points at (empty repository?). Set "branch" for this recipe.` });
   }
   const mainAfter = upstreamRefs.branches[branch];
   if (mainAfter === undefined) {
-    throw new MirrorSyncError(
-      'BRANCH_NOT_FOUND',
-      'list-upstream',
-      { recipe: opts.recipe, remote: redactUrl(opts.upstream) },
-      `${opts.recipe}: upstream has no branch ${JSON.stringify(branch)} (it has ${Object.keys(upstreamRefs.branches).join(', ') || 'none'}). Fix "branch" for this recipe.`,
-    );
+    throw new MirrorSyncError('BRANCH_NOT_FOUND', { recipe: opts.recipe, remote: redactUrl(opts.upstream), stage: 'list-upstream', detail: `${opts.recipe}: upstream has no branch ${JSON.stringify(branch)} (it has ${Object.keys(upstreamRefs.branches).join(', ') || 'none'}). Fix "branch" for this recipe.` });
   }
   checkUpstreamRefs(opts.recipe, opts.upstream, upstreamRefs, branch);
 

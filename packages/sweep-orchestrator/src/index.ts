@@ -1,12 +1,13 @@
 // The library behind `canon`: config, running commands, the sweep, promote and reports.
 
 export type {
-  CommandSpec, ConfigErrorCode, ConfigProblem, HealthSpec, PlaceholderValues, PromoteSpec, ResolvedConfig, ResolvedRecipe,
+  CommandSpec, ConfigErrorCode, ConfigErrorData, ConfigProblem, HealthSpec, PlaceholderValues, PromoteSpec, ResolvedConfig, ResolvedRecipe,
 } from './config/index.js';
+export type { LoadOptions } from './config/index.js';
 export { ConfigError, expandPlaceholders, findConfigPath, loadConfig, programsOf } from './config/index.js';
 
-export type { CommandResult, RunCommandOptions } from './run-command.js';
-export { canonEnv, runCommand } from './run-command.js';
+export type { CommandErrorCode, CommandErrorData, CommandResult, RunCommandOptions } from './run-command.js';
+export { canonEnv, CommandError, runCommand } from './run-command.js';
 export { pollHealth } from './health.js';
 export type { CommandValues, CommandValuesInput, PromoteMode, TestedRelease } from './command-values.js';
 export { commandValues } from './command-values.js';
@@ -28,12 +29,25 @@ export { syncMirrors } from './sweep/sync-mirrors.js';
 export type { Interrupt, InterruptSignal } from './sweep/interrupt.js';
 export { watchSignals } from './sweep/interrupt.js';
 export { chooseUpgradeBase } from './sweep/upgrade-base.js';
+export { mirrorAuth } from './sweep/remotes.js';
+export type { Limiter } from './sweep/pool.js';
+export { createLimiter } from './sweep/pool.js';
+export { mirrorTags, tagForVersion } from './sweep/mirror-tags.js';
+export { openConfiguredRegistry } from './open-registry.js';
+export type { Listener, StartListenerOptions } from './listen/start-listener.js';
+export type { LauncherOptions, SweepLauncher } from './listen/sweep-child.js';
+export { startListener } from './listen/start-listener.js';
+export { sweepLauncher } from './listen/sweep-child.js';
+export type { ListenErrorCode, ListenErrorData } from './listen/errors.js';
+export { ListenError } from './listen/errors.js';
+export type { HollowSweepErrorData, SweepErrorCode, SweepErrorData } from './sweep/errors.js';
 export { HollowSweepError, SweepError } from './sweep/errors.js';
 
-export type { ReportContext, ReportFormat } from './report/index.js';
-export { isSweepMissed, renderReport, renderStatus } from './report/index.js';
+export type { Evidence, FleetContext, ReportContext, ReportFormat } from './report/index.js';
+export { isSweepMissed, readEvidence, REPORT_FORMATS, renderReport, renderStatus } from './report/index.js';
 
 export type { CliIo } from './cli/main.js';
 export { runCli } from './cli/main.js';
 export { EXIT } from './cli/exit-codes.js';
+export type { UsageErrorData } from './cli/usage-error.js';
 export { UsageError } from './cli/usage-error.js';

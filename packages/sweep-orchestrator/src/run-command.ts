@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CanonError } from '@canon/errors';
 import { trackChild, untrackChild } from '@canon/warm-registry';
 import { groupHasLiveMembers, signalGroup } from './internal/process-group.js';
 
@@ -39,23 +40,24 @@ export type CommandResult = {
   stderrTail: string;
 };
 
-export type CommandErrorCode = 'SPAWN_FAILED' | 'TRACK_FAILED' | 'LOG_UNWRITABLE';
+export const COMMAND_ERROR_CODES = ['SPAWN_FAILED', 'TRACK_FAILED', 'LOG_UNWRITABLE'] as const;
 
-export class CommandError extends Error {
-  override readonly name = 'CommandError';
-  readonly code: CommandErrorCode;
-  readonly data: { argv: string[]; cwd: string; logFile: string };
+export type CommandErrorCode = (typeof COMMAND_ERROR_CODES)[number];
 
-  constructor(code: CommandErrorCode, data: CommandError['data'], options: { cause: unknown }) {
+export type CommandErrorData = { argv: string[]; cwd: string; logFile: string };
+
+export class CommandError extends CanonError<CommandErrorCode, CommandErrorData> {
+  static override readonly brand = 'CommandError';
+  static override readonly codes = COMMAND_ERROR_CODES;
+
+  constructor(code: CommandErrorCode, data: CommandErrorData, options: { cause: unknown }) {
     const why = (options.cause as Error | undefined)?.message ?? String(options.cause);
     const messages: Record<CommandErrorCode, string> = {
       SPAWN_FAILED: `could not start ${formatArgv(data.argv)} in ${data.cwd}: ${why}; check that the program is installed and on PATH and that the directory exists`,
       TRACK_FAILED: `could not record the process group of ${formatArgv(data.argv)} under the state directory: ${why}; the command was stopped`,
       LOG_UNWRITABLE: `could not open the log file ${data.logFile}: ${why}; check that the state directory is writable. ${formatArgv(data.argv)} was not started`,
     };
-    super(messages[code], options);
-    this.code = code;
-    this.data = data;
+    super(code, data, options, messages[code]);
   }
 }
 

@@ -9,7 +9,7 @@ export {
 } from './derive-timeout.js';
 export type { RecipeLimits, UnitLimits } from './derive-timeout.js';
 export { TimerUnitsError } from './errors.js';
-export type { TimerUnitsErrorCode } from './errors.js';
+export type { TimerUnitsErrorCode, TimerUnitsErrorData } from './errors.js';
 export { parseOnCalendar } from './parse-on-calendar.js';
 export type { OnCalendarResult } from './parse-on-calendar.js';
 export { parseSchedule } from './schedule.js';

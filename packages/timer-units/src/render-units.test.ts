@@ -118,7 +118,7 @@ describe('renderUnits', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(TimerUnitsError);
       expect((error as TimerUnitsError).code).toBe('INVALID_INPUT');
-      const problems = (error as TimerUnitsError).data.problems as string[];
+      const problems = (error as TimerUnitsError<'INVALID_INPUT'>).data.problems;
       expect(problems).toHaveLength(6);
       expect(problems.join('\n')).toMatch(/schedule\.onCalendar "Sunday at three"/);
     }

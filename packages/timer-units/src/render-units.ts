@@ -59,11 +59,7 @@ const HARDENING: readonly (readonly [string, string])[] = [
 export function renderUnits(input: RenderInput): RenderedUnits {
   const problems = validateInput(input);
   if (problems.length > 0) {
-    throw new TimerUnitsError(
-      'INVALID_INPUT',
-      `cannot render the units:\n- ${problems.join('\n- ')}`,
-      { problems },
-    );
+    throw new TimerUnitsError('INVALID_INPUT', { problems });
   }
   const { unitPath, resolved, unchecked } = buildPath(input);
   const service = renderService(input, unitPath);
@@ -140,11 +136,7 @@ function buildPath(input: RenderInput): {
   if (canonInterpreter !== null) wanted.push(canonInterpreter);
   const check = checkPrograms(wanted, search);
   if (!check.ok) {
-    throw new TimerUnitsError(
-      'PROGRAM_NOT_ON_PATH',
-      `cannot render a unit whose commands would not run:\n- ${check.problems.map((p) => p.message).join('\n- ')}`,
-      { problems: check.problems, searchPath: search },
-    );
+    throw new TimerUnitsError('PROGRAM_NOT_ON_PATH', { problems: check.problems, searchPath: search });
   }
   const bareDirs: string[] = [];
   const absoluteDirs: string[] = [];

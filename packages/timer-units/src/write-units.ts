@@ -27,12 +27,7 @@ export async function writeUnits(dir: string, input: RenderInput): Promise<Writt
     await writeAtomic(timerPath, rendered.timer);
     await fsyncDir(dir);
   } catch (error) {
-    throw new TimerUnitsError(
-      'WRITE_FAILED',
-      `could not write the units into ${dir}: ${(error as Error).message}; check that the directory is writable`,
-      { dir },
-      { cause: error },
-    );
+    throw new TimerUnitsError('WRITE_FAILED', { dir }, { cause: error });
   }
   return { ...rendered, servicePath, timerPath };
 }

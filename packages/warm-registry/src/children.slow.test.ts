@@ -164,7 +164,10 @@ it('tracks and untracks children of one run concurrently without losing a record
     );
   }
   const tracked = (await readdir(join(stateDir, 'children', 'run-busy'))).sort();
-  const expected = procs.filter((_, i) => (19 + i) % 2 === 0).map((p) => `${p.pid}.json`).sort();
+  const expected = procs
+    .filter((_, i) => (19 + i) % 2 === 0)
+    .map((p) => `${p.pid}.json`)
+    .sort();
   expect(tracked).toEqual(expected);
 });
 

@@ -38,11 +38,12 @@ const fileOf = (stateDir: string, runId: string, pid: number) =>
 
 function checkPid(pid: number): number {
   if (!Number.isInteger(pid) || pid <= 1) {
-    throw new RegistryError(
-      'INVALID_NAME',
-      { path: '', kind: 'pid', value: String(pid) },
-      `Expected a process id above 1, got ${pid}.`,
-    );
+    throw new RegistryError('INVALID_NAME', {
+      path: '',
+      kind: 'pid',
+      value: String(pid),
+      detail: `Expected a process id above 1, got ${pid}.`,
+    });
   }
   return pid;
 }

@@ -1,23 +1,29 @@
-export type RegistryErrorCode =
-  | 'CORRUPT_RECORD'
-  | 'UNKNOWN_SCHEMA'
-  | 'INVALID_RECORD'
-  | 'INVALID_NAME'
-  | 'INVALID_OPTION'
-  | 'NOT_A_DIRECTORY'
-  | 'READ_ONLY'
-  | 'NO_SPACE'
-  | 'PERMISSION_DENIED'
-  | 'RUN_NOT_FOUND'
-  | 'RUN_EXISTS'
-  | 'LOCK_FAILED'
-  | 'LOCK_COMPROMISED'
-  | 'LOCK_HELD'
-  | 'LOCK_DIR_MISSING'
-  | 'LOCK_ABORTED'
-  | 'REGISTRY_DIR_MISSING'
-  | 'SYMLINK_REFUSED'
-  | 'IO';
+import { basename } from 'node:path';
+import { CanonError, type CanonErrorOptions } from '@canon/errors';
+
+export const REGISTRY_ERROR_CODES = [
+  'CORRUPT_RECORD',
+  'UNKNOWN_SCHEMA',
+  'INVALID_RECORD',
+  'INVALID_NAME',
+  'INVALID_OPTION',
+  'NOT_A_DIRECTORY',
+  'READ_ONLY',
+  'NO_SPACE',
+  'PERMISSION_DENIED',
+  'RUN_NOT_FOUND',
+  'RUN_EXISTS',
+  'LOCK_FAILED',
+  'LOCK_COMPROMISED',
+  'LOCK_HELD',
+  'LOCK_DIR_MISSING',
+  'LOCK_ABORTED',
+  'REGISTRY_DIR_MISSING',
+  'SYMLINK_REFUSED',
+  'IO',
+] as const;
+
+export type RegistryErrorCode = (typeof REGISTRY_ERROR_CODES)[number];
 
 export type RegistryErrorData = {
   path: string;
@@ -25,23 +31,18 @@ export type RegistryErrorData = {
   issues?: { path: string; message: string }[];
   /** errno code of the underlying system call, when there was one. */
   errno?: string;
+  /** What was expected, what was found and what to do: the message. */
+  detail: string;
   [key: string]: unknown;
 };
 
-export class RegistryError extends Error {
-  override readonly name = 'RegistryError';
-  readonly code: RegistryErrorCode;
-  readonly data: RegistryErrorData;
+/** Every failure of the registry's files and locks but a held lock. */
+export class RegistryError extends CanonError<RegistryErrorCode, RegistryErrorData> {
+  static override readonly brand = 'RegistryError';
+  static override readonly codes = REGISTRY_ERROR_CODES;
 
-  constructor(
-    code: RegistryErrorCode,
-    data: RegistryErrorData,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.code = code;
-    this.data = data;
+  constructor(code: RegistryErrorCode, data: RegistryErrorData, options?: CanonErrorOptions) {
+    super(code, data, options, data.detail);
   }
 }
 
@@ -54,38 +55,31 @@ export type LockHolder = {
   phase: string | null;
 };
 
-export class LockedError extends Error {
-  override readonly name = 'LockedError';
-  readonly code = 'LOCKED' as const;
-  readonly data: { holder: LockHolder | null; lockPath: string };
+export type LockedErrorData = { holder: LockHolder | null; lockPath: string };
 
-  constructor(
-    data: { holder: LockHolder | null; lockPath: string },
-    options?: { cause?: unknown },
-  ) {
-    super(describeLocked(data), options);
-    this.data = data;
+/** A lock another process holds; the one place canon words who holds it. */
+export class LockedError extends CanonError<'LOCKED', LockedErrorData> {
+  static override readonly brand = 'LockedError';
+  static override readonly codes = ['LOCKED'] as const;
+
+  constructor(code: 'LOCKED', data: LockedErrorData, options?: CanonErrorOptions) {
+    super(code, data, options, describeLocked(data));
   }
 }
 
-function describeLocked({
-  holder,
-  lockPath,
-}: {
-  holder: LockHolder | null;
-  lockPath: string;
-}): string {
-  if (!holder) {
-    return `${lockPath} is held by another process that has not described itself yet; wait for it to finish or retry shortly.`;
+function describeLocked({ holder, lockPath }: LockedErrorData): string {
+  const sweep = basename(lockPath) === 'sweep.lock';
+  if (holder === null) {
+    return sweep
+      ? `another sweep holds ${lockPath} (holder unknown); try again after it finishes`
+      : `${lockPath} is held by another process that has not described itself yet; wait for it to finish or retry shortly.`;
   }
-  const where = [
-    holder.recipe && `recipe ${holder.recipe}`,
-    holder.phase && `phase ${holder.phase}`,
-  ]
-    .filter(Boolean)
-    .join(', ');
-  return (
-    `${lockPath} is held by pid ${holder.pid} on ${holder.host} (run ${holder.runId}, started ${holder.startedAt}` +
-    `${where ? `, ${where}` : ''}); wait for it to finish, or end that process if it is wedged.`
-  );
+  const at =
+    holder.recipe === null
+      ? 'between recipes'
+      : `recipe ${holder.recipe}, phase ${holder.phase ?? '?'}`;
+  const who = `pid ${holder.pid} on ${holder.host}, run ${holder.runId}, started ${holder.startedAt}, now at ${at}`;
+  return sweep
+    ? `another sweep is running: ${who}. Not starting a second one.`
+    : `${lockPath} is held by ${who}; wait for it to finish, or end that process if it is wedged.`;
 }

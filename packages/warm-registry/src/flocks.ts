@@ -36,11 +36,11 @@ const STDERR_TAIL = 2000;
 export async function acquireFlocks(opts: FlockOptions): Promise<Flocks> {
   const waitSeconds = opts.waitSeconds ?? 0;
   if (!Number.isFinite(waitSeconds) || waitSeconds < 0) {
-    throw new RegistryError(
-      'INVALID_OPTION',
-      { path: '', waitSeconds },
-      `Expected waitSeconds to be a number ≥ 0, got ${String(waitSeconds)}; fix promote.lockWaitSeconds.`,
-    );
+    throw new RegistryError('INVALID_OPTION', {
+      path: '',
+      waitSeconds,
+      detail: `Expected waitSeconds to be a number ≥ 0, got ${String(waitSeconds)}; fix promote.lockWaitSeconds.`,
+    });
   }
   const paths = [...new Set(opts.paths.map((p) => resolve(p)))].sort();
   for (const path of paths) await checkLockPath(path);
@@ -70,19 +70,23 @@ async function checkLockPath(path: string): Promise<void> {
   const dir = dirname(path);
   try {
     if (!(await stat(dir)).isDirectory()) {
-      throw new RegistryError(
-        'NOT_A_DIRECTORY',
-        { path: dir, lockPath: path },
-        `Expected ${dir} to be the directory of the lock file ${path}, but it is not a directory; fix the lock path.`,
-      );
+      throw new RegistryError('NOT_A_DIRECTORY', {
+        path: dir,
+        lockPath: path,
+        detail: `Expected ${dir} to be the directory of the lock file ${path}, but it is not a directory; fix the lock path.`,
+      });
     }
   } catch (error) {
     if (isErrno(error, 'ENOENT', 'ENOTDIR')) {
       throw new RegistryError(
         'LOCK_DIR_MISSING',
-        { path: dir, lockPath: path },
-        `Expected the directory ${dir} of the lock file ${path} to exist, but it does not; canon does not create it ` +
-          '(the other tools that take this lock would not see it): fix the lock path or create the directory.',
+        {
+          path: dir,
+          lockPath: path,
+          detail:
+            `Expected the directory ${dir} of the lock file ${path} to exist, but it does not; canon does not create it ` +
+            '(the other tools that take this lock would not see it): fix the lock path or create the directory.',
+        },
         { cause: error },
       );
     }
@@ -183,19 +187,23 @@ async function releaseChild(
 function lockHeld(path: string, waitSeconds: number, holderPid: number | null): RegistryError {
   const who = holderPid === null ? 'another process' : `pid ${holderPid}`;
   const waited = waitSeconds > 0 ? ` after waiting ${waitSeconds.toFixed(1)} s` : '';
-  return new RegistryError(
-    'LOCK_HELD',
-    { path, holderPid, waitSeconds },
-    `Expected to take the flock on ${path}, but ${who} holds it${waited}; ` +
+  return new RegistryError('LOCK_HELD', {
+    path,
+    holderPid,
+    waitSeconds,
+    detail:
+      `Expected to take the flock on ${path}, but ${who} holds it${waited}; ` +
       'another CI run is using this app: wait for it, or raise promote.lockWaitSeconds.',
-  );
+  });
 }
 
 function aborted(path: string, reason: unknown): RegistryError {
   return new RegistryError(
     'LOCK_ABORTED',
-    { path },
-    `Stopped waiting for the flock on ${path}: ${reason instanceof Error ? reason.message : String(reason ?? 'aborted')}; no lock is held.`,
+    {
+      path,
+      detail: `Stopped waiting for the flock on ${path}: ${reason instanceof Error ? reason.message : String(reason ?? 'aborted')}; no lock is held.`,
+    },
     reason === undefined ? undefined : { cause: reason },
   );
 }
@@ -214,9 +222,16 @@ function lockFailed(
       : `exited with ${code ?? sig}`;
   return new RegistryError(
     'LOCK_FAILED',
-    { path, argv: ['flock', ...argv], exitCode: code, signal: sig, stderr: stderr.trim() },
-    `Expected flock(1) to take ${path}, but \`flock ${argv.join(' ')}\` ${how}${stderr.trim() ? `: ${stderr.trim()}` : ''}; ` +
-      'check that util-linux flock is on PATH and the lock file is readable.',
+    {
+      path,
+      argv: ['flock', ...argv],
+      exitCode: code,
+      signal: sig,
+      stderr: stderr.trim(),
+      detail:
+        `Expected flock(1) to take ${path}, but \`flock ${argv.join(' ')}\` ${how}${stderr.trim() ? `: ${stderr.trim()}` : ''}; ` +
+        'check that util-linux flock is on PATH and the lock file is readable.',
+    },
     cause === undefined ? undefined : { cause },
   );
 }

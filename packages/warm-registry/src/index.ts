@@ -1,6 +1,11 @@
 export { LockedError, RegistryError } from './errors.js';
 export { writeFileAtomic } from './write-file-atomic.js';
-export type { LockHolder, RegistryErrorCode, RegistryErrorData } from './errors.js';
+export type {
+  LockedErrorData,
+  LockHolder,
+  RegistryErrorCode,
+  RegistryErrorData,
+} from './errors.js';
 export { openRegistry } from './registry.js';
 export type { LastGoodCheck, Registry, RegistryOptions } from './registry.js';
 export {

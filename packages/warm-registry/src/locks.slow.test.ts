@@ -163,7 +163,12 @@ describe('sweep lock with a wait', () => {
     holder.send('try run-weekly-blocker');
     expect(await holder.next()).toMatchObject({ ok: true });
     const t0 = Date.now();
-    const waiting = acquireSweepLock({ stateDir, runId: 'run-timer', staleSeconds: 120, waitSeconds: 60 });
+    const waiting = acquireSweepLock({
+      stateDir,
+      runId: 'run-timer',
+      staleSeconds: 120,
+      waitSeconds: 60,
+    });
     await sleep(1000);
     holder.send('release');
     expect(await holder.next()).toMatchObject({ released: true });
@@ -196,7 +201,11 @@ describe('sweep lock with a wait', () => {
     const t0 = Date.now();
     const error = await lockedError(
       acquireSweepLock({
-        stateDir, runId: 'run-timer', staleSeconds: 120, waitSeconds: 60, signal: AbortSignal.timeout(500),
+        stateDir,
+        runId: 'run-timer',
+        staleSeconds: 120,
+        waitSeconds: 60,
+        signal: AbortSignal.timeout(500),
       }),
     );
     expect(Date.now() - t0).toBeLessThan(30_000);

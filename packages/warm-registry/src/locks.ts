@@ -50,7 +50,11 @@ export async function readSweepLock(opts: { stateDir: string; staleSeconds: numb
   return peekLock(join(resolve(opts.stateDir), 'sweep.lock'), opts.staleSeconds);
 }
 
-async function takeWaiting(take: TakeLockOptions, waitSeconds: number, signal: AbortSignal | undefined): Promise<HeldLock> {
+async function takeWaiting(
+  take: TakeLockOptions,
+  waitSeconds: number,
+  signal: AbortSignal | undefined,
+): Promise<HeldLock> {
   const deadline = Date.now() + Math.max(0, waitSeconds) * 1000;
   let delay = FIRST_RETRY_MS;
   for (;;) {
@@ -59,7 +63,11 @@ async function takeWaiting(take: TakeLockOptions, waitSeconds: number, signal: A
     } catch (error) {
       const left = deadline - Date.now();
       if (!(error instanceof LockedError) || left <= 0 || signal?.aborted === true) throw error;
-      const aborted = await sleep(Math.min(delay, left), false, signal === undefined ? {} : { signal }).catch(() => true);
+      const aborted = await sleep(
+        Math.min(delay, left),
+        false,
+        signal === undefined ? {} : { signal },
+      ).catch(() => true);
       if (aborted === true) throw error;
       delay = Math.min(delay * 2, MAX_RETRY_MS);
     }

@@ -170,7 +170,10 @@ describe('history', () => {
       type: 'advance-failed',
       detail: 'health timed out',
     });
-    const text = await readFile(join(registry.stateDir, 'recipes', 'gitea', 'history.jsonl'), 'utf8');
+    const text = await readFile(
+      join(registry.stateDir, 'recipes', 'gitea', 'history.jsonl'),
+      'utf8',
+    );
     expect(text.split('\n')).toHaveLength(3);
     expect(await registry.readHistory('gitea')).toEqual([
       event(1),

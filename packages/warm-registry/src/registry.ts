@@ -181,14 +181,11 @@ export function openRegistry(opts: RegistryOptions): Registry {
       const path = ownFile(recipe, 'attempt.json');
       const valid = validateForWrite(attemptRecordSchema, attempt, path, 'attempt record');
       if (valid.recipe !== recipe) {
-        throw new RegistryError(
-          'INVALID_RECORD',
-          {
-            path,
-            issues: [{ path: '$.recipe', message: `expected "${recipe}", got "${valid.recipe}"` }],
-          },
-          `Refusing to write the attempt of ${valid.recipe} into ${path}; nothing was written.`,
-        );
+        throw new RegistryError('INVALID_RECORD', {
+          path,
+          issues: [{ path: '$.recipe', message: `expected "${recipe}", got "${valid.recipe}"` }],
+          detail: `Refusing to write the attempt of ${valid.recipe} into ${path}; nothing was written.`,
+        });
       }
       await ensureOwnDir(recipe);
       await writeFileAtomic(path, JSON.stringify(valid, null, 2) + '\n');
@@ -241,19 +238,21 @@ export function openRegistry(opts: RegistryOptions): Registry {
 function registryDirMissing(path: string, cause?: unknown): RegistryError {
   return new RegistryError(
     'REGISTRY_DIR_MISSING',
-    { path },
-    `Expected the configured registryDir ${path} to exist, but it does not; canon never creates it, ` +
-      'because a mistyped registryDir would make every recipe look unseeded. Fix registryDir or create the directory.',
+    {
+      path,
+      detail:
+        `Expected the configured registryDir ${path} to exist, but it does not; canon never creates it, ` +
+        'because a mistyped registryDir would make every recipe look unseeded. Fix registryDir or create the directory.',
+    },
     cause === undefined ? undefined : { cause },
   );
 }
 
 function notADirectory(path: string): RegistryError {
-  return new RegistryError(
-    'NOT_A_DIRECTORY',
-    { path },
-    `Expected the configured registryDir ${path} to be a directory, but it is not; fix registryDir.`,
-  );
+  return new RegistryError('NOT_A_DIRECTORY', {
+    path,
+    detail: `Expected the configured registryDir ${path} to be a directory, but it is not; fix registryDir.`,
+  });
 }
 
 function checkRegistryDirSync(path: string): void {

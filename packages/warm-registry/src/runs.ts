@@ -51,8 +51,11 @@ export async function createRun(opts: { stateDir: string; runId: string }): Prom
     if (isErrno(error, 'EEXIST')) {
       throw new RegistryError(
         'RUN_EXISTS',
-        { path: dir, runId },
-        `Expected a new run directory, but ${dir} already exists; use a fresh id from newRunId().`,
+        {
+          path: dir,
+          runId,
+          detail: `Expected a new run directory, but ${dir} already exists; use a fresh id from newRunId().`,
+        },
         { cause: error },
       );
     }
@@ -63,14 +66,11 @@ export async function createRun(opts: { stateDir: string; runId: string }): Prom
   async function writeRecord(run: RunRecord): Promise<void> {
     const valid = validateForWrite(runRecordSchema, run, runPath, 'run record');
     if (valid.runId !== runId) {
-      throw new RegistryError(
-        'INVALID_RECORD',
-        {
-          path: runPath,
-          issues: [{ path: '$.runId', message: `expected "${runId}", got "${valid.runId}"` }],
-        },
-        `Refusing to write run ${valid.runId} into ${runPath}; nothing was written.`,
-      );
+      throw new RegistryError('INVALID_RECORD', {
+        path: runPath,
+        issues: [{ path: '$.runId', message: `expected "${runId}", got "${valid.runId}"` }],
+        detail: `Refusing to write run ${valid.runId} into ${runPath}; nothing was written.`,
+      });
     }
     await writeFileAtomic(runPath, JSON.stringify(valid, null, 2) + '\n');
   }
@@ -122,11 +122,11 @@ export async function readRun(stateDir: string, runId: string): Promise<RunRecor
   const path = join(runsDirOf(stateDir), checkName('runId', runId), 'run.json');
   const text = await readTextOrNull(path);
   if (text === null) {
-    throw new RegistryError(
-      'RUN_NOT_FOUND',
-      { path, runId },
-      `Expected a run record at ${path}, but there is none; list the runs with listRuns() (or \`canon report\` without --run).`,
-    );
+    throw new RegistryError('RUN_NOT_FOUND', {
+      path,
+      runId,
+      detail: `Expected a run record at ${path}, but there is none; list the runs with listRuns() (or \`canon report\` without --run).`,
+    });
   }
   return parseRun(text, path);
 }
@@ -148,11 +148,11 @@ async function readRunFile(path: string): Promise<RunRecord | null> {
 /** Removes all but the newest `keep` runs (never the ones latest.json and latest-full.json name); returns the removed ids. */
 export async function pruneRuns(stateDir: string, keep = 52): Promise<string[]> {
   if (!Number.isInteger(keep) || keep < 1) {
-    throw new RegistryError(
-      'INVALID_OPTION',
-      { path: runsDirOf(stateDir), keep },
-      `Expected keep to be a positive integer, got ${keep}.`,
-    );
+    throw new RegistryError('INVALID_OPTION', {
+      path: runsDirOf(stateDir),
+      keep,
+      detail: `Expected keep to be a positive integer, got ${keep}.`,
+    });
   }
   const runs = await listRuns(stateDir);
   const kept = new Set([await readRunIdOf(() => readLatestRun(stateDir)), await readRunIdOf(() => readLatestFullRun(stateDir))]);

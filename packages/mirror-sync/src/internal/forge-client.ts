@@ -34,19 +34,20 @@ export function forgeError(ctx: ForgeContext, doing: string, error: unknown): Mi
         ? `no answer within ${String(ctx.timeoutMs)} ms`
         : `the request failed (${error instanceof Error ? error.message : String(error)})`;
   const remote = redactUrl(ctx.forge.url);
+  const detail = redactText(
+    `${ctx.recipe}: ${doing} on ${remote} (${ctx.forge.owner}/${ctx.forge.repo}) failed: expected a 2xx answer, but ${what}. The mirror itself was synced (see data.result); fix the forge settings and sync again to clean up pull requests.`,
+    [ctx.forge.token],
+  );
   return new MirrorSyncError(
     code,
-    'forge',
     {
       recipe: ctx.recipe,
       remote,
+      stage: 'forge',
       ...(status === undefined ? {} : { status }),
       result: ctx.result(),
+      detail,
     },
-    redactText(
-      `${ctx.recipe}: ${doing} on ${remote} (${ctx.forge.owner}/${ctx.forge.repo}) failed: expected a 2xx answer, but ${what}. The mirror itself was synced (see data.result); fix the forge settings and sync again to clean up pull requests.`,
-      [ctx.forge.token],
-    ),
     { cause: error },
   );
 }

@@ -67,19 +67,16 @@ export async function gitStep(step: GitStep, args: readonly string[]): Promise<G
   const outcome = result.timedOut
     ? `it did not finish within ${String(step.timeoutMs)} ms and its process group was killed`
     : `git exited with ${result.exitCode === null ? `signal ${String(result.signal)}` : String(result.exitCode)}: ${tail(stderr, 3).trim() || '(no output)'}`;
-  throw new MirrorSyncError(
-    code,
-    step.stage,
-    {
-      recipe: step.recipe,
-      remote,
-      ...(status === undefined ? {} : { status }),
-      argv: result.argv.map((a) => redactText(a, secrets)),
-      ...(result.cwd === undefined ? {} : { cwd: result.cwd }),
-      exitCode: result.exitCode,
-      signal: result.signal,
-      stderrTail: tail(stderr),
-    },
-    `${step.recipe}: ${step.doing}${remote ? ` (${remote})` : ''} failed: ${outcome}. The mirror keeps what it had before this step; fix the cause and sync again.`,
-  );
+  throw new MirrorSyncError(code, {
+    recipe: step.recipe,
+    remote,
+    stage: step.stage,
+    ...(status === undefined ? {} : { status }),
+    argv: result.argv.map((a) => redactText(a, secrets)),
+    ...(result.cwd === undefined ? {} : { cwd: result.cwd }),
+    exitCode: result.exitCode,
+    signal: result.signal,
+    stderrTail: tail(stderr),
+    detail: `${step.recipe}: ${step.doing}${remote ? ` (${remote})` : ''} failed: ${outcome}. The mirror keeps what it had before this step; fix the cause and sync again.`,
+  });
 }

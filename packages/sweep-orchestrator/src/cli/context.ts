@@ -1,7 +1,5 @@
-/** What every command gets: parsed arguments and the process's outside world, injectable for tests. */
-export type CommandContext = {
-  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
-  positionals: string[];
+/** The process's outside world as every command sees it, injectable for tests. */
+export type CommandIo = {
   env: NodeJS.ProcessEnv;
   cwd: string;
   stdout: (text: string) => void;
@@ -12,23 +10,8 @@ export type CommandContext = {
   color: boolean;
 };
 
-export function stringOption(ctx: CommandContext, name: string): string | undefined {
-  const v = ctx.values[name];
-  return typeof v === 'string' ? v : undefined;
-}
-
-export function boolOption(ctx: CommandContext, name: string): boolean {
-  return ctx.values[name] === true;
-}
-
-export function listOption(ctx: CommandContext, name: string): string[] {
-  const v = ctx.values[name];
-  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
-  return typeof v === 'string' ? [v] : [];
-}
-
 /** The flags every config-reading command passes to loadConfig. */
-export function configOptions(ctx: CommandContext): { flag?: string; env: NodeJS.ProcessEnv; cwd: string } {
-  const flag = stringOption(ctx, 'config');
+export function configOptions(ctx: CommandIo & { flags: { config: string | undefined } }): { flag?: string; env: NodeJS.ProcessEnv; cwd: string } {
+  const flag = ctx.flags.config;
   return flag === undefined ? { env: ctx.env, cwd: ctx.cwd } : { flag, env: ctx.env, cwd: ctx.cwd };
 }

@@ -1,55 +1,59 @@
-import { EXIT } from './exit-codes.js';
+import { brandOf } from '@canon/errors';
+import { EXIT, type ExitCode } from './exit-codes.js';
 
-type Described = { name?: unknown; message?: unknown; code?: unknown; data?: unknown };
+const { usage, failed, hollow, locked } = EXIT;
 
-type LockHolderLike = {
-  pid?: unknown; host?: unknown; runId?: unknown; startedAt?: unknown; recipe?: unknown; phase?: unknown;
-};
+/**
+ * The one table from a canon error to the process's exit code (SPEC "CLI", exit codes): by
+ * brand, then code. Every code of every exported error class is listed, so a new code is a
+ * decision here (error-classes.test.ts checks the table against the classes). Keyed by
+ * strings, not classes: importing the classes would load every package on `canon --version`.
+ */
+export const EXIT_CODE_BY_ERROR = {
+  UsageError: { USAGE: usage },
+  ConfigError: { CONFIG_INVALID: usage, CONFIG_NOT_FOUND: usage, CONFIG_UNREADABLE: usage },
+  SweepError: { UNKNOWN_RECIPE: usage, SWEEP_LOCK_LOST: failed },
+  HollowSweepError: { HOLLOW: hollow },
+  LockedError: { LOCKED: locked },
+  CommandError: { SPAWN_FAILED: failed, TRACK_FAILED: failed, LOG_UNWRITABLE: failed },
+  RegistryError: {
+    CORRUPT_RECORD: failed, UNKNOWN_SCHEMA: failed, INVALID_RECORD: failed, INVALID_NAME: failed,
+    INVALID_OPTION: failed, NOT_A_DIRECTORY: failed, READ_ONLY: failed, NO_SPACE: failed,
+    PERMISSION_DENIED: failed, RUN_NOT_FOUND: failed, RUN_EXISTS: failed, LOCK_FAILED: failed,
+    LOCK_COMPROMISED: failed, IO: failed, LOCK_HELD: failed, LOCK_DIR_MISSING: failed, LOCK_ABORTED: failed,
+    SYMLINK_REFUSED: failed,
+    // A missing configured registryDir is a config mistake: nothing may run against it.
+    REGISTRY_DIR_MISSING: usage,
+  },
+  ListenError: { LISTEN_FAILED: failed, STATE_UNREADABLE: failed },
+  MirrorSyncError: {
+    INVALID_OPTIONS: failed, INVALID_URL: failed, INVALID_REF: failed, REMOTE_UNAVAILABLE: failed,
+    AUTH_FAILED: failed, NOT_FOUND: failed, TIMEOUT: failed, REMOTE_ERROR: failed,
+    NO_DEFAULT_BRANCH: failed, BRANCH_NOT_FOUND: failed, FETCH_FAILED: failed, PUSH_REJECTED: failed,
+    PUSH_FAILED: failed, FORGE_FAILED: failed, TAG_NOT_FOUND: failed, TAG_MOVED: failed,
+    HEAD_MISMATCH: failed, CHECKOUT_FAILED: failed,
+  },
+  TimerUnitsError: { INVALID_INPUT: failed, PROGRAM_NOT_ON_PATH: failed, WRITE_FAILED: failed },
+} as const satisfies Record<string, Record<string, ExitCode>>;
 
-// Matched by class name, not instanceof: the CLI's top level must not import the packages
-// that define these classes, or `canon --version` would load them all.
-export function exitCodeForError(error: unknown): number {
-  const name = (error as Described | null)?.name;
-  switch (name) {
-    case 'UsageError':
-    case 'ConfigError':
-      return EXIT.usage;
-    case 'SweepError':
-      return (error as Described).code === 'UNKNOWN_RECIPE' ? EXIT.usage : EXIT.failed;
-    case 'HollowSweepError':
-      return EXIT.hollow;
-    case 'LockedError':
-      return EXIT.locked;
-    case 'RegistryError':
-      // A missing configured registryDir is a config mistake: nothing may run against it.
-      return (error as Described).code === 'REGISTRY_DIR_MISSING' ? EXIT.usage : EXIT.failed;
-    default:
-      return EXIT.failed;
-  }
+type Described = { message?: unknown; code?: unknown };
+
+export function exitCodeForError(error: unknown): ExitCode {
+  const brand = brandOf(error);
+  if (brand === null) return failed;
+  const byCode: Readonly<Record<string, ExitCode>> | undefined = (EXIT_CODE_BY_ERROR as Record<string, Record<string, ExitCode>>)[brand];
+  return byCode?.[String((error as Described).code)] ?? failed;
 }
 
+/** The line(s) the top-level catch prints; the messages themselves are worded by each error class. */
 export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return `canon: ${String(error)}`;
-  const e = error as Error & Described;
-  if (e.name === 'ConfigError') return describeConfigError(e);
-  if (e.name === 'LockedError') return describeLocked(e);
+  if (!(error instanceof Error) && brandOf(error) === null) return `canon: ${String(error)}`;
+  const e = error as Described;
+  const brand = brandOf(error);
+  if (brand === 'ConfigError') return `canon: ${String(e.message)}\nNothing was written.`;
+  if (brand === 'LockedError') return `canon: ${String(e.message)}`;
+  // A usage error already starts with the command it is about (`canon sweep: …`).
+  if (brand === 'UsageError') return String(e.message);
   const code = typeof e.code === 'string' ? ` [${e.code}]` : '';
-  return `canon: ${e.message}${code}`;
-}
-
-function describeConfigError(e: Error & Described): string {
-  return `canon: ${e.message}\nNothing was written.`;
-}
-
-function describeLocked(e: Error & Described): string {
-  const data = (e.data ?? {}) as { holder?: LockHolderLike | null; lockPath?: unknown };
-  const h = data.holder;
-  if (h === null || h === undefined) {
-    return `canon: another sweep holds ${String(data.lockPath ?? 'the sweep lock')} (holder unknown); try again after it finishes`;
-  }
-  const at = h.recipe === null || h.recipe === undefined ? 'between recipes' : `recipe ${String(h.recipe)}, phase ${String(h.phase ?? '?')}`;
-  return (
-    `canon: another sweep is running: pid ${String(h.pid)} on ${String(h.host)}, run ${String(h.runId)}, ` +
-    `started ${String(h.startedAt)}, now at ${at}. Not starting a second one.`
-  );
+  return `canon: ${String(e.message)}${code}`;
 }

@@ -1,13 +1,13 @@
 import type { ResolvedConfig, ResolvedRecipe } from '../config/index.js';
-import { UsageError } from './usage-error.js';
+import { usageError } from './usage-error.js';
 
-export { mirrorTags, tagForVersion } from '../sweep/mirror-tags.js';
+export { mirrorTags, tagForVersion } from '../index.js';
 
 export function recipeNamed(config: ResolvedConfig, command: string, name: string | undefined): ResolvedRecipe {
-  if (name === undefined) throw new UsageError(command, ['--recipe R is required']);
+  if (name === undefined) throw usageError(command, ['--recipe R is required']);
   const recipe = config.recipes.find((r) => r.name === name);
   if (recipe === undefined) {
-    throw new UsageError(command, [`no recipe named ${JSON.stringify(name)} in ${config.path}; configured: ${config.recipes.map((r) => r.name).join(', ') || '(none)'}`]);
+    throw usageError(command, [`no recipe named ${JSON.stringify(name)} in ${config.path}; configured: ${config.recipes.map((r) => r.name).join(', ') || '(none)'}`]);
   }
   return recipe;
 }

@@ -3,10 +3,7 @@ import {
   type RecipeRun, type RunRecord,
 } from '@canon/warm-registry';
 import type { ResolvedConfig } from '../config/index.js';
-import type { ReportContext } from '../report/index.js';
-import { readEvidence } from '../report/evidence.js';
-import { isProblem } from '../report/internal/view.js';
-import { openConfiguredRegistry } from '../open-registry.js';
+import { openConfiguredRegistry, readEvidence, type ReportContext } from '../index.js';
 import { canonVersion } from './version.js';
 
 /** How many older runs are read to find the newest entry of a recipe the newest run did not touch. */
@@ -50,10 +47,8 @@ export async function buildContext(config: ResolvedConfig, run: RunRecord, now: 
       if (seen === null) return;
       if (seen.runId !== run.runId) lastSeen[name] = seen;
       const pattern = config.recipes.find((r) => r.name === name)?.failurePattern;
-      if (isProblem(seen.entry.outcome)) {
-        const found = await readEvidence(config.stateDir, seen.runId, seen.entry, pattern);
-        if (found !== null) evidence[name] = found;
-      }
+      const found = await readEvidence(config.stateDir, seen.runId, seen.entry, pattern);
+      if (found !== null) evidence[name] = found;
     }),
   );
   return {

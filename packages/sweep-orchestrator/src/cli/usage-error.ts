@@ -1,15 +1,25 @@
-/** A command line that cannot be run as given (exit 2). */
-export class UsageError extends Error {
-  readonly code = 'USAGE' as const;
-  readonly data: { command: string | null; problems: string[] };
+import { CanonError, type CanonErrorOptions } from '@canon/errors';
 
-  constructor(command: string | null, problems: string[], options?: { cause?: unknown }) {
+export type UsageErrorData = { command: string | null; problems: string[] };
+
+/** A command line that cannot be run as given (exit 2). */
+export class UsageError extends CanonError<'USAGE', UsageErrorData> {
+  static override readonly brand = 'UsageError';
+  static override readonly codes = ['USAGE'] as const;
+
+  constructor(code: 'USAGE', data: UsageErrorData, options?: CanonErrorOptions) {
+    const { command, problems } = data;
     super(
+      code,
+      data,
+      options,
       `${command === null ? 'canon' : `canon ${command}`}: ${problems.join('; ')} ` +
         `(see \`canon ${command === null ? '' : `${command} `}--help\`)`,
-      options,
     );
-    this.name = 'UsageError';
-    this.data = { command, problems };
   }
+}
+
+/** Shorthand for the many usage errors the commands raise. */
+export function usageError(command: string | null, problems: string[], options?: CanonErrorOptions): UsageError {
+  return new UsageError('USAGE', { command, problems }, options);
 }

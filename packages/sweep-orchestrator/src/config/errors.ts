@@ -1,21 +1,20 @@
+import { CanonError, type CanonErrorOptions } from '@canon/errors';
+
 export type ConfigProblem = { path: string; message: string };
 
-export type ConfigErrorCode = 'CONFIG_INVALID' | 'CONFIG_NOT_FOUND' | 'CONFIG_UNREADABLE';
+export const CONFIG_ERROR_CODES = ['CONFIG_INVALID', 'CONFIG_NOT_FOUND', 'CONFIG_UNREADABLE'] as const;
+
+export type ConfigErrorCode = (typeof CONFIG_ERROR_CODES)[number];
+
+export type ConfigErrorData = { path: string | null; errors: ConfigProblem[] };
 
 /** Every config failure, with every problem found (not just the first) and its JSON path. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  readonly code: ConfigErrorCode;
-  readonly data: { path: string | null; errors: ConfigProblem[] };
+export class ConfigError extends CanonError<ConfigErrorCode, ConfigErrorData> {
+  static override readonly brand = 'ConfigError';
+  static override readonly codes = CONFIG_ERROR_CODES;
 
-  constructor(
-    code: ConfigErrorCode,
-    data: { path: string | null; errors: ConfigProblem[] },
-    options?: { cause?: unknown },
-  ) {
-    super(formatConfigMessage(code, data), options);
-    this.code = code;
-    this.data = data;
+  constructor(code: ConfigErrorCode, data: ConfigErrorData, options?: CanonErrorOptions) {
+    super(code, data, options, formatConfigMessage(code, data));
   }
 }
 

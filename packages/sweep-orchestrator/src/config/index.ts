@@ -1,5 +1,5 @@
 export type { CommandSpec, HealthSpec, PromoteSpec, ResolvedRecipe, ResolvedConfig, WebhookSettings } from './types.js';
-export type { ConfigProblem, ConfigErrorCode } from './errors.js';
+export type { ConfigErrorCode, ConfigErrorData, ConfigProblem } from './errors.js';
 export { ConfigError } from './errors.js';
 export type { FindConfigOptions } from './find-config.js';
 export { findConfigPath, SYSTEM_CONFIG_PATH } from './find-config.js';

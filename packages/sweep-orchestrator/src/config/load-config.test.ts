@@ -195,6 +195,12 @@ describe('loadConfig', () => {
   it('rejects a file that is not JSON with CONFIG_INVALID', async () => {
     expect(await problemsOf('{"recipes": ')).toEqual([expect.stringMatching(/^: not valid JSON/)]);
   });
+
+  it('names the line and column of a JSON syntax error, not a byte position', async () => {
+    expect(await problemsOf('{\n  "stateDir": "/var/lib/canon"\n  "recipes": {}\n}')).toEqual([
+      ": not valid JSON at line 3, column 3: Expected ',' or '}' after property value",
+    ]);
+  });
 });
 
 describe('programsOf', () => {

@@ -6,6 +6,7 @@ import type { ConfigProblem } from './errors.js';
 import { ConfigError, formatJsonPath } from './errors.js';
 import type { FindConfigOptions } from './find-config.js';
 import { findConfigPath } from './find-config.js';
+import { locateJsonError } from './json-syntax.js';
 import { resolveRecipe } from './resolve-recipe.js';
 import type { RawConfig } from './schema.js';
 import { configSchema, defaultsSchema, recipeSchema } from './schema.js';
@@ -32,9 +33,10 @@ export async function loadConfig(opts: FindConfigOptions, load: LoadOptions = {}
   try {
     json = JSON.parse(text);
   } catch (cause) {
+    const at = locateJsonError(text, cause as Error);
     throw new ConfigError(
       'CONFIG_INVALID',
-      { path, errors: [{ path: '', message: `not valid JSON: ${(cause as Error).message}` }] },
+      { path, errors: [{ path: '', message: `not valid JSON at line ${at.line}, column ${at.column}: ${at.reason}` }] },
       { cause },
     );
   }

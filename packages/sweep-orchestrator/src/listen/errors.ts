@@ -1,23 +1,25 @@
-export type ListenErrorCode = 'STATE_UNREADABLE' | 'LISTEN_FAILED';
+import { CanonError, messageFor, type CanonErrorOptions, type MessageTable } from '@canon/errors';
 
-/** A failure of `canon listen` itself (not of one delivery): `(code, data, {cause})` like every canon error. */
-export class ListenError extends Error {
-  override readonly name = 'ListenError';
-  readonly code: ListenErrorCode;
-  readonly data: Record<string, unknown>;
+/** What each code carries. */
+export type ListenErrorData = {
+  STATE_UNREADABLE: { path: string; problem: string };
+  LISTEN_FAILED: { address: string; problem: string };
+};
 
-  constructor(code: ListenErrorCode, data: Record<string, unknown>, options?: { cause?: unknown; message?: string }) {
-    super(options?.message ?? messageOf(code, data), options?.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.data = data;
-  }
-}
+export type ListenErrorCode = keyof ListenErrorData;
 
-function messageOf(code: ListenErrorCode, data: Record<string, unknown>): string {
-  switch (code) {
-    case 'STATE_UNREADABLE':
-      return `expected ${String(data.path)} to be canon listen's own JSON state, but it could not be read (${String(data.problem)}); move it away to start with an empty set`;
-    case 'LISTEN_FAILED':
-      return `could not listen on ${String(data.address)} (${String(data.problem)}); free the port or change webhook.listen`;
+const MESSAGES: MessageTable<ListenErrorData> = {
+  STATE_UNREADABLE: ({ path, problem }) =>
+    `expected ${path} to be canon listen's own JSON state, but it could not be read (${problem}); move it away to start with an empty set`,
+  LISTEN_FAILED: ({ address, problem }) => `could not listen on ${address} (${problem}); free the port or change webhook.listen`,
+};
+
+/** A failure of `canon listen` itself (not of one delivery). */
+export class ListenError<C extends ListenErrorCode = ListenErrorCode> extends CanonError<C, ListenErrorData[C]> {
+  static override readonly brand = 'ListenError';
+  static override readonly codes = Object.keys(MESSAGES) as ListenErrorCode[];
+
+  constructor(code: C, data: ListenErrorData[C], options?: CanonErrorOptions) {
+    super(code, data, options, messageFor(MESSAGES, code, data, options));
   }
 }

@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { RecipeRun } from '@canon/warm-registry';
 import type { Evidence } from './context.js';
+import { isProblem } from './internal/view.js';
 
 /** Longer lines are cut: the evidence is one line of a report, not the log. */
 const MAX_LINE = 300;
@@ -51,8 +52,12 @@ function cut(line: string): string {
   return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE - 1)}…` : line;
 }
 
-/** The evidence of one recipe's entry; null when it logged nothing. `pattern` is test.failurePattern. */
+/**
+ * The evidence of one recipe's entry; null unless its outcome is a failure with a log.
+ * `pattern` is test.failurePattern.
+ */
 export async function readEvidence(stateDir: string, runId: string, entry: RecipeRun, pattern: string | null | undefined): Promise<Evidence | null> {
+  if (!isProblem(entry.outcome)) return null;
   const step = evidenceStep(entry);
   if (step === null) return null;
   const log = evidenceLog(entry, runId, step);

@@ -1,27 +1,43 @@
-/** The sweep refuses to run with no enrolled recipe: a hollow sweep would look green (exit 3). */
-export class HollowSweepError extends Error {
-  readonly code = 'HOLLOW' as const;
-  readonly data: { configPath: string; recipes: { name: string; reason: string | null }[] };
+import { CanonError, messageFor, type CanonErrorOptions, type MessageTable } from '@canon/errors';
 
-  constructor(data: HollowSweepError['data']) {
+export type HollowSweepErrorData = { configPath: string; recipes: { name: string; reason: string | null }[] };
+
+/** The sweep refuses to run with no enrolled recipe: a hollow sweep would look green (exit 3). */
+export class HollowSweepError extends CanonError<'HOLLOW', HollowSweepErrorData> {
+  static override readonly brand = 'HollowSweepError';
+  static override readonly codes = ['HOLLOW'] as const;
+
+  constructor(code: 'HOLLOW', data: HollowSweepErrorData, options?: CanonErrorOptions) {
     super(
+      code,
+      data,
+      options,
       `${data.configPath} enrols no recipe (${data.recipes.length} configured, none enrolled); ` +
         'a sweep over nothing would report success without testing anything. Enrol at least one recipe.',
     );
-    this.name = 'HollowSweepError';
-    this.data = data;
   }
 }
 
-/** A sweep-level failure that is not one recipe's: unknown --recipe names, a lost lock. */
-export class SweepError extends Error {
-  readonly code: 'UNKNOWN_RECIPE' | 'LOCK_COMPROMISED';
-  readonly data: Record<string, unknown>;
+/** What each code carries. */
+export type SweepErrorData = {
+  UNKNOWN_RECIPE: { configPath: string; unknown: string[]; configured: string[] };
+  SWEEP_LOCK_LOST: { runId: string };
+};
 
-  constructor(code: SweepError['code'], message: string, data: Record<string, unknown>, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'SweepError';
-    this.code = code;
-    this.data = data;
+export type SweepErrorCode = keyof SweepErrorData;
+
+const MESSAGES: MessageTable<SweepErrorData> = {
+  UNKNOWN_RECIPE: ({ configPath, unknown, configured }) =>
+    `no recipe named ${unknown.map((n) => JSON.stringify(n)).join(', ')} in ${configPath}; configured: ${configured.join(', ') || '(none)'}`,
+  SWEEP_LOCK_LOST: ({ runId }, cause) => `the sweep lock was lost mid-run: ${String(cause)}; run ${runId} stopped early`,
+};
+
+/** A sweep-level failure that is not one recipe's: unknown --recipe names, a lost lock. */
+export class SweepError<C extends SweepErrorCode = SweepErrorCode> extends CanonError<C, SweepErrorData[C]> {
+  static override readonly brand = 'SweepError';
+  static override readonly codes = Object.keys(MESSAGES) as SweepErrorCode[];
+
+  constructor(code: C, data: SweepErrorData[C], options?: CanonErrorOptions) {
+    super(code, data, options, messageFor(MESSAGES, code, data, options));
   }
 }

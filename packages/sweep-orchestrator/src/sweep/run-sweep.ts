@@ -19,7 +19,6 @@ import { exitCodeOfOutcomes } from './recipe-run.js';
 import { assertNotHollow, selectRecipes } from './select.js';
 import { openConfiguredRegistry } from '../open-registry.js';
 import { readEvidence } from '../report/evidence.js';
-import { isProblem } from '../report/internal/view.js';
 
 export type SweepOptions = {
   config: ResolvedConfig;
@@ -150,7 +149,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
           if (signal.aborted) return;
           const t0 = performance.now();
           const entry = await runRecipe(ctx, recipe, () => prepared.get(recipe.name) ?? Promise.reject(new Error('not prepared')));
-          const evidence = isProblem(entry.outcome) ? await readEvidence(config.stateDir, runId, entry, recipe.failurePattern) : null;
+          const evidence = await readEvidence(config.stateDir, runId, entry, recipe.failurePattern);
           emit({
             type: 'recipe-done', at: stamp(), recipe: recipe.name, outcome: entry.outcome ?? 'ERROR',
             detail: entry.detail, durationMs: Math.round(performance.now() - t0), ...(evidence === null ? {} : { evidence }),
@@ -177,7 +176,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     emit(end);
     if (lostLock !== null) {
       // Another sweep may have taken over the lock: this run stopped early and says so.
-      throw new SweepError('LOCK_COMPROMISED', `the sweep lock was lost mid-run: ${String(lostLock)}; run ${runId} stopped early`, { runId }, { cause: lostLock });
+      throw new SweepError('SWEEP_LOCK_LOST', { runId }, { cause: lostLock });
     }
     return { run: record, exitCode: record.exitCode };
   } finally {

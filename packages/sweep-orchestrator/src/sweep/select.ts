@@ -10,11 +10,7 @@ export function selectRecipes(config: ResolvedConfig, only: readonly string[]): 
   const known = new Set(config.recipes.map((r) => r.name));
   const unknown = only.filter((n) => !known.has(n));
   if (unknown.length > 0) {
-    throw new SweepError(
-      'UNKNOWN_RECIPE',
-      `no recipe named ${unknown.map((n) => JSON.stringify(n)).join(', ')} in ${config.path}; configured: ${[...known].join(', ') || '(none)'}`,
-      { unknown, configured: [...known] },
-    );
+    throw new SweepError('UNKNOWN_RECIPE', { configPath: config.path, unknown, configured: [...known] });
   }
   const wanted = new Set(only);
   return config.recipes.filter((r) => wanted.has(r.name));
@@ -23,5 +19,5 @@ export function selectRecipes(config: ResolvedConfig, only: readonly string[]): 
 /** SPEC "Sweep": refuse to run hollow. Checked before anything is written. */
 export function assertNotHollow(config: ResolvedConfig, selected: readonly ResolvedRecipe[]): void {
   if (selected.some((r) => r.enrolled)) return;
-  throw new HollowSweepError({ configPath: config.path, recipes: selected.map((r) => ({ name: r.name, reason: r.reason })) });
+  throw new HollowSweepError('HOLLOW', { configPath: config.path, recipes: selected.map((r) => ({ name: r.name, reason: r.reason })) });
 }

@@ -20,8 +20,10 @@ export async function ensureDir(dir: string): Promise<void> {
     if (isErrno(error, 'EEXIST', 'ENOTDIR')) {
       throw new RegistryError(
         'NOT_A_DIRECTORY',
-        { path: dir },
-        `Expected ${dir} to be a directory, but it (or one of its parents) is a file; move that file away or point stateDir/registryDir elsewhere.`,
+        {
+          path: dir,
+          detail: `Expected ${dir} to be a directory, but it (or one of its parents) is a file; move that file away or point stateDir/registryDir elsewhere.`,
+        },
         { cause: error },
       );
     }
@@ -54,9 +56,12 @@ export function symlinkRefused(
 ): RegistryError {
   return new RegistryError(
     'SYMLINK_REFUSED',
-    { path },
-    `Expected ${path} to be ${expected}, but it is a symbolic link; canon does not write through links someone else planted. ` +
-      'Nothing was written: remove the link (check who made it) and run again.',
+    {
+      path,
+      detail:
+        `Expected ${path} to be ${expected}, but it is a symbolic link; canon does not write through links someone else planted. ` +
+        'Nothing was written: remove the link (check who made it) and run again.',
+    },
     cause === undefined ? undefined : { cause },
   );
 }
@@ -78,8 +83,10 @@ export async function readTextOrNull(path: string): Promise<string | null> {
     if (isErrno(error, 'EISDIR')) {
       throw new RegistryError(
         'CORRUPT_RECORD',
-        { path },
-        `Expected ${path} to be a JSON file, but it is a directory; move it away.`,
+        {
+          path,
+          detail: `Expected ${path} to be a JSON file, but it is a directory; move it away.`,
+        },
         { cause: error },
       );
     }

@@ -33,14 +33,11 @@ export function parseCanonicalText(text: string, path: string, recipe: string): 
     view = viewOfLegacy(parseWith(legacyCanonicalSchema, value, path, `${what} (legacy shape)`));
   }
   if (view.recipe !== recipe) {
-    throw new RegistryError(
-      'CORRUPT_RECORD',
-      {
-        path,
-        issues: [{ path: '$.recipe', message: `expected "${recipe}", found "${view.recipe}"` }],
-      },
-      `Expected ${path} to be the record of ${recipe}, but it names ${view.recipe}; the file was left untouched: move it to the right recipe.`,
-    );
+    throw new RegistryError('CORRUPT_RECORD', {
+      path,
+      issues: [{ path: '$.recipe', message: `expected "${recipe}", found "${view.recipe}"` }],
+      detail: `Expected ${path} to be the record of ${recipe}, but it names ${view.recipe}; the file was left untouched: move it to the right recipe.`,
+    });
   }
   return view;
 }

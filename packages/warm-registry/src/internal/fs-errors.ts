@@ -26,14 +26,17 @@ const advice: Partial<Record<RegistryErrorCode, string>> = {
 
 /** Turns a failed system call into a RegistryError that names the file and what to do. */
 export function fsError(error: unknown, path: string, doing: string): RegistryError {
-  if (error instanceof RegistryError) return error;
+  if (RegistryError.is(error)) return error;
   const errno = errnoOf(error);
   const code = (errno && errnoCodes[errno]) || 'IO';
   const reason = (error as ErrnoLike | null)?.message;
   return new RegistryError(
     code,
-    { path, ...(errno ? { errno } : {}) },
-    `Could not ${doing} ${path}: ${typeof reason === 'string' ? reason : String(error)}; ${advice[code] ?? 'check the disk and the path'}.`,
+    {
+      path,
+      ...(errno ? { errno } : {}),
+      detail: `Could not ${doing} ${path}: ${typeof reason === 'string' ? reason : String(error)}; ${advice[code] ?? 'check the disk and the path'}.`,
+    },
     { cause: error },
   );
 }

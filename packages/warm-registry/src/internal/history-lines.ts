@@ -31,12 +31,13 @@ export function readHistoryText(text: string, path: string): HistoryEvent[] {
       );
   });
   if (issues.length > 0) {
-    throw new RegistryError(
-      'CORRUPT_RECORD',
-      { path, issues },
-      `Expected every line of ${path} to be a history event: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}; ` +
+    throw new RegistryError('CORRUPT_RECORD', {
+      path,
+      issues,
+      detail:
+        `Expected every line of ${path} to be a history event: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}; ` +
         'the file was left untouched: repair or remove those lines.',
-    );
+    });
   }
   return events;
 }

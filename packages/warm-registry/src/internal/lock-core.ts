@@ -109,11 +109,11 @@ async function ensureTarget(target: string): Promise<void> {
 export async function takeLock(opts: TakeLockOptions): Promise<HeldLock> {
   const { target } = opts;
   if (!Number.isFinite(opts.staleSeconds) || opts.staleSeconds <= 0) {
-    throw new RegistryError(
-      'INVALID_OPTION',
-      { path: target, staleSeconds: opts.staleSeconds },
-      `Expected staleSeconds to be a positive number of seconds, got ${opts.staleSeconds}; check lockStaleSeconds in the config.`,
-    );
+    throw new RegistryError('INVALID_OPTION', {
+      path: target,
+      staleSeconds: opts.staleSeconds,
+      detail: `Expected staleSeconds to be a positive number of seconds, got ${opts.staleSeconds}; check lockStaleSeconds in the config.`,
+    });
   }
   await ensureTarget(target);
   const staleMs = Math.max(2000, Math.round(opts.staleSeconds * 1000));
@@ -140,13 +140,18 @@ export async function takeLock(opts: TakeLockOptions): Promise<HeldLock> {
   } catch (error) {
     if (isErrno(error, 'ELOCKED')) {
       throw new LockedError(
+        'LOCKED',
         { holder: await readCurrentHolder(target), lockPath: target },
         { cause: error },
       );
     }
     const wrapped = fsError(error, target, 'take the lock');
     throw wrapped.code === 'IO'
-      ? new RegistryError('LOCK_FAILED', wrapped.data, wrapped.message, { cause: error })
+      ? new RegistryError(
+          'LOCK_FAILED',
+          { ...wrapped.data, detail: wrapped.message },
+          { cause: error },
+        )
       : wrapped;
   }
 
@@ -185,8 +190,10 @@ export async function takeLock(opts: TakeLockOptions): Promise<HeldLock> {
       if (compromised) {
         throw new RegistryError(
           'LOCK_COMPROMISED',
-          { path: target },
-          `The lock ${target} was lost (${compromised.message}); another process may hold it now, so its description was not changed.`,
+          {
+            path: target,
+            detail: `The lock ${target} was lost (${compromised.message}); another process may hold it now, so its description was not changed.`,
+          },
           { cause: compromised },
         );
       }

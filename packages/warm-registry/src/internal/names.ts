@@ -19,11 +19,12 @@ const shapes: Record<keyof typeof patterns, string> = {
 
 export function checkName(kind: keyof typeof patterns, value: string): string {
   if (typeof value !== 'string' || value.length > 200 || !patterns[kind].test(value)) {
-    throw new RegistryError(
-      'INVALID_NAME',
-      { path: '', kind, value: String(value) },
-      `Expected a ${kind} matching ${shapes[kind]}, got ${JSON.stringify(value)}; fix the name in the config or the caller.`,
-    );
+    throw new RegistryError('INVALID_NAME', {
+      path: '',
+      kind,
+      value: String(value),
+      detail: `Expected a ${kind} matching ${shapes[kind]}, got ${JSON.stringify(value)}; fix the name in the config or the caller.`,
+    });
   }
   return value;
 }

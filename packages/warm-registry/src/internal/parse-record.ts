@@ -21,9 +21,13 @@ export function parseJson(text: string, path: string, what: string): unknown {
   } catch (error) {
     throw new RegistryError(
       'CORRUPT_RECORD',
-      { path, issues: [{ path: '$', message: (error as Error).message }] },
-      `Expected ${path} to hold a JSON ${what}, but it does not parse (${(error as Error).message}); ` +
-        'the file was left untouched: repair or remove it.',
+      {
+        path,
+        issues: [{ path: '$', message: (error as Error).message }],
+        detail:
+          `Expected ${path} to hold a JSON ${what}, but it does not parse (${(error as Error).message}); ` +
+          'the file was left untouched: repair or remove it.',
+      },
       { cause: error },
     );
   }
@@ -38,12 +42,13 @@ export function checkSchemaVersion(value: unknown, path: string, what: string): 
     (value as { schema: unknown }).schema !== 1
   ) {
     const found = (value as { schema: unknown }).schema;
-    throw new RegistryError(
-      'UNKNOWN_SCHEMA',
-      { path, schema: found },
-      `Expected ${path} to be a ${what} with schema 1, found schema ${JSON.stringify(found)}; ` +
+    throw new RegistryError('UNKNOWN_SCHEMA', {
+      path,
+      schema: found,
+      detail:
+        `Expected ${path} to be a ${what} with schema 1, found schema ${JSON.stringify(found)}; ` +
         'it was probably written by a newer canon: upgrade canon, the file was left untouched.',
-    );
+    });
   }
 }
 
@@ -53,8 +58,11 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, path: string,
   const issues = zodIssues(result.error);
   throw new RegistryError(
     'CORRUPT_RECORD',
-    { path, issues },
-    `Expected ${path} to be a valid ${what}: ${formatIssues(issues)}; the file was left untouched: repair or remove it.`,
+    {
+      path,
+      issues,
+      detail: `Expected ${path} to be a valid ${what}: ${formatIssues(issues)}; the file was left untouched: repair or remove it.`,
+    },
     { cause: result.error },
   );
 }
@@ -71,8 +79,11 @@ export function validateForWrite<T>(
   const issues = zodIssues(result.error);
   throw new RegistryError(
     'INVALID_RECORD',
-    { path, issues },
-    `Refusing to write an invalid ${what} to ${path}: ${formatIssues(issues)}; nothing was written.`,
+    {
+      path,
+      issues,
+      detail: `Refusing to write an invalid ${what} to ${path}: ${formatIssues(issues)}; nothing was written.`,
+    },
     { cause: result.error },
   );
 }

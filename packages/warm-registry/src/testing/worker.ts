@@ -21,10 +21,9 @@ async function writeLoop(stateDir: string, recipe: string): Promise<void> {
 }
 
 function failure(error: unknown): object {
-  if (error instanceof LockedError)
+  if (LockedError.is(error))
     return { ok: false, code: error.code, holder: error.data.holder, message: error.message };
-  if (error instanceof RegistryError)
-    return { ok: false, code: error.code, message: error.message };
+  if (RegistryError.is(error)) return { ok: false, code: error.code, message: error.message };
   return { ok: false, code: 'UNEXPECTED', message: String(error) };
 }
 

@@ -2,35 +2,46 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { listRemoteRefs, redactUrl } from '@canon/mirror-sync';
 import { checkPrograms, REQUIRED_PROGRAMS, splitPath, verifyUnits } from '@canon/timer-units';
-import { loadConfig, programsOf, type ResolvedConfig } from '../../config/index.js';
-import { createLimiter } from '../../sweep/pool.js';
-import { mirrorAuth } from '../../sweep/remotes.js';
-import { boolOption, configOptions, stringOption, type CommandContext } from '../context.js';
+import { createLimiter, loadConfig, mirrorAuth, programsOf, type ResolvedConfig } from '../../index.js';
+import { configOptions } from '../context.js';
+import { defineCommand } from '../define-command.js';
+import { configFlag, jsonFlag } from '../flags.js';
 
 type Check = { name: string; ok: boolean; detail: string };
 
 /** Everything a sweep needs, checked without changing anything but a probe file in stateDir. */
-export async function run(ctx: CommandContext): Promise<number> {
-  const config = await loadConfig(configOptions(ctx));
-  const checks: Check[] = [{ name: 'config', ok: true, detail: `${config.path} is valid` }];
-  const enrolled = config.recipes.filter((r) => r.enrolled);
-  checks.push({
-    name: 'enrolled',
-    ok: enrolled.length > 0,
-    detail: enrolled.length > 0 ? `${enrolled.length} recipe(s) enrolled: ${enrolled.map((r) => r.name).join(', ')}` : 'no recipe is enrolled: a sweep would refuse to run (exit 3)',
-  });
-  checks.push(...programChecks(config, splitPath(ctx.env.PATH)));
-  const units = stringOption(ctx, 'units');
-  if (units !== undefined) checks.push(await unitsCheck(config, resolve(ctx.cwd, units)));
-  checks.push(await checkWritable(config.stateDir));
-  checks.push(...(await checkRemotes(config)));
-  if (config.forge !== null) checks.push(await checkForge(config.forge));
+export const command = defineCommand({
+  usage: 'canon doctor [--units DIR] [--json] [--config F]',
+  flags: {
+    units: { type: 'string', placeholder: 'DIR', description: 'also verify the installed units in DIR, as `canon units verify DIR` does' },
+    ...jsonFlag,
+    ...configFlag,
+  },
+  positionals: [],
+  examples: ['canon doctor --units /etc/systemd/system', 'canon doctor --json'],
+  notes: ['Writes nothing but a probe file in stateDir. Exit: 0 every check passed · 1 a check failed.'],
+  async run(ctx) {
+    const config = await loadConfig(configOptions(ctx));
+    const checks: Check[] = [{ name: 'config', ok: true, detail: `${config.path} is valid` }];
+    const enrolled = config.recipes.filter((r) => r.enrolled);
+    checks.push({
+      name: 'enrolled',
+      ok: enrolled.length > 0,
+      detail: enrolled.length > 0 ? `${enrolled.length} recipe(s) enrolled: ${enrolled.map((r) => r.name).join(', ')}` : 'no recipe is enrolled: a sweep would refuse to run (exit 3)',
+    });
+    checks.push(...programChecks(config, splitPath(ctx.env.PATH)));
+    const units = ctx.flags.units;
+    if (units !== undefined) checks.push(await unitsCheck(config, resolve(ctx.cwd, units)));
+    checks.push(await checkWritable(config.stateDir));
+    checks.push(...(await checkRemotes(config)));
+    if (config.forge !== null) checks.push(await checkForge(config.forge));
 
-  const ok = checks.every((c) => c.ok);
-  if (boolOption(ctx, 'json')) ctx.stdout(`${JSON.stringify({ ok, checks }, null, 2)}\n`);
-  else ctx.stdout(`${checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`).join('\n')}\n`);
-  return ok ? 0 : 1;
-}
+    const ok = checks.every((c) => c.ok);
+    if (ctx.flags.json) ctx.stdout(`${JSON.stringify({ ok, checks }, null, 2)}\n`);
+    else ctx.stdout(`${checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`).join('\n')}\n`);
+    return ok ? 0 : 1;
+  },
+});
 
 // The same program check as `canon units verify`: bash and git (canon's own) besides the
 // configured programs, and the interpreter of every `#!/usr/bin/env X` script among them.

@@ -1,19 +1,33 @@
-import { loadConfig, type ResolvedConfig } from '../../config/index.js';
-import { planSweep, type PlanEntry } from '../../sweep/plan.js';
-import { boolOption, configOptions, listOption, type CommandContext } from '../context.js';
+import { loadConfig, planSweep, type PlanEntry, type ResolvedConfig } from '../../index.js';
+import { configOptions } from '../context.js';
+import { defineCommand } from '../define-command.js';
+import { configFlag, jsonFlag, recipesFlag } from '../flags.js';
 
-export async function run(ctx: CommandContext): Promise<number> {
-  const config = await loadConfig(configOptions(ctx));
-  return printPlan(ctx, config, listOption(ctx, 'recipe'), false);
-}
+export const command = defineCommand({
+  usage: 'canon plan [--recipe R]... [--json] [--config F]',
+  flags: { ...recipesFlag, ...jsonFlag, ...configFlag },
+  positionals: [],
+  examples: ['canon plan --json', 'canon plan --recipe gitea'],
+  notes: ['Exit: 0 every recipe could be decided · 1 a recipe could not (its line says why).'],
+  async run(ctx) {
+    const config = await loadConfig(configOptions(ctx));
+    return printPlan(ctx, ctx.flags.json, config, ctx.flags.recipe, false);
+  },
+});
 
 /** Shared by `canon plan` and `canon sweep --dry-run`: the same decision code, nothing written. */
-export async function printPlan(ctx: CommandContext, config: ResolvedConfig, recipes: string[], force: boolean): Promise<number> {
+export async function printPlan(
+  out: { stdout: (text: string) => void },
+  json: boolean,
+  config: ResolvedConfig,
+  recipes: string[],
+  force: boolean,
+): Promise<number> {
   const plan = await planSweep({ config, recipes, force });
-  if (boolOption(ctx, 'json')) {
-    ctx.stdout(`${JSON.stringify({ dryRun: true, exitCode: plan.exitCode, recipes: plan.entries.map(planJson) }, null, 2)}\n`);
+  if (json) {
+    out.stdout(`${JSON.stringify({ dryRun: true, exitCode: plan.exitCode, recipes: plan.entries.map(planJson) }, null, 2)}\n`);
   } else {
-    ctx.stdout(`${plan.entries.map(planLine).join('\n')}\n`);
+    out.stdout(`${plan.entries.map(planLine).join('\n')}\n`);
   }
   return plan.exitCode;
 }

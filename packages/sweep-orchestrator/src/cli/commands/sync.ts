@@ -1,17 +1,25 @@
-import { loadConfig } from '../../config/index.js';
-import { syncMirrors, type MirrorSyncEntry } from '../../sweep/sync-mirrors.js';
-import { boolOption, configOptions, listOption, type CommandContext } from '../context.js';
+import { loadConfig, syncMirrors, type MirrorSyncEntry } from '../../index.js';
+import { configOptions } from '../context.js';
+import { defineCommand } from '../define-command.js';
+import { configFlag, jsonFlag, recipesFlag } from '../flags.js';
 
-export async function run(ctx: CommandContext): Promise<number> {
-  const config = await loadConfig(configOptions(ctx));
-  const entries = await syncMirrors({ config, recipes: listOption(ctx, 'recipe') });
-  if (boolOption(ctx, 'json')) {
-    ctx.stdout(`${JSON.stringify(entries.map(json), null, 2)}\n`);
-  } else {
-    for (const e of entries) ctx.stdout(`${line(e)}\n`);
-  }
-  return entries.every((e) => e.result.kind === 'synced') ? 0 : 1;
-}
+export const command = defineCommand({
+  usage: 'canon sync [--recipe R]... [--json] [--config F]',
+  flags: { ...recipesFlag, ...jsonFlag, ...configFlag },
+  positionals: [],
+  examples: ['canon sync --recipe custom-html', 'canon sync --json'],
+  notes: ['Runs under the sweep lock. Exit: 0 every mirror synced · 1 any could not be synced · 75 a sweep runs.'],
+  async run(ctx) {
+    const config = await loadConfig(configOptions(ctx));
+    const entries = await syncMirrors({ config, recipes: ctx.flags.recipe });
+    if (ctx.flags.json) {
+      ctx.stdout(`${JSON.stringify(entries.map(json), null, 2)}\n`);
+    } else {
+      for (const e of entries) ctx.stdout(`${line(e)}\n`);
+    }
+    return entries.every((e) => e.result.kind === 'synced') ? 0 : 1;
+  },
+});
 
 function json(e: MirrorSyncEntry): Record<string, unknown> {
   const r = e.result;

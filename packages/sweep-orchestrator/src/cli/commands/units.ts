@@ -1,23 +1,40 @@
 import { realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { verifyUnits, writeUnits } from '@canon/timer-units';
-import { loadConfig, programsOf, type ResolvedConfig } from '../../config/index.js';
-import { configOptions, stringOption, type CommandContext } from '../context.js';
-import { UsageError } from '../usage-error.js';
+import { loadConfig, programsOf, type ResolvedConfig } from '../../index.js';
+import { configOptions, type CommandIo } from '../context.js';
+import { defineCommand } from '../define-command.js';
+import { configFlag } from '../flags.js';
+import { usageError } from '../usage-error.js';
 
-export async function run(ctx: CommandContext): Promise<number> {
-  const [sub, dir] = ctx.positionals;
-  if (sub === 'render') {
-    const out = stringOption(ctx, 'out');
-    if (out === undefined || dir !== undefined) throw new UsageError('units', ['usage: canon units render --out DIR']);
-    return render(ctx, resolve(ctx.cwd, out));
-  }
-  if (sub === 'verify') {
-    if (dir === undefined) throw new UsageError('units', ['usage: canon units verify DIR']);
-    return verify(ctx, resolve(ctx.cwd, dir));
-  }
-  throw new UsageError('units', [`expected \`render\` or \`verify\`, got ${JSON.stringify(sub ?? '')}`]);
-}
+type UnitsContext = CommandIo & { flags: { config: string | undefined } };
+
+export const command = defineCommand({
+  usage: 'canon units render --out DIR [--config F]  |  canon units verify DIR [--config F]',
+  flags: {
+    out: { type: 'string', placeholder: 'DIR', description: 'render: the directory to write canon-sweep.service and canon-sweep.timer into' },
+    ...configFlag,
+  },
+  positionals: [
+    { name: 'render|verify', description: 'render the units from the config, or verify installed ones against it' },
+    { name: 'DIR', description: 'verify: the directory holding the installed units', optional: true },
+  ],
+  examples: ['canon units verify /etc/systemd/system'],
+  notes: ['Exit (verify): 0 the units will run · 1 a problem was found (each is listed with its code).'],
+  async run(ctx) {
+    const [sub, dir] = ctx.positionals;
+    if (sub === 'render') {
+      const out = ctx.flags.out;
+      if (out === undefined || dir !== undefined) throw usageError('units', ['usage: canon units render --out DIR']);
+      return render(ctx, resolve(ctx.cwd, out));
+    }
+    if (sub === 'verify') {
+      if (dir === undefined) throw usageError('units', ['usage: canon units verify DIR']);
+      return verify(ctx, resolve(ctx.cwd, dir));
+    }
+    throw usageError('units', [`expected \`render\` or \`verify\`, got ${JSON.stringify(sub ?? '')}`]);
+  },
+});
 
 /** The executable the service must run: this very `canon`, symlinks resolved. */
 function canonExecutable(): string {
@@ -32,7 +49,7 @@ function limitsOf(config: ResolvedConfig): { recipes: { testSeconds: number; pro
   };
 }
 
-async function render(ctx: CommandContext, out: string): Promise<number> {
+async function render(ctx: UnitsContext, out: string): Promise<number> {
   const config = await loadConfig(configOptions(ctx));
   const units = await writeUnits(out, {
     schedule: config.schedule,
@@ -46,7 +63,7 @@ async function render(ctx: CommandContext, out: string): Promise<number> {
   return 0;
 }
 
-async function verify(ctx: CommandContext, dir: string): Promise<number> {
+async function verify(ctx: UnitsContext, dir: string): Promise<number> {
   const config = await loadConfig(configOptions(ctx));
   const result = await verifyUnits(dir, {
     programs: programsOf(config),

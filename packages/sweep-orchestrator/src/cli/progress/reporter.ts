@@ -1,4 +1,4 @@
-import type { SweepEvent } from '../../sweep/events.js';
+import type { SweepEvent } from '../../index.js';
 
 export type ProgressReporter = { event(e: SweepEvent): void; close(): void };
 

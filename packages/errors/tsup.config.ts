@@ -1,0 +1,3 @@
+import { canonTsupConfig } from '../../tsup.shared.js';
+
+export default canonTsupConfig();
