@@ -18,7 +18,7 @@ export const command = defineCommand({
   usage: 'canon history --recipe R [--json] [--config F]',
   flags: { ...recipeFlag, ...jsonFlag, ...configFlag },
   positionals: [],
-  examples: ['canon history --recipe gitea', 'canon history --recipe gitea --json'],
+  examples: ['canon history --recipe gitea --json'],
   notes: ["Reads the recipe's history.jsonl and attempt.json only: no forge secret, no network."],
   async run(ctx) {
     const config = await loadConfig(configOptions(ctx), { secrets: false });

@@ -18,7 +18,7 @@ export const command = defineCommand({
     ...configFlag,
   },
   positionals: [],
-  examples: ['canon metrics --out /var/lib/node_exporter/textfile/canon.prom'],
+  examples: ['canon metrics --out /var/lib/prometheus/node-exporter/canon.prom --config /etc/canon/config.json'],
   notes: [
     '"Missed" is computed when the file is written: run it every few minutes (canon-metrics.timer) so a sweep timer that stopped firing is never silent.',
     'Reads local files only: no forge secret, no network.',
