@@ -16,7 +16,8 @@ rec {
     nullOr = elem: type "nullOr ${elem.name}" (x: x == null || elem.check x);
   };
 
-  mkOption = attrs: attrs;
+  # Tagged, so the harness tells an option from a set of options (services.canon-sweep.metrics).
+  mkOption = attrs: attrs // { _isOption = true; };
   mkEnableOption = name: mkOption {
     type = types.bool;
     default = false;
@@ -27,6 +28,12 @@ rec {
   # NixOS merges a mkIf later; with one module there is nothing to merge, so decide now.
   mkIf = condition: content: if condition then content else { };
   optionalAttrs = condition: attrs: if condition then attrs else { };
+
+  optionals = condition: list: if condition then list else [ ];
+  removePrefix = prefix: str:
+    let n = builtins.stringLength prefix;
+    in if builtins.substring 0 n str == prefix
+    then builtins.substring n (builtins.stringLength str - n) str else str;
 
   inherit (builtins) filter attrValues;
   foldl' = builtins.foldl';

@@ -23,6 +23,7 @@ export const MIRROR_SYNC_ERROR_CODES = [
   'TAG_MOVED',
   'HEAD_MISMATCH',
   'CHECKOUT_FAILED',
+  'ABORTED',
 ] as const;
 
 export type MirrorSyncErrorCode = (typeof MIRROR_SYNC_ERROR_CODES)[number];

@@ -21,7 +21,8 @@ function isTimeout(error: unknown): boolean {
   return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
 }
 
-function classify(error: unknown): { code: MirrorSyncErrorCode; what: string; status?: number } {
+function classify(error: unknown, signal: AbortSignal | undefined): { code: MirrorSyncErrorCode; what: string; status?: number } {
+  if (signal?.aborted === true) return { code: 'ABORTED', what: 'the listing was interrupted (the run is stopping)' };
   const status = statusOf(error);
   if (status === 401 || status === 403)
     return {
@@ -84,12 +85,12 @@ export async function listRemoteRefs(
   }
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!/^https?:/i.test(url))
-    return toRemoteRefs(await listWithGit(url, { stage, recipe, auth: opts.auth, timeoutMs }));
+    return toRemoteRefs(await listWithGit(url, { stage, recipe, auth: opts.auth, timeoutMs, signal: opts.signal }));
   const header = authorizationHeader(opts.auth);
   let refs: ServerRef[];
   try {
     refs = await listServerRefs({
-      http: httpWithTimeout(timeoutMs),
+      http: httpWithTimeout(timeoutMs, opts.signal),
       url,
       protocolVersion: 1,
       symrefs: true,
@@ -97,7 +98,7 @@ export async function listRemoteRefs(
       ...(header ? { headers: { Authorization: header } } : {}),
     });
   } catch (error) {
-    const { code, what, status } = classify(error);
+    const { code, what, status } = classify(error, opts.signal);
     const side = opts.stage === undefined ? 'the' : stage === 'list-mirror' ? 'mirror' : 'upstream';
     const detail = redactText(
       `${recipe ? `${recipe}: ` : ''}listing ${side} refs at ${remote} failed: expected a ref advertisement within ${String(timeoutMs)} ms, but ${what}. Nothing was pushed; check that the remote is reachable${code === 'AUTH_FAILED' ? ' and the token is valid' : ''}, then sync again.`,

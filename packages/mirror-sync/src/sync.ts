@@ -3,6 +3,7 @@ import { MirrorSyncError } from './errors.js';
 import { ensureCacheRepo } from './internal/cache-repo.js';
 import { DEFAULT_TIMEOUT_MS } from './internal/defaults.js';
 import { gitStep } from './internal/git-step.js';
+import { pinCacheTags } from './internal/pin-tags.js';
 import { planTags, tagWarnings } from './internal/plan.js';
 import { cleanupPulls } from './internal/pull-cleanup.js';
 import { isValidRefName, OID } from './internal/ref-name.js';
@@ -38,6 +39,7 @@ async function listBoth(opts: SyncOptions, timeoutMs: number): Promise<[RemoteRe
         stage: 'list-upstream',
         recipe: opts.recipe,
         timeoutMs,
+        ...(opts.signal ? { signal: opts.signal } : {}),
         ...(opts.auth?.upstream ? { auth: opts.auth.upstream } : {}),
       }),
     opts.mirrorRefs ??
@@ -45,6 +47,7 @@ async function listBoth(opts: SyncOptions, timeoutMs: number): Promise<[RemoteRe
         stage: 'list-mirror',
         recipe: opts.recipe,
         timeoutMs,
+        ...(opts.signal ? { signal: opts.signal } : {}),
         ...(opts.auth?.mirror ? { auth: opts.auth.mirror } : {}),
       }),
   ]);
@@ -117,11 +120,9 @@ export async function syncMirror(opts: SyncOptions): Promise<SyncResult> {
 
   if (changed) {
     const cwd = await cacheRepo();
-    // Fetch by name, then push the exact oids that were listed: what is reported is what lands.
-    const fetchSpecs = [
-      `+refs/heads/${branch}:refs/heads/${branch}`,
-      ...plan.push.map((t) => `+refs/tags/${t.name}:refs/tags/${t.name}`),
-    ];
+    const tagsChange = plan.push.length > 0 || plan.deleted.length > 0;
+    // Wildcards, then the cache's tags pinned to the oids that were listed: what is reported is what lands.
+    const fetchSpecs = [`+refs/heads/${branch}:refs/heads/${branch}`, ...(tagsChange ? ['+refs/tags/*:refs/tags/*'] : [])];
     await gitStep(
       {
         stage: 'fetch',
@@ -132,6 +133,7 @@ export async function syncMirror(opts: SyncOptions): Promise<SyncResult> {
         cwd,
         failCode: 'FETCH_FAILED',
         doing: 'fetching from upstream',
+        signal: opts.signal,
       },
       [
         'fetch',
@@ -143,12 +145,13 @@ export async function syncMirror(opts: SyncOptions): Promise<SyncResult> {
         ...fetchSpecs,
       ],
     );
+    if (tagsChange) await pinCacheTags({ recipe: opts.recipe, cwd, timeoutMs, signal: opts.signal }, upstreamRefs.tags);
     const pushSpecs = [
       ...(mainBefore === mainAfter ? [] : [`+${mainAfter}:refs/heads/${branch}`]),
-      ...plan.push.map((t) => `+${t.oid ?? t.commit}:refs/tags/${t.name}`),
-      ...plan.deleted.map((t) => `:refs/tags/${t.name}`),
+      ...(tagsChange ? ['+refs/tags/*:refs/tags/*'] : []),
     ];
-    // One atomic push for the branch and every tag: all of it lands, or none.
+    // One atomic push for the branch and every tag: all of it lands, or none. --prune deletes
+    // the mirror's tags upstream no longer has; it only reaches refs/tags/, the wildcard's side.
     await gitStep(
       {
         stage: 'push',
@@ -159,8 +162,9 @@ export async function syncMirror(opts: SyncOptions): Promise<SyncResult> {
         cwd,
         failCode: 'PUSH_FAILED',
         doing: 'pushing to the mirror',
+        signal: opts.signal,
       },
-      ['push', '--quiet', '--atomic', '--no-verify', '--', opts.mirror, ...pushSpecs],
+      ['push', '--quiet', '--atomic', '--no-verify', ...(tagsChange ? ['--prune'] : []), '--', opts.mirror, ...pushSpecs],
     );
   }
 

@@ -15,7 +15,12 @@ export type RemoteRefs = {
   pulls?: Record<number, string>;
 };
 
-export type ListRemoteRefsOptions = { auth?: RemoteAuth; timeoutMs?: number };
+export type ListRemoteRefsOptions = {
+  auth?: RemoteAuth;
+  timeoutMs?: number;
+  /** Aborting stops the listing at once (code `ABORTED`). */
+  signal?: AbortSignal;
+};
 
 /** The mirror's forge: `owner/repo` is the mirror URL's path without `.git`. */
 export type ForgeTarget = { url: string; token: string; owner: string; repo: string };
@@ -33,6 +38,8 @@ export type SyncOptions = {
   forge?: ForgeTarget | null;
   /** Limit for each network step (listing, fetch, push, forge call); default 120 000. */
   timeoutMs?: number;
+  /** Aborting (e.g. the sweep's SIGTERM) stops the sync at once: git's process groups are killed, code `ABORTED`. */
+  signal?: AbortSignal;
   /** Already listed refs, to save round trips. */
   upstreamRefs?: RemoteRefs;
   mirrorRefs?: RemoteRefs;

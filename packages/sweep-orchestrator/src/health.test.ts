@@ -94,4 +94,13 @@ describe('pollHealth', () => {
     expect(result.healthy).toBe(false);
     expect(result.reason).toBe('interrupted after 2 attempts (last: ECONNREFUSED)');
   });
+
+  // Past one Node timer (2^31-1 ms, ~24.8 days) a plain sleep fires at once: a poll storm.
+  it('waits a whole intervalSeconds of 2,200,000 s between attempts instead of none at all', async () => {
+    const result = await pollHealth(spec('/down/', { timeoutSeconds: 2_500_000, intervalSeconds: 2_200_000 }), {
+      signal: AbortSignal.timeout(800),
+    });
+    expect(result.attempts).toBe(1);
+    expect(result.reason).toBe('interrupted after 1 attempts (last: status 503, expected one of 200, 301, 302)');
+  });
 });

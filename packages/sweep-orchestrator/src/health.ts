@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { HealthSpec } from './config/index.js';
+import { longSleep } from './internal/long-timeout.js';
 
 export type HealthResult = { healthy: boolean; lastStatus: number | null; attempts: number; reason: string | null };
 
@@ -54,7 +54,7 @@ export async function pollHealth(
     const wait = spec.intervalSeconds * 1000;
     if (deadline - performance.now() <= wait) break;
     try {
-      await sleep(Math.ceil(wait), undefined, opts.signal === undefined ? {} : { signal: opts.signal });
+      await longSleep(Math.ceil(wait), opts.signal);
     } catch {
       continue;
     }

@@ -46,6 +46,9 @@ export { HollowSweepError, SweepError } from './sweep/errors.js';
 export type { Evidence, FleetContext, ReportContext, ReportFormat } from './report/index.js';
 export { isSweepMissed, readEvidence, REPORT_FORMATS, renderReport, renderStatus } from './report/index.js';
 
+export type { InitResult, StarterOptions } from './init/starter-config.js';
+export { DEFAULT_STATE_DIR, MIRROR_PLACEHOLDER, renderStarterConfig, starterWalkthrough, writeStarterConfig } from './init/starter-config.js';
+
 export type { CliIo } from './cli/main.js';
 export { runCli } from './cli/main.js';
 export { EXIT } from './cli/exit-codes.js';

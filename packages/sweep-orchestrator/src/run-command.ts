@@ -4,6 +4,8 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CanonError } from '@canon/errors';
 import { trackChild, untrackChild } from '@canon/warm-registry';
+import { CommandLog } from './internal/command-log.js';
+import { longTimeout } from './internal/long-timeout.js';
 import { groupHasLiveMembers, signalGroup } from './internal/process-group.js';
 
 export { canonEnv } from './canon-env.js';
@@ -25,6 +27,8 @@ export type RunCommandOptions = {
   signal?: AbortSignal;
   /** Variables of canon's own environment the child must not inherit (e.g. the forge token's). */
   withheldEnv?: readonly string[];
+  /** Values masked wherever they appear in the log (the command's output and canon's own lines). */
+  secrets?: readonly string[];
 };
 
 export type CommandResult = {
@@ -40,7 +44,7 @@ export type CommandResult = {
   stderrTail: string;
 };
 
-export const COMMAND_ERROR_CODES = ['SPAWN_FAILED', 'TRACK_FAILED', 'LOG_UNWRITABLE'] as const;
+export const COMMAND_ERROR_CODES = ['SPAWN_FAILED', 'TRACK_FAILED', 'LOG_UNWRITABLE', 'LOG_DISK_FULL', 'LOG_WRITE_FAILED'] as const;
 
 export type CommandErrorCode = (typeof COMMAND_ERROR_CODES)[number];
 
@@ -56,17 +60,26 @@ export class CommandError extends CanonError<CommandErrorCode, CommandErrorData>
       SPAWN_FAILED: `could not start ${formatArgv(data.argv)} in ${data.cwd}: ${why}; check that the program is installed and on PATH and that the directory exists`,
       TRACK_FAILED: `could not record the process group of ${formatArgv(data.argv)} under the state directory: ${why}; the command was stopped`,
       LOG_UNWRITABLE: `could not open the log file ${data.logFile}: ${why}; check that the state directory is writable. ${formatArgv(data.argv)} was not started`,
+      LOG_DISK_FULL: `the disk holding the log file ${data.logFile} is full (${why}); ${formatArgv(data.argv)} was stopped because its output could not be kept. Free space under the state directory and run again`,
+      LOG_WRITE_FAILED: `could not write the log file ${data.logFile}: ${why}; ${formatArgv(data.argv)} was stopped because its output could not be kept. Check the disk holding the state directory`,
     };
     super(code, data, options, messages[code]);
   }
 }
 
 const STDERR_TAIL_BYTES = 4096;
-/** Node fires longer timers at once; no step needs more than ~24 days. */
-const MAX_TIMER_MS = 2_147_483_647;
+const isNoSpace = (error: unknown) => ['ENOSPC', 'EDQUOT'].includes((error as NodeJS.ErrnoException | null)?.code ?? '');
 const CAPTURE_LIMIT_BYTES = 1 << 20;
 /** After the group is gone, how long to wait for the pipes to close (an escaped `setsid` process may hold them). */
 const PIPE_DRAIN_MS = 1000;
+
+/** Waits for the pipes' end: as long as the log is still taking their output, else PIPE_DRAIN_MS. */
+async function drainPipes(pipesClosed: Promise<unknown>, log: CommandLog): Promise<void> {
+  let closed = false;
+  void pipesClosed.then(() => (closed = true));
+  const since = performance.now();
+  while (!closed && (log.behind || performance.now() - since < PIPE_DRAIN_MS)) await Promise.race([pipesClosed, sleep(50)]);
+}
 
 function childEnv(extra: Record<string, string>, withheld: readonly string[]): NodeJS.ProcessEnv {
   const inherited = Object.entries(process.env).filter(([name]) => !withheld.includes(name));
@@ -91,12 +104,17 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
     await mkdir(dirname(opts.logFile), { recursive: true });
     fd = await open(opts.logFile, 'a');
   } catch (cause) {
-    throw new CommandError('LOG_UNWRITABLE', errorData, { cause });
+    throw new CommandError(isNoSpace(cause) ? 'LOG_DISK_FULL' : 'LOG_UNWRITABLE', errorData, { cause });
   }
   // Opened up front so a log that cannot be written stops the step before anything starts.
-  const log = fd.createWriteStream();
-  const closeLog = (line: string) => new Promise<void>((resolve) => log.end(`${line}\n`, () => resolve()));
-  log.write(`# ${new Date().toISOString()} $ ${formatArgv(opts.argv)}  (cwd ${opts.cwd})\n`);
+  let onLogFailure = () => {};
+  const log = new CommandLog(fd, opts.secrets ?? [], () => onLogFailure());
+  const logFailure = (error: Error) => new CommandError(isNoSpace(error) ? 'LOG_DISK_FULL' : 'LOG_WRITE_FAILED', errorData, { cause: error });
+  const closeLog = async (line: string) => {
+    await log.close(line);
+    if (log.error !== null) throw logFailure(log.error);
+  };
+  log.line(`# ${new Date().toISOString()} $ ${formatArgv(opts.argv)}  (cwd ${opts.cwd})\n`);
   const result = (partial: Partial<CommandResult>): CommandResult => ({
     argv: opts.argv,
     exitCode: null,
@@ -138,15 +156,13 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
   const stdoutChunks: Buffer[] = [];
   let stdoutBytes = 0;
   let stderrTail = Buffer.alloc(0);
-  child.stdout.on('data', (chunk: Buffer) => {
-    log.write(chunk);
+  log.follow(child.stdout, (chunk) => {
     if (opts.capture === true && stdoutBytes < CAPTURE_LIMIT_BYTES) {
       stdoutChunks.push(chunk);
       stdoutBytes += chunk.length;
     }
   });
-  child.stderr.on('data', (chunk: Buffer) => {
-    log.write(chunk);
+  log.follow(child.stderr, (chunk) => {
     stderrTail = Buffer.concat([stderrTail, chunk]).subarray(-STDERR_TAIL_BYTES);
   });
   const pipesClosed = Promise.all(
@@ -156,18 +172,23 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
 
-  let stopping: { why: 'timeout' | 'abort'; graceEndsAt: number } | null = null;
-  let graceTimer: NodeJS.Timeout | undefined;
-  const stop = (why: 'timeout' | 'abort') => {
+  type Stop = 'timeout' | 'abort' | 'log';
+  const reasons: Record<Stop, string> = { timeout: `timed out after ${opts.timeoutMs} ms`, abort: 'stopped on request', log: 'the log cannot be written' };
+  let stopping: { why: Stop; graceEndsAt: number } | null = null;
+  let graceTimer: { clear: () => void } | undefined;
+  const stop = (why: Stop) => {
     if (stopping !== null) return;
     stopping = { why, graceEndsAt: performance.now() + opts.killGraceMs };
-    log.write(`\n# ${why === 'timeout' ? `timed out after ${opts.timeoutMs} ms` : 'stopped on request'}: SIGTERM to process group ${pgid}\n`);
+    log.line(`\n# ${reasons[why]}: SIGTERM to process group ${pgid}\n`);
     signalGroup(pgid, 'SIGTERM');
-    graceTimer = setTimeout(() => signalGroup(pgid, 'SIGKILL'), opts.killGraceMs);
+    graceTimer = longTimeout(opts.killGraceMs, () => signalGroup(pgid, 'SIGKILL'));
   };
-  const timeoutTimer = setTimeout(() => stop('timeout'), Math.min(opts.timeoutMs, MAX_TIMER_MS));
+  const timeoutTimer = longTimeout(opts.timeoutMs, () => stop('timeout'));
   const onAbort = () => stop('abort');
   opts.signal?.addEventListener('abort', onAbort, { once: true });
+  // A command whose output cannot be kept has no trustworthy result: stop it rather than run on blind.
+  onLogFailure = () => stop('log');
+  if (log.error !== null) stop('log');
 
   let tracked = false;
   let footer = '# stopped';
@@ -181,14 +202,14 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
       throw new CommandError('TRACK_FAILED', errorData, { cause });
     }
     const { code, signal } = await exited;
-    clearTimeout(timeoutTimer);
-    const ending = stopping as { why: 'timeout' | 'abort'; graceEndsAt: number } | null;
+    timeoutTimer.clear();
+    const ending = stopping as { why: Stop; graceEndsAt: number } | null;
     if (ending !== null) {
       // The leader is gone but its group may still be shutting down: honour the grace period.
       while (performance.now() < ending.graceEndsAt && groupHasLiveMembers(pgid)) await sleep(50);
     }
     signalGroup(pgid, 'SIGKILL');
-    await Promise.race([pipesClosed, sleep(PIPE_DRAIN_MS)]);
+    await drainPipes(pipesClosed, log);
     const out = result({
       // A command canon had to stop has no verdict: even if it exits 0 on SIGTERM, that must
       // never read as green. Its real exit status is still written to the log.
@@ -202,8 +223,8 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
     footer = `\n# ${code !== null ? `exit ${code}` : `killed by ${signal ?? 'unknown signal'}`} after ${out.durationMs} ms`;
     return out;
   } finally {
-    clearTimeout(timeoutTimer);
-    clearTimeout(graceTimer);
+    timeoutTimer.clear();
+    graceTimer?.clear();
     opts.signal?.removeEventListener('abort', onAbort);
     signalGroup(pgid, 'SIGKILL');
     child.stdout.destroy();
@@ -211,7 +232,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<CommandResult
     if (tracked) {
       // The group is dead; a stale tracking file only makes the next sweep look at a gone pid.
       await untrackChild({ stateDir: opts.stateDir, runId: opts.runId, pid: pgid }).catch((error: unknown) => {
-        log.write(`# warning: could not remove the tracking record: ${(error as Error).message}\n`);
+        log.line(`# warning: could not remove the tracking record: ${(error as Error).message}\n`);
       });
     }
     await closeLog(footer);

@@ -1,5 +1,10 @@
 import path from 'node:path';
-import { envInterpreter, resolveOnPath } from './resolve-on-path.js';
+import {
+  absoluteInterpreter,
+  envInterpreter,
+  isExecutableFile,
+  resolveOnPath,
+} from './resolve-on-path.js';
 import type { UnitProblem } from './problems.js';
 
 /** Programs every sweep needs besides those the config names: canon's own git, and bash for the hooks. */
@@ -19,8 +24,9 @@ export type ProgramCheck = {
 };
 
 /**
- * Checks that every program resolves on `pathDirs`, and that every script among them
- * that starts with `#!/usr/bin/env X` finds X there too. Reports every miss; programs
+ * Checks that every program resolves on `pathDirs`, that every script among them that
+ * starts with `#!/usr/bin/env X` finds X there too, and that one naming an absolute
+ * interpreter (`#!/usr/bin/python3`) finds it at that path. Reports every miss; programs
  * that exist only at run time are listed in `unchecked`.
  */
 export function checkPrograms(
@@ -47,6 +53,13 @@ export function checkPrograms(
       continue;
     }
     resolved[program] = file;
+    const absolute = absoluteInterpreter(file);
+    if (absolute !== null && !isExecutableFile(absolute)) {
+      problems.push({
+        code: 'MISSING_INTERPRETER',
+        message: `${file} starts with "#!${absolute}", which is not an executable file on this host; install it there, or change the script's first line to "#!/usr/bin/env ${path.basename(absolute)}"`,
+      });
+    }
     const interpreter = envInterpreter(file);
     if (interpreter === null || resolved[interpreter] !== undefined) continue;
     const interpreterFile = resolveOnPath(interpreter, pathDirs);
@@ -60,4 +73,18 @@ export function checkPrograms(
     }
   }
   return { ok: problems.length === 0, problems, resolved, unchecked };
+}
+
+/**
+ * A program named by a relative path (`./run.sh`, `runner/run.py`) resolves against the
+ * directory the command happens to run in, not the one the config's author had in mind:
+ * under the unit every such command fails. Placeholders (`{checkout}/ci/run`) are fine.
+ */
+export function checkRelativePrograms(programs: readonly string[]): UnitProblem[] {
+  return [...new Set(programs)]
+    .filter((p) => !p.includes('{') && p.includes('/') && !path.isAbsolute(p))
+    .map((program) => ({
+      code: 'RELATIVE_PROGRAM' as const,
+      message: `the config runs "${program}", a relative path that resolves against the command's working directory, not the config's; use an absolute path or a placeholder such as {checkout}/${program.replace(/^\.\//, '')}`,
+    }));
 }

@@ -1,4 +1,4 @@
-export { checkPrograms, REQUIRED_PROGRAMS } from './check-programs.js';
+export { checkPrograms, checkRelativePrograms, REQUIRED_PROGRAMS } from './check-programs.js';
 export type { ProgramCheck } from './check-programs.js';
 export {
   deriveTimeoutStartSec,
@@ -14,8 +14,23 @@ export { parseOnCalendar } from './parse-on-calendar.js';
 export type { OnCalendarResult } from './parse-on-calendar.js';
 export { parseSchedule } from './schedule.js';
 export type { ScheduleResult } from './schedule.js';
-export { renderUnits, SERVICE_NAME, TIMER_NAME } from './render-units.js';
-export type { RenderedUnits, RenderInput, Schedule } from './render-units.js';
+export {
+  LISTEN_SERVICE_NAME,
+  METRICS_SERVICE_NAME,
+  METRICS_TIMER_NAME,
+  renderUnits,
+  SERVICE_NAME,
+  TIMER_NAME,
+  WORKER_SERVICE_NAME,
+} from './render-units.js';
+export type {
+  ListenUnitInput,
+  MetricsUnitInput,
+  RenderedUnits,
+  RenderInput,
+  Schedule,
+  WorkerUnitInput,
+} from './render-units.js';
 export { resolveOnPath, splitPath } from './resolve-on-path.js';
 export { verifyUnits } from './verify-units.js';
 export type { ProblemCode, UnitProblem } from './problems.js';

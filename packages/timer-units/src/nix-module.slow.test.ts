@@ -190,6 +190,8 @@ describe('nix/', () => {
       expect(fromNix.tmpfiles).toEqual([
         'd /var/lib/canon 0750 ci - - -',
         'd /var/cache/canon 0750 ci - - -',
+        // canon-metrics.timer is on by default and writes <stateDir>/metrics/canon.prom.
+        'd /var/lib/canon/metrics 0755 ci - - -',
       ]);
       expect(fromNix.users).toEqual([]);
     },

@@ -29,6 +29,9 @@ describe('renderUnits', () => {
       'sweep',
       '--config',
       host.configPath,
+      // The whole start timeout: a listen-triggered sweep never costs the weekly one.
+      '--wait',
+      '4920',
     ]);
     expect(field(service, 'Service', 'WorkingDirectory')).toEqual([host.stateDir]);
     expect(field(service, 'Service', 'KillMode')).toEqual(['control-group']);

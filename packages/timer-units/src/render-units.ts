@@ -5,6 +5,22 @@ import { TimerUnitsError } from './errors.js';
 import { envInterpreter, splitPath } from './resolve-on-path.js';
 import { parseOnCalendar } from './parse-on-calendar.js';
 import { escapePathValue, hasControlCharacter, quoteWord } from './internal/unit-syntax.js';
+import {
+  LISTEN_SERVICE_NAME,
+  METRICS_SERVICE_NAME,
+  METRICS_TIMER_NAME,
+  renderListenService,
+  renderMetricsUnits,
+  renderWorkerService,
+  WORKER_SERVICE_NAME,
+  type ListenUnitInput,
+  type MetricsUnitInput,
+  type ServiceBase,
+  type WorkerUnitInput,
+} from './internal/render-daemons.js';
+
+export type { ListenUnitInput, MetricsUnitInput, WorkerUnitInput };
+export { LISTEN_SERVICE_NAME, METRICS_SERVICE_NAME, METRICS_TIMER_NAME, WORKER_SERVICE_NAME };
 
 export type Schedule = { onCalendar: string; persistent: boolean; randomizedDelaySec?: number };
 
@@ -22,6 +38,12 @@ export type RenderInput = {
   pathDirs?: readonly string[];
   /** Where programs are looked up besides `pathDirs`; default: this process's PATH. */
   searchPath?: readonly string[];
+  /** Adds canon-metrics.service and canon-metrics.timer. */
+  metrics?: MetricsUnitInput;
+  /** Adds canon-worker.service (the config's execution.mode is "queue"). */
+  worker?: WorkerUnitInput;
+  /** Adds canon-listen.service (the config has a webhook). */
+  listen?: ListenUnitInput;
 };
 
 export type RenderedUnits = {
@@ -33,6 +55,8 @@ export type RenderedUnits = {
   resolved: Record<string, string>;
   /** Programs that exist only at run time (placeholders, relative paths): not resolved. */
   unchecked: string[];
+  /** Every unit rendered, file name → text: the sweep's two, then those of `metrics`, `worker`, `listen`. */
+  files: Record<string, string>;
 };
 
 export const SERVICE_NAME = 'canon-sweep.service';
@@ -62,9 +86,19 @@ export function renderUnits(input: RenderInput): RenderedUnits {
     throw new TimerUnitsError('INVALID_INPUT', { problems });
   }
   const { unitPath, resolved, unchecked } = buildPath(input);
-  const service = renderService(input, unitPath);
+  const base = serviceBase(input, unitPath);
+  const service = renderService(input, base);
   const timer = renderTimer(input.schedule);
-  return { service, timer, path: unitPath, resolved, unchecked };
+  const files: Record<string, string> = { [SERVICE_NAME]: service, [TIMER_NAME]: timer };
+  if (input.metrics !== undefined) {
+    const metrics = renderMetricsUnits(base, input.metrics);
+    files[METRICS_SERVICE_NAME] = metrics.service;
+    files[METRICS_TIMER_NAME] = metrics.timer;
+  }
+  if (input.worker !== undefined)
+    files[WORKER_SERVICE_NAME] = renderWorkerService(base, input.worker);
+  if (input.listen !== undefined) files[LISTEN_SERVICE_NAME] = renderListenService(base);
+  return { service, timer, path: unitPath, resolved, unchecked, files };
 }
 
 function validateInput(input: RenderInput): string[] {
@@ -94,6 +128,7 @@ function validateInput(input: RenderInput): string[] {
       );
     }
   }
+  problems.push(...validateExtras(input));
   for (const program of input.programs) {
     if (program === '' || hasControlCharacter(program))
       problems.push(`programs holds an empty or unprintable name: ${JSON.stringify(program)}`);
@@ -111,6 +146,25 @@ function validateInput(input: RenderInput): string[] {
     if (value !== undefined && !(Number.isFinite(value) && value >= 0))
       problems.push(`${field} must be a number >= 0, got ${String(value)}`);
   }
+  return problems;
+}
+
+function validateExtras(input: RenderInput): string[] {
+  const problems: string[] = [];
+  const { metrics, worker } = input;
+  if (metrics !== undefined) {
+    if (!path.isAbsolute(metrics.out) || hasControlCharacter(metrics.out))
+      problems.push(`metrics.out must be an absolute path, got ${JSON.stringify(metrics.out)}`);
+    const calendar = metrics.onCalendar === undefined ? null : parseOnCalendar(metrics.onCalendar);
+    if (calendar !== null && !calendar.ok)
+      problems.push(`metrics.onCalendar "${metrics.onCalendar ?? ''}" ${calendar.reason}`);
+  }
+  if (worker?.slots !== undefined && !(Number.isInteger(worker.slots) && worker.slots >= 1))
+    problems.push(`worker.slots must be an integer >= 1, got ${String(worker.slots)}`);
+  if (worker?.pool !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(worker.pool))
+    problems.push(
+      `worker.pool must be a pool name ([A-Za-z0-9._-]), got ${JSON.stringify(worker.pool)}`,
+    );
   return problems;
 }
 
@@ -151,10 +205,34 @@ function buildPath(input: RenderInput): {
   };
 }
 
-function renderService(input: RenderInput, unitPath: readonly string[]): string {
-  const execStart = [input.execPath, 'sweep', '--config', input.configPath]
-    .map((w) => quoteWord(w, { exec: true }))
-    .join(' ');
+function serviceBase(input: RenderInput, unitPath: readonly string[]): ServiceBase {
+  return {
+    execPath: input.execPath,
+    configPath: input.configPath,
+    placement: [
+      `WorkingDirectory=${escapePathValue(input.workingDirectory)}`,
+      ...(input.user === undefined ? [] : [`User=${input.user}`]),
+    ],
+    // Explicit, never inherited: every program the config names must resolve here.
+    environmentPath: `Environment=${quoteWord(`PATH=${unitPath.join(':')}`)}`,
+    hardening: HARDENING.map(([key, value]) => `${key}=${value}`),
+    limits: input.limits,
+  };
+}
+
+function renderService(input: RenderInput, base: ServiceBase): string {
+  const timeoutStartSec = deriveTimeoutStartSec(input.limits);
+  // --wait: a sweep started by `canon listen` may hold the mutex; the weekly sweep waits
+  // for it (its whole start timeout) instead of exiting 75 and skipping a week.
+  const argv = [
+    input.execPath,
+    'sweep',
+    '--config',
+    input.configPath,
+    '--wait',
+    String(timeoutStartSec),
+  ];
+  const execStart = argv.map((w) => quoteWord(w, { exec: true })).join(' ');
   const lines = [
     '# Rendered by @canon/timer-units (`canon units render`); check with `canon units verify`.',
     '[Unit]',
@@ -165,15 +243,13 @@ function renderService(input: RenderInput, unitPath: readonly string[]): string 
     '[Service]',
     'Type=oneshot',
     `ExecStart=${execStart}`,
-    `WorkingDirectory=${escapePathValue(input.workingDirectory)}`,
-    ...(input.user === undefined ? [] : [`User=${input.user}`]),
-    // Explicit, never inherited: every program the config names must resolve here.
-    `Environment=${quoteWord(`PATH=${unitPath.join(':')}`)}`,
+    ...base.placement,
+    base.environmentPath,
     // A stopped or timed-out sweep takes every process group it started with it.
     'KillMode=control-group',
-    `TimeoutStartSec=${deriveTimeoutStartSec(input.limits)}`,
+    `TimeoutStartSec=${timeoutStartSec}`,
     `TimeoutStopSec=${deriveTimeoutStopSec(input.limits)}`,
-    ...HARDENING.map(([key, value]) => `${key}=${value}`),
+    ...base.hardening,
     'SyslogIdentifier=canon-sweep',
   ];
   return `${lines.join('\n')}\n`;

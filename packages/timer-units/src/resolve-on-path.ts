@@ -37,14 +37,29 @@ export function isExecutableFile(file: string): boolean {
  * itself is on the PATH: the failure the units must catch before a timer fires.
  */
 export function envInterpreter(file: string): string | null {
+  const match = /^#!\s*\S*\/env\s+(?:-S\s*)?([^\s/=]+)(?:\s|$)/.exec(firstLine(file) ?? '');
+  return match?.[1] ?? null;
+}
+
+/**
+ * The absolute interpreter a script names (`#!/usr/bin/python3 -u` → `/usr/bin/python3`),
+ * or null for a binary, an `env` line or a relative one. The kernel runs it as is, with no
+ * PATH lookup, so it must exist exactly there.
+ */
+export function absoluteInterpreter(file: string): string | null {
+  const match = /^#!\s*(\/\S+)/.exec(firstLine(file) ?? '');
+  const interpreter = match?.[1];
+  if (interpreter === undefined || path.basename(interpreter) === 'env') return null;
+  return interpreter;
+}
+
+function firstLine(file: string): string | null {
   let fd: number | undefined;
   try {
     fd = openSync(file, 'r');
     const buffer = Buffer.alloc(256);
     const bytesRead = readSync(fd, buffer, 0, buffer.length, 0);
-    const firstLine = buffer.subarray(0, bytesRead).toString('utf8').split('\n')[0] ?? '';
-    const match = /^#!\s*\S*\/env\s+(?:-S\s*)?([^\s/=]+)(?:\s|$)/.exec(firstLine);
-    return match?.[1] ?? null;
+    return buffer.subarray(0, bytesRead).toString('utf8').split('\n')[0] ?? '';
   } catch {
     return null;
   } finally {

@@ -2,10 +2,12 @@ import { existsSync, statSync } from 'node:fs';
 import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { checkPrograms, REQUIRED_PROGRAMS } from './check-programs.js';
+import { checkPrograms, checkRelativePrograms, REQUIRED_PROGRAMS } from './check-programs.js';
 import { SERVICE_NAME, TIMER_NAME, type Schedule } from './render-units.js';
 import { envInterpreter, isExecutableFile, resolveOnPath, splitPath } from './resolve-on-path.js';
+import { checkCredentials, checkEnvironment } from './internal/check-environment.js';
 import { checkTimer } from './internal/check-timer.js';
+import { checkWritablePaths } from './internal/check-writable.js';
 import { analyzeVerify } from './internal/systemd-analyze.js';
 import type { UnitProblem } from './problems.js';
 import {
@@ -26,6 +28,12 @@ export type VerifyExpected = {
   configPath?: string;
   /** The config's schedule; when given, the timer must match it. */
   schedule?: Schedule;
+  /** Environment variables the config reads (forge.tokenEnv, passEnv): the unit must set each. */
+  env?: readonly string[];
+  /** Secret files the config reads (forge.tokenFile, …): one under /run/credentials/<unit>/ must be a loaded credential. */
+  secretFiles?: readonly string[];
+  /** Directories canon or a command writes (stateDir, workDir, registryDir, checkouts, logs): the hardening must leave them writable. */
+  writePaths?: readonly string[];
   /** systemd-analyze to cross-check with; default: found on PATH; null: skip it. */
   systemdAnalyze?: string | null;
 };
@@ -157,10 +165,14 @@ function checkService(
   }
   const programs = checkPrograms(wanted, unitPath);
   problems.push(...programs.problems);
-  for (const program of programs.unchecked)
+  problems.push(...checkRelativePrograms(wanted));
+  for (const program of programs.unchecked.filter((p) => p.includes('{')))
     notes.push(
       `${program} exists only when the sweep runs (placeholder or relative path): not checked`,
     );
+  checkEnvironment(service, file, expected.env ?? [], problems, notes);
+  checkCredentials(service, file, SERVICE_NAME, expected.secretFiles ?? [], problems);
+  checkWritablePaths(service, file, expected.writePaths ?? [], problems);
 
   const workingDirectory = lastValue(service, 'Service', 'WorkingDirectory')
     ?.replace(/^-/, '')

@@ -10,10 +10,15 @@ import {
   type RenderInput,
 } from './render-units.js';
 
-export type WrittenUnits = RenderedUnits & { servicePath: string; timerPath: string };
+export type WrittenUnits = RenderedUnits & {
+  servicePath: string;
+  timerPath: string;
+  /** Every file written, in `files` order. */
+  paths: string[];
+};
 
 /**
- * Renders the units and writes them into `dir` (created if missing). Each file is
+ * Renders the units and writes every one of them into `dir` (created if missing). Each file is
  * written atomically (temp file, fsync, rename, fsync of the directory), so systemd never
  * reads half a unit; nothing is written when rendering fails.
  */
@@ -21,15 +26,16 @@ export async function writeUnits(dir: string, input: RenderInput): Promise<Writt
   const rendered = renderUnits(input);
   const servicePath = path.join(dir, SERVICE_NAME);
   const timerPath = path.join(dir, TIMER_NAME);
+  const paths = Object.keys(rendered.files).map((name) => path.join(dir, name));
   try {
     await mkdir(dir, { recursive: true });
-    await writeAtomic(servicePath, rendered.service);
-    await writeAtomic(timerPath, rendered.timer);
+    for (const [name, text] of Object.entries(rendered.files))
+      await writeAtomic(path.join(dir, name), text);
     await fsyncDir(dir);
   } catch (error) {
     throw new TimerUnitsError('WRITE_FAILED', { dir }, { cause: error });
   }
-  return { ...rendered, servicePath, timerPath };
+  return { ...rendered, servicePath, timerPath, paths };
 }
 
 async function writeAtomic(file: string, text: string): Promise<void> {

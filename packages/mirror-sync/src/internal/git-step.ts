@@ -18,6 +18,8 @@ export type GitStep = {
   doing: string;
   /** Exit codes that are answers, not failures (e.g. merge-tree's 1 = conflict). */
   okCodes?: readonly number[];
+  input?: string;
+  signal?: AbortSignal | undefined;
 };
 
 function codeFromStderr(
@@ -52,6 +54,8 @@ export async function gitStep(step: GitStep, args: readonly string[]): Promise<G
     ...(step.cwd === undefined ? {} : { cwd: step.cwd }),
     env: gitAuthEnv(step.auth),
     timeoutMs: step.timeoutMs,
+    ...(step.input === undefined ? {} : { input: step.input }),
+    ...(step.signal === undefined ? {} : { signal: step.signal }),
   });
   if (
     !result.timedOut &&
@@ -61,10 +65,14 @@ export async function gitStep(step: GitStep, args: readonly string[]): Promise<G
     return result;
   const stderr = redactText(result.stderr, secrets);
   const remote = step.remote === null ? '' : redactUrl(step.remote);
-  const { code, status } = result.timedOut
-    ? { code: 'TIMEOUT' as const, status: undefined }
-    : codeFromStderr(stderr, step.failCode);
-  const outcome = result.timedOut
+  const { code, status } = result.aborted
+    ? { code: 'ABORTED' as const, status: undefined }
+    : result.timedOut
+      ? { code: 'TIMEOUT' as const, status: undefined }
+      : codeFromStderr(stderr, step.failCode);
+  const outcome = result.aborted
+    ? 'it was interrupted (the run is stopping) and its process group was killed'
+    : result.timedOut
     ? `it did not finish within ${String(step.timeoutMs)} ms and its process group was killed`
     : `git exited with ${result.exitCode === null ? `signal ${String(result.signal)}` : String(result.exitCode)}: ${tail(stderr, 3).trim() || '(no output)'}`;
   throw new MirrorSyncError(code, {

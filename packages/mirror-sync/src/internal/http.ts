@@ -15,10 +15,11 @@ async function* once(bytes: Uint8Array): AsyncIterableIterator<Uint8Array> {
  * exchange (headers and body): the bundled client has no timeout, and a hanging
  * server would hold a listing forever.
  */
-export function httpWithTimeout(timeoutMs: number): HttpClient {
+export function httpWithTimeout(timeoutMs: number, abort?: AbortSignal): HttpClient {
   return {
     async request(req: GitHttpRequest): Promise<GitHttpResponse> {
-      const signal = AbortSignal.timeout(timeoutMs);
+      const deadline = AbortSignal.timeout(timeoutMs);
+      const signal = abort === undefined ? deadline : AbortSignal.any([deadline, abort]);
       const payload = req.body ? await collect(req.body) : undefined;
       const res = await fetch(req.url, {
         method: req.method ?? 'GET',

@@ -32,7 +32,7 @@ export function parseLsRemote(stdout: string): ServerRef[] {
  */
 export async function listWithGit(
   url: string,
-  ctx: { stage: MirrorSyncStage; recipe: string; auth: RemoteAuth | undefined; timeoutMs: number },
+  ctx: { stage: MirrorSyncStage; recipe: string; auth: RemoteAuth | undefined; timeoutMs: number; signal?: AbortSignal | undefined },
 ): Promise<ServerRef[]> {
   const listed = await gitStep(
     {
@@ -43,6 +43,7 @@ export async function listWithGit(
       timeoutMs: ctx.timeoutMs,
       failCode: 'REMOTE_ERROR',
       doing: 'listing refs',
+      signal: ctx.signal,
     },
     ['ls-remote', '--symref', '--', url],
   );

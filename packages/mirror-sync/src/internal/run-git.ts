@@ -8,6 +8,8 @@ export type GitCommandResult = {
   exitCode: number | null;
   signal: string | null;
   timedOut: boolean;
+  /** True when `signal` stopped git (or it never started because the signal had fired). */
+  aborted: boolean;
 };
 
 export type GitCommandOptions = {
@@ -16,6 +18,10 @@ export type GitCommandOptions = {
   timeoutMs: number;
   /** Time between SIGTERM and SIGKILL to the group after a timeout. */
   killGraceMs?: number;
+  /** Aborting kills git's whole process group (SIGTERM, then SIGKILL after the grace). */
+  signal?: AbortSignal;
+  /** Written to git's stdin (e.g. an `update-ref --stdin` transaction); none by default. */
+  input?: string;
 };
 
 const BASE_ENV: Record<string, string> = {
@@ -45,21 +51,33 @@ export async function runGitCommand(
   args: readonly string[],
   opts: GitCommandOptions,
 ): Promise<GitCommandResult> {
+  if (opts.signal?.aborted === true) {
+    return { argv: ['git', ...args], cwd: opts.cwd, stdout: '', stderr: '', exitCode: null, signal: null, timedOut: false, aborted: true };
+  }
   const child = execa('git', args, {
     ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
     env: { ...BASE_ENV, ...opts.env },
     detached: true,
     reject: false,
-    stdin: 'ignore',
+    ...(opts.input === undefined ? { stdin: 'ignore' as const } : { input: opts.input }),
     stripFinalNewline: true,
   });
   let timedOut = false;
+  let aborted = false;
   let killTimer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    killGroup(child.pid, 'SIGTERM');
+    killTimer ??= setTimeout(() => killGroup(child.pid, 'SIGKILL'), opts.killGraceMs ?? 2000);
+  };
   const timer = setTimeout(() => {
     timedOut = true;
-    killGroup(child.pid, 'SIGTERM');
-    killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), opts.killGraceMs ?? 2000);
+    stop();
   }, opts.timeoutMs);
+  const onAbort = () => {
+    aborted = true;
+    stop();
+  };
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const result = await child;
     return {
@@ -69,13 +87,15 @@ export async function runGitCommand(
       stderr: String(result.stderr ?? ''),
       exitCode: result.exitCode ?? null,
       signal: result.signal ?? null,
-      timedOut,
+      timedOut: timedOut && !aborted,
+      aborted,
     };
   } finally {
     clearTimeout(timer);
     if (killTimer) clearTimeout(killTimer);
+    opts.signal?.removeEventListener('abort', onAbort);
     // A helper that outlived git (or ignored SIGTERM) must not outlive this call.
-    if (timedOut) killGroup(child.pid, 'SIGKILL');
+    if (timedOut || aborted) killGroup(child.pid, 'SIGKILL');
   }
 }
 

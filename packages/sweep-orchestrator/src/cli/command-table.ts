@@ -79,6 +79,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/units.js')).command,
   },
   {
+    name: 'init',
+    summary: 'write a starter config (strict JSON with $schema; the walk-through of its keys is printed) and create stateDir; never overwrites',
+    example: 'canon init --config /etc/canon/config.json',
+    load: async () => (await import('./commands/init.js')).command,
+  },
+  {
     name: 'listen',
     summary: "serve the forge's tag webhooks (debounced sweeps of the tagged recipes), /metrics, / and /healthz",
     example: 'canon listen',
@@ -86,7 +92,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'doctor',
-    summary: 'check config, programs, state dir, remotes, forge, the enrolled set and (with --units) the installed units',
+    summary: 'check config, programs, state dir, remotes, forge, the enrolled set and (with --units) the installed units; --offline: only config, enrolled set and programs',
     example: 'canon doctor',
     load: async () => (await import('./commands/doctor.js')).command,
   },

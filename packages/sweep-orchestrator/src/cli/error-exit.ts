@@ -15,7 +15,7 @@ export const EXIT_CODE_BY_ERROR = {
   SweepError: { UNKNOWN_RECIPE: usage, SWEEP_LOCK_LOST: failed },
   HollowSweepError: { HOLLOW: hollow },
   LockedError: { LOCKED: locked },
-  CommandError: { SPAWN_FAILED: failed, TRACK_FAILED: failed, LOG_UNWRITABLE: failed },
+  CommandError: { SPAWN_FAILED: failed, TRACK_FAILED: failed, LOG_UNWRITABLE: failed, LOG_DISK_FULL: failed, LOG_WRITE_FAILED: failed },
   RegistryError: {
     CORRUPT_RECORD: failed, UNKNOWN_SCHEMA: failed, INVALID_RECORD: failed, INVALID_NAME: failed,
     INVALID_OPTION: failed, NOT_A_DIRECTORY: failed, READ_ONLY: failed, NO_SPACE: failed,
@@ -31,7 +31,7 @@ export const EXIT_CODE_BY_ERROR = {
     AUTH_FAILED: failed, NOT_FOUND: failed, TIMEOUT: failed, REMOTE_ERROR: failed,
     NO_DEFAULT_BRANCH: failed, BRANCH_NOT_FOUND: failed, FETCH_FAILED: failed, PUSH_REJECTED: failed,
     PUSH_FAILED: failed, FORGE_FAILED: failed, TAG_NOT_FOUND: failed, TAG_MOVED: failed,
-    HEAD_MISMATCH: failed, CHECKOUT_FAILED: failed,
+    HEAD_MISMATCH: failed, CHECKOUT_FAILED: failed, ABORTED: failed,
   },
   TimerUnitsError: { INVALID_INPUT: failed, PROGRAM_NOT_ON_PATH: failed, WRITE_FAILED: failed },
 } as const satisfies Record<string, Record<string, ExitCode>>;

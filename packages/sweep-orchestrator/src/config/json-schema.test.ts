@@ -56,7 +56,7 @@ describe('published JSON Schema', () => {
     expect(example).toBeDefined();
     const config = await resolveConfig(JSON.parse(example ?? ''), {
       path: '/etc/canon/config.json',
-      env: { CANON_FORGE_TOKEN: 'token' },
+      env: { CANON_FORGE_TOKEN: 'token-4f1c9a7e' },
     });
     expect(config.recipes.map((r) => `${r.name}:${r.enrolled}`)).toEqual(['custom-html:true', 'gitea:true', 'keycloak:false']);
     expect(config.recipes[1]?.test.timeoutSeconds).toBe(5400);

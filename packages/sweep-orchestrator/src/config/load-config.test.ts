@@ -187,8 +187,8 @@ describe('loadConfig', () => {
       (e: unknown) => e as ConfigError,
     );
     expect(error?.data.errors).toEqual([{ path: 'forge.tokenEnv', message: 'environment variable FORGE_TOKEN is unset or empty' }]);
-    const ok = await loadConfig({ flag: path, env: { FORGE_TOKEN: 'tok' }, cwd: '/' });
-    expect(ok.forge?.token).toBe('tok');
+    const ok = await loadConfig({ flag: path, env: { FORGE_TOKEN: 'tok-4f1c9a7e' }, cwd: '/' });
+    expect(ok.forge?.token).toBe('tok-4f1c9a7e');
     expect(ok.secretEnv).toEqual(['FORGE_TOKEN']);
   });
 

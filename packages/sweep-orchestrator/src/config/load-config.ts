@@ -19,6 +19,9 @@ import type { ResolvedConfig, ResolvedRecipe, WebhookSettings } from './types.js
  */
 export type LoadOptions = { secrets?: boolean };
 
+/** SPEC: masking a shorter secret would mangle every message that happens to contain it. */
+const MIN_SECRET_LENGTH = 8;
+
 /** Finds, reads, validates and resolves the configuration; throws a ConfigError listing every problem. */
 export async function loadConfig(opts: FindConfigOptions, load: LoadOptions = {}): Promise<ResolvedConfig> {
   const path = findConfigPath(opts);
@@ -53,16 +56,16 @@ export async function resolveConfig(json: unknown, opts: { path: string; env: No
 
   const recipes = raw === null ? resolvePartially(json, problems) : resolveAll(raw, problems);
   const baseDir = dirname(opts.path);
-  const secrets = opts.secrets !== false;
-  const forge = raw?.forge == null || !secrets ? null : await readForge(raw.forge, baseDir, opts.env, problems);
-  const webhook = raw?.webhook == null || !secrets ? null : await readWebhook(raw.webhook, baseDir, problems);
+  const readSecrets = opts.secrets !== false;
+  const forge = raw?.forge == null || !readSecrets ? null : await readForge(raw.forge, baseDir, opts.env, problems);
+  const webhook = raw?.webhook == null || !readSecrets ? null : await readWebhook(raw.webhook, baseDir, problems);
 
   if (raw === null || problems.length > 0) {
     const errors = [...problems].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     throw new ConfigError('CONFIG_INVALID', { path: opts.path, errors });
   }
   const stateDir = resolve(baseDir, raw.stateDir ?? BUILTIN.stateDir);
-  return {
+  const config: ResolvedConfig = {
     path: opts.path,
     stateDir,
     workDir: resolve(baseDir, raw.workDir ?? BUILTIN.workDir),
@@ -70,7 +73,8 @@ export async function resolveConfig(json: unknown, opts: { path: string; env: No
     registryFormat: raw.registryFormat ?? BUILTIN.registryFormat,
     forge,
     recipes,
-    protectedDomains: raw.protectedDomains ?? [],
+    // Domains are case-insensitive (SPEC): one form everywhere they are compared or used.
+    protectedDomains: (raw.protectedDomains ?? []).map((d) => d.toLowerCase()),
     schedule: {
       onCalendar: raw.schedule?.onCalendar ?? BUILTIN.onCalendar,
       persistent: raw.schedule?.persistent ?? BUILTIN.persistent,
@@ -83,6 +87,10 @@ export async function resolveConfig(json: unknown, opts: { path: string; env: No
     webhook,
     secretEnv: raw.forge?.tokenEnv === undefined ? [] : [raw.forge.tokenEnv],
   };
+  // Not enumerable: the values never reach JSON.stringify or util.inspect of the config.
+  const secrets = [...(forge === null ? [] : [forge.token]), ...(webhook === null ? [] : [webhook.secret])];
+  Object.defineProperty(config, 'secrets', { value: secrets, enumerable: false });
+  return config;
 }
 
 function toProblems(issues: readonly z.core.$ZodIssue[]): ConfigProblem[] {
@@ -160,10 +168,15 @@ async function readForge(
     }
   }
   if (token === null || token === '') return null;
+  if (token.length < MIN_SECRET_LENGTH) {
+    problems.push({
+      path: forge.tokenFile !== undefined ? 'forge.tokenFile' : 'forge.tokenEnv',
+      message: `the forge token is ${token.length} characters long; a secret needs at least ${MIN_SECRET_LENGTH}, since canon masks every occurrence of it in what it writes`,
+    });
+    return null;
+  }
   return redacting({ type: 'gitea' as const, url: forge.url, token }, 'token');
 }
-
-const MIN_SECRET_LENGTH = 8;
 
 async function readWebhook(
   webhook: NonNullable<RawConfig['webhook']>,

@@ -41,7 +41,8 @@ export function resolveRecipe(
   if (p !== undefined && p !== null) {
     if (p.domain === undefined) missing('promote', 'domain');
     if (p.deploy === undefined) missing('promote', 'deploy');
-    const domain = p.domain === undefined ? '' : expand(p.domain);
+    // Domains are case-insensitive (SPEC): lower-cased once here, compared and used in that form.
+    const domain = p.domain === undefined ? '' : expand(p.domain).toLowerCase();
     const domainIssue = p.domain === undefined ? null : domainProblem(domain);
     if (domainIssue !== null) problems.push({ path: at('promote', 'domain'), message: domainIssue });
     promote = {

@@ -26,8 +26,14 @@ function withPlaceholders(scope: readonly string[], check?: (sample: string) => 
   });
 }
 
+/** SPEC: about 23 days; every timer canon arms works up to it (see internal/long-timeout.ts). */
+export const MAX_SECONDS = 2_000_000;
+
 const seconds = (what: string) =>
-  z.number().positive(`${what} must be a positive number of seconds (fractions allowed)`);
+  z
+    .number()
+    .positive(`${what} must be a positive number of seconds (fractions allowed)`)
+    .max(MAX_SECONDS, `${what} must be at most ${MAX_SECONDS.toLocaleString('en')} seconds (about 23 days)`);
 
 const argv = (scope: readonly string[]) =>
   z
@@ -238,7 +244,7 @@ export const configSchema = z
       })
       .optional(),
     lockStaleSeconds: seconds('lockStaleSeconds').meta({ default: BUILTIN.lockStaleSeconds }).optional(),
-    killGraceSeconds: z.number().min(0).meta({ default: BUILTIN.killGraceSeconds }).optional(),
+    killGraceSeconds: seconds('killGraceSeconds').meta({ default: BUILTIN.killGraceSeconds }).optional(),
     concurrency: z.number().int().min(1).max(64).meta({ default: BUILTIN.concurrency }).optional(),
     includePrereleases: z.boolean().meta({ default: BUILTIN.includePrereleases }).optional(),
     diskBudgetGiB: z.number().positive().nullable().meta({ default: null }).optional(),

@@ -60,6 +60,8 @@ export type ResolvedConfig = {
   webhook: WebhookSettings | null;
   /** Environment variables that hold secrets (forge.tokenEnv); commands must not inherit them. */
   secretEnv?: string[];
+  /** Secret values (the forge token): masked in every log and report; not enumerable, never serialised. */
+  secrets?: string[];
 };
 
 export type WebhookSettings = {

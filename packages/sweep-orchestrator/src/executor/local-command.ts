@@ -21,5 +21,6 @@ export function runLocalCommand(config: ResolvedConfig, command: LocalCommand): 
     stateDir: config.stateDir,
     // The forge token variable stays with canon: a recipe's commands have no business with it.
     withheldEnv: config.secretEnv ?? [],
+    secrets: config.secrets ?? [],
   });
 }

@@ -7,6 +7,7 @@ import {
 import type { ResolvedConfig } from '../config/index.js';
 import { createLocalExecutor } from '../executor/local-executor.js';
 import { createCanonPromoter } from '../promote/promote.js';
+import { maskDeep, maskingRegistry } from '../internal/secret-mask.js';
 import { SweepError } from './errors.js';
 import type { SweepEvent, SweepEventSink } from './events.js';
 import type { Interrupt } from './interrupt.js';
@@ -51,7 +52,10 @@ const DESCRIBE_INTERVAL_MS = 250;
 export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const { config } = opts;
   const now = opts.now ?? (() => new Date());
-  const emit: SweepEventSink = opts.onEvent ?? (() => undefined);
+  // Every record and event leaves through here: one place masks the secrets a message may quote.
+  const secrets = config.secrets ?? [];
+  const sink: SweepEventSink = opts.onEvent ?? (() => undefined);
+  const emit: SweepEventSink = (event) => sink(maskDeep(event, secrets));
   const selected = selectRecipes(config, opts.recipes ?? []);
   assertNotHollow(config, selected);
 
@@ -95,14 +99,14 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     }
     // Commands run with cwd = workDir (busyCheck) before any sync or checkout has created it.
     await mkdir(config.workDir, { recursive: true });
-    const registry = openConfiguredRegistry(config);
+    const registry = maskingRegistry(openConfiguredRegistry(config), secrets);
     const store = await createRun({ stateDir: config.stateDir, runId });
     const record: RunRecord = {
       schema: 1, runId, startedAt: startedAt.toISOString(), finishedAt: null, dryRun: false, interrupted: false,
       canonVersion: opts.canonVersion, exitCode: null, recipes: selected.map((r) => pendingRecipeRun(r.name)),
       summary: summarizeOutcomes([]), disk: { usedBytes: 0, budgetBytes: null },
     };
-    await store.writeRecord(record);
+    await store.writeRecord(maskDeep(record, secrets));
     // A run.json that cannot be written mid-run (full disk) is a warning, never a reason to
     // stop the other recipes; finish() below still fails loudly if it cannot write at the end.
     const recordWriteFailed = (e: unknown): void => {
@@ -111,7 +115,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     const writer = createRecordWriter(
       () => {
         record.summary = summarizeOutcomes(record.recipes);
-        return store.writeRecord(structuredClone(record));
+        return store.writeRecord(secrets.length === 0 ? structuredClone(record) : maskDeep(record, secrets));
       },
       { intervalMs: RECORD_WRITE_INTERVAL_MS, onError: recordWriteFailed },
     );
@@ -129,7 +133,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     for (const recipe of selected.filter((r) => r.enrolled)) {
       const listed = listPool(() => listBoth(config, recipe));
       listed.catch(() => undefined);
-      prepared.set(recipe.name, syncPool(() => syncRecipe(config, recipe, listed)));
+      prepared.set(recipe.name, syncPool(() => syncRecipe(config, recipe, listed, signal)));
     }
 
     const ctx: RecipeContext = {
@@ -165,7 +169,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     record.disk = await registry.diskUsage(config.diskBudgetGiB).catch(() => record.disk);
     record.finishedAt = now().toISOString();
     // Only a sweep of every recipe that ran to its end counts as "the last completed sweep".
-    await store.finish(record, { full: (opts.recipes ?? []).length === 0 && !record.interrupted });
+    await store.finish(maskDeep(record, secrets), { full: (opts.recipes ?? []).length === 0 && !record.interrupted });
     await pruneRuns(config.stateDir).catch((e: unknown) => {
       emit({ type: 'warning', at: stamp(), recipe: null, message: `could not prune old runs: ${String(e)}` });
     });
@@ -178,7 +182,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
       // Another sweep may have taken over the lock: this run stopped early and says so.
       throw new SweepError('SWEEP_LOCK_LOST', { runId }, { cause: lostLock });
     }
-    return { run: record, exitCode: record.exitCode };
+    return { run: maskDeep(record, secrets), exitCode: record.exitCode };
   } finally {
     await holderWriter.flush().catch(() => undefined);
     await releaseQuietly(lock);

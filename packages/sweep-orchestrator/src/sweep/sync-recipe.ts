@@ -27,6 +27,7 @@ export async function syncRecipe(
   config: ResolvedConfig,
   recipe: ResolvedRecipe,
   listed: Promise<{ upstream: RemoteRefs; mirror: RemoteRefs }>,
+  signal?: AbortSignal,
 ): Promise<RecipeSync> {
   const started = performance.now();
   const took = (): number => Math.round(performance.now() - started);
@@ -44,6 +45,7 @@ export async function syncRecipe(
       timeoutMs: SYNC_TIMEOUT_MS,
       upstreamRefs: refs.upstream,
       mirrorRefs: refs.mirror,
+      ...(signal === undefined ? {} : { signal }),
     });
     return { kind: 'synced', sync, durationMs: took() };
   } catch (error) {

@@ -1,19 +1,24 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { listRemoteRefs, redactUrl } from '@canon/mirror-sync';
-import { checkPrograms, REQUIRED_PROGRAMS, splitPath, verifyUnits } from '@canon/timer-units';
+import { checkPrograms, checkRelativePrograms, REQUIRED_PROGRAMS, splitPath, verifyUnits } from '@canon/timer-units';
 import { createLimiter, loadConfig, mirrorAuth, programsOf, type ResolvedConfig } from '../../index.js';
 import { configOptions } from '../context.js';
 import { defineCommand } from '../define-command.js';
 import { configFlag, jsonFlag } from '../flags.js';
+import { unitsExpected } from '../units-expected.js';
 
 type Check = { name: string; ok: boolean; detail: string };
 
 /** Everything a sweep needs, checked without changing anything but a probe file in stateDir. */
 export const command = defineCommand({
-  usage: 'canon doctor [--units DIR] [--json] [--config F]',
+  usage: 'canon doctor [--units DIR] [--offline] [--json] [--config F]',
   flags: {
     units: { type: 'string', placeholder: 'DIR', description: 'also verify the installed units in DIR, as `canon units verify DIR` does' },
+    offline: {
+      type: 'boolean',
+      description: 'check only what needs no network and no state dir (config, enrolled set, programs), as a Nix build sandbox can',
+    },
     ...jsonFlag,
     ...configFlag,
   },
@@ -32,9 +37,12 @@ export const command = defineCommand({
     checks.push(...programChecks(config, splitPath(ctx.env.PATH)));
     const units = ctx.flags.units;
     if (units !== undefined) checks.push(await unitsCheck(config, resolve(ctx.cwd, units)));
-    checks.push(await checkWritable(config.stateDir));
-    checks.push(...(await checkRemotes(config)));
-    if (config.forge !== null) checks.push(await checkForge(config.forge));
+    // --offline: what a Nix build sandbox can check (no network, no stateDir): the settings.
+    if (!ctx.flags.offline) {
+      checks.push(await checkWritable(config.stateDir));
+      checks.push(...(await checkRemotes(config)));
+      if (config.forge !== null) checks.push(await checkForge(config.forge));
+    }
 
     const ok = checks.every((c) => c.ok);
     if (ctx.flags.json) ctx.stdout(`${JSON.stringify({ ok, checks }, null, 2)}\n`);
@@ -44,22 +52,21 @@ export const command = defineCommand({
 });
 
 // The same program check as `canon units verify`: bash and git (canon's own) besides the
-// configured programs, and the interpreter of every `#!/usr/bin/env X` script among them.
+// configured programs, the interpreter of every script among them, and no relative path.
 function programChecks(config: ResolvedConfig, pathDirs: readonly string[]): Check[] {
-  const result = checkPrograms([...REQUIRED_PROGRAMS, ...programsOf(config)], pathDirs);
+  const programs = [...REQUIRED_PROGRAMS, ...programsOf(config)];
+  const result = checkPrograms(programs, pathDirs);
   return [
     ...Object.entries(result.resolved).map(([program, file]) => ({ name: `program ${program}`, ok: true, detail: file })),
-    ...result.problems.map((p) => ({ name: 'program', ok: false, detail: p.message })),
-    ...result.unchecked.map((program) => ({ name: `program ${program}`, ok: true, detail: 'exists only at run time; not checked' })),
+    ...[...result.problems, ...checkRelativePrograms(programs)].map((p) => ({ name: 'program', ok: false, detail: p.message })),
+    ...result.unchecked
+      .filter((program) => program.includes('{'))
+      .map((program) => ({ name: `program ${program}`, ok: true, detail: 'exists only at run time; not checked' })),
   ];
 }
 
 async function unitsCheck(config: ResolvedConfig, dir: string): Promise<Check> {
-  const result = await verifyUnits(dir, {
-    programs: programsOf(config),
-    enrolledCount: config.recipes.filter((r) => r.enrolled).length,
-    configPath: config.path,
-  });
+  const result = await verifyUnits(dir, unitsExpected(config));
   return result.ok
     ? { name: 'units', ok: true, detail: `${dir}: canon-sweep.service and .timer verify clean` }
     : { name: 'units', ok: false, detail: `${dir}: ${result.problems.map((p) => `[${p.code}] ${p.message}`).join('; ')}` };

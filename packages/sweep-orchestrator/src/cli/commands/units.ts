@@ -1,18 +1,19 @@
 import { realpathSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { verifyUnits, writeUnits } from '@canon/timer-units';
 import { loadConfig, programsOf, type ResolvedConfig } from '../../index.js';
 import { configOptions, type CommandIo } from '../context.js';
 import { defineCommand } from '../define-command.js';
 import { configFlag } from '../flags.js';
 import { usageError } from '../usage-error.js';
+import { unitsExpected } from '../units-expected.js';
 
 type UnitsContext = CommandIo & { flags: { config: string | undefined } };
 
 export const command = defineCommand({
   usage: 'canon units render --out DIR [--config F]  |  canon units verify DIR [--config F]',
   flags: {
-    out: { type: 'string', placeholder: 'DIR', description: 'render: the directory to write canon-sweep.service and canon-sweep.timer into' },
+    out: { type: 'string', placeholder: 'DIR', description: 'render: the directory to write the units into (canon-sweep.service and .timer, the metrics timer, and the worker and listen services when configured)' },
     ...configFlag,
   },
   positionals: [
@@ -58,18 +59,16 @@ async function render(ctx: UnitsContext, out: string): Promise<number> {
     configPath: config.path,
     workingDirectory: dirname(config.path),
     limits: limitsOf(config),
+    // Always: a sweep timer that stopped firing must show in the metrics within minutes.
+    metrics: { out: join(config.stateDir, 'metrics', 'canon.prom') },
   });
-  ctx.stdout(`wrote ${units.servicePath} and ${units.timerPath}\n`);
+  ctx.stdout(`wrote ${units.paths.join(', ')}\n`);
   return 0;
 }
 
 async function verify(ctx: UnitsContext, dir: string): Promise<number> {
   const config = await loadConfig(configOptions(ctx));
-  const result = await verifyUnits(dir, {
-    programs: programsOf(config),
-    enrolledCount: config.recipes.filter((r) => r.enrolled).length,
-    configPath: config.path,
-  });
+  const result = await verifyUnits(dir, unitsExpected(config));
   if (result.ok) {
     ctx.stdout(`${dir}: units OK\n`);
     return 0;

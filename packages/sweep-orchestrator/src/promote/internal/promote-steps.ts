@@ -7,6 +7,8 @@ import { runLocalCommand } from '../../executor/local-command.js';
 import { pollHealth } from '../../health.js';
 import type { CommandResult } from '../../run-command.js';
 import { CommandError } from '../../run-command.js';
+import { longTimeout } from '../../internal/long-timeout.js';
+import { maskText } from '../../internal/secret-mask.js';
 
 export type StepFailure = { reason: string; detail: string; timedOut: boolean; interrupted: boolean };
 
@@ -67,7 +69,8 @@ export async function runStep(
   if (result.timedOut || result.aborted) return { ok: false, failure: stopped(ctx, step) };
   if (result.exitCode !== 0) {
     const how = result.exitCode === null ? `was killed by ${result.signal ?? 'a signal'}` : `exited ${result.exitCode}`;
-    const tail = result.stderrTail.trim().split('\n').slice(-3).join(' | ');
+    // The tail goes into promote.log, history and run.json: masked where it is made.
+    const tail = maskText(result.stderrTail.trim().split('\n').slice(-3).join(' | '), ctx.config.secrets ?? []);
     return {
       ok: false,
       failure: { reason: `${step}-failed`, detail: `${step} ${how}${tail === '' ? '' : `: ${tail}`}`, timedOut: false, interrupted: false },
@@ -93,11 +96,11 @@ export async function checkHealth(ctx: StepContext): Promise<StepFailure | null>
 /** A budget of `seconds` that also ends when the sweep's own signal fires. */
 export function budget(seconds: number, outer: AbortSignal | undefined) {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), seconds * 1000);
+  const timer = longTimeout(seconds * 1000, () => controller.abort());
   return {
     deadline: performance.now() + seconds * 1000,
     signal: outer === undefined ? controller.signal : AbortSignal.any([outer, controller.signal]),
     interrupted: () => outer?.aborted === true,
-    dispose: () => clearTimeout(timer),
+    dispose: () => timer.clear(),
   };
 }
