@@ -152,18 +152,29 @@ describe('a queue-mode sweep with real redis-server and canon worker processes',
     expect((await sc.latestRun()).recipes[0]).toMatchObject({ recipe: 'alpha', outcome: 'PROMOTED' });
   });
 
-  it('SIGTERM of the sweep mid-test: every worker ends its test group within killGraceSeconds + 5 s, and run.json says interrupted', async () => {
-    const recipes = ['alpha', 'beta', 'gamma'];
-    const { sc, qs } = await queueScenario(recipes, { concurrency: 3 });
+  it('SIGTERM of the sweep mid-test: every worker ends its test group within killGraceSeconds + 5 s, the waiting job is removed, run.json says interrupted', async () => {
+    const recipes = ['alpha', 'beta', 'gamma', 'delta'];
+    // Four tests in flight on three workers: one job waits.
+    const { sc, qs } = await queueScenario(recipes, { concurrency: 4 });
     await sc.behave(Object.fromEntries(recipes.map((r) => [r, 'hang-grandchild'])));
     await Promise.all(['w1', 'w2', 'w3'].map((n) => qs.startWorker(n)));
     const sweep = sc.start(['sweep']);
+    const started = async () => (await Promise.all(recipes.map(async (r) => ((await readPid(join(sc.dir, `hanging-${r}.pid`))) === null ? null : r)))).filter((r) => r !== null);
+    const running = await waitFor(async () => ((await started()).length >= 3 ? started() : null), 60_000, 'three tests to start');
     const pids: number[] = [];
-    for (const r of recipes) {
+    for (const r of running) {
       pids.push(await waitFor(() => readPid(join(sc.dir, `hanging-${r}.pid`)), 60_000, `${r}'s suite`));
       pids.push(await waitFor(() => readPid(join(sc.dir, `grandchild-${r}.pid`)), 10_000, `${r}'s grandchild`));
     }
     leftovers.push(...pids);
+    // The fourth recipe has reached its test too, and a moment later its job waits for a free worker.
+    await waitFor(async () => {
+      const id = (await sc.runIds())[0];
+      if (id === undefined) return null;
+      const live = JSON.parse(await readFile(join(sc.stateDir, 'runs', id, 'run.json'), 'utf8')) as RunRecord;
+      return live.recipes.every((e) => e.detail.startsWith('testing ')) || null;
+    }, 30_000, 'every recipe to reach its test');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     const sent = Date.now();
     sweep.child.kill('SIGTERM');
     await waitFor(() => pids.every((p) => !alive(p)) || null, 30_000, 'every test group to be gone');
@@ -171,6 +182,9 @@ describe('a queue-mode sweep with real redis-server and canon worker processes',
     expect(Date.now() - sent).toBeLessThan(5_500);
     const done = await sweep.done;
     expect(done.code).toBe(143);
+    // The workers are free again, and the job that waited is gone: no fourth test starts.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect((await sc.calls()).map((c) => c.recipe).sort()).toEqual([...running].sort());
     const run = await sc.latestRun();
     expect(run.interrupted).toBe(true);
     expect(run.recipes.every((e) => e.outcome === 'ERROR')).toBe(true);
