@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { commit, tag } from '@canon/testkit';
 import type { RunRecord } from '@canon/warm-registry';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { alive, createScenario, must, readPid, waitFor, type Scenario } from '../testing/e2e-harness.js';
@@ -96,6 +97,35 @@ describe('a queue-mode sweep with real redis-server and canon worker processes',
     const log = await readFile(join(sc.stateDir, 'runs', run.runId, 'app-3', 'test.log'), 'utf8');
     expect(log).toMatch(/canon: ran on \S+: exit 1 after [\d.]+ s\ncanon: full log \S+:\/\S+\/w[123]\/state\/worker-runs\/\S+\/app-3\/test\.log \(sha256 [0-9a-f]{64}\)\ncanon: failure line: /);
     await expectNoPassword(sc, queued.stdout + queued.stderr);
+  });
+
+  it('retries and baseline runs go through the queue too: a regression and an always-failed suite told apart on the workers', async () => {
+    const sc = await createScenario({ recipes: [{ name: 'reg', releases: ['1.0.0+1'] }, { name: 'always', releases: ['1.0.0+1'] }], presynced: true });
+    s = sc;
+    const qs = await startQueueSide(sc);
+    q = qs;
+    await sc.writeConfig({ concurrency: 2, execution: qs.execution, defaults: { test: { baseline: 'on-red', retries: 1 } } });
+    const workers = await Promise.all(['w1', 'w2'].map((n) => qs.startWorker(n)));
+    const seeded = await sc.canon(['sweep']);
+    expect(seeded.code, seeded.stderr).toBe(0);
+    for (const name of ['reg', 'always']) {
+      const up = sc.fleet.recipe(name).upstream;
+      await commit(up, { files: { VERSION: '1.1.0+1\n' } });
+      await tag(up, '1.1.0+1');
+    }
+    await sc.behave({ 'reg@1.1.0+1': 'fail', always: 'fail' });
+    const sweep = await sc.canon(['sweep']);
+    expect(sweep.code, sweep.stderr).toBe(1);
+    const run = await sc.latestRun();
+    const of = (name: string) => run.recipes.find((r) => r.recipe === name);
+    expect([of('reg')?.outcome, of('reg')?.testVerdict]).toEqual(['FAILED', 'regression']);
+    expect([of('always')?.outcome, of('always')?.testVerdict]).toEqual(['FAILED', 'always-failed']);
+    const reg = (await sc.calls()).filter((c) => c.recipe === 'reg' && c.runId === run.runId);
+    // The red, its retry, then the baseline on the canonical's recorded commit, each on a worker.
+    expect(reg.map((c) => c.version)).toEqual(['1.1.0+1', '1.1.0+1', '1.0.0+1']);
+    expect(reg.every((c) => workers.some((w) => c.checkout.startsWith(w.workDir)))).toBe(true);
+    expect(reg[2]?.checkout).toMatch(/\/w[12]\/work\/checkouts\/reg@baseline$/);
+    expect(await readFile(join(sc.stateDir, 'runs', run.runId, 'reg', 'baseline.log'), 'utf8')).toMatch(/canon: ran on \S+: exit 0/);
   });
 
   it('a worker SIGKILLed mid-test: the job finishes on another worker, the recipe is promoted once, and the killed worker reaps its test when it restarts', async () => {
