@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { ResolvedConfig } from '../config/index.js';
 import { maskText } from '../internal/secret-mask.js';
-import { openQueueClient, type QueueClient, type QueueClientOptions } from '../queue/client.js';
+import { openQueueClient, type QueueClient } from '../queue/client.js';
 import { QueueError } from '../queue/errors.js';
 import { queueNameOf, type QueuedTestOutcome, type TestJob, type TestJobResult } from '../queue/job.js';
 import type { Executor, TestRequest, TestResult } from './executor.js';
@@ -10,11 +10,6 @@ import { interruptedRunsBefore } from './interrupted-runs.js';
 export type QueueExecutor = Executor & {
   /** Closes the Redis connections (if any were opened). */
   close(): Promise<void>;
-};
-
-export type QueueExecutorOptions = {
-  /** Overrides of the queue client's bounds and polling (tests, the benchmark). */
-  client?: Omit<QueueClientOptions, 'execution'>;
 };
 
 type Opened = { client: QueueClient; adoptFrom: string[] };
@@ -26,12 +21,12 @@ type Opened = { client: QueueClient; adoptFrom: string[] };
  * REDIS_UNREACHABLE (the recipe ends ERROR). A worker lost too often, or a worker that could
  * not run the test at all, throws too: never a verdict.
  */
-export function createQueueExecutor(config: ResolvedConfig, opts: QueueExecutorOptions = {}): QueueExecutor {
+export function createQueueExecutor(config: ResolvedConfig): QueueExecutor {
   let opened: Promise<Opened> | null = null;
   const open = (runId: string): Promise<Opened> =>
     (opened ??= (async () => {
       const adoptFrom = await interruptedRunsBefore(config.stateDir, runId);
-      const client = await openQueueClient({ ...opts.client, execution: config.execution });
+      const client = await openQueueClient({ execution: config.execution });
       return { client, adoptFrom };
     })());
   const secrets = config.secrets ?? [];
