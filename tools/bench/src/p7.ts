@@ -139,6 +139,15 @@ export function renderP7Section(r: QueueScalingResult, date: string): string {
     'local test, the process-group and log set-up. The efficiency also carries what stays',
     'serial in the sweep: sync, decision, promote and registry writes of every recipe.',
     '',
+    'Where a queued test\'s extra time goes: every job\'s worker checks the tag out itself, and',
+    'here every recipe is new to every worker, so each job starts with a first checkout of its',
+    'mirror over the loopback server (which spawns `git http-backend` per request); a worker',
+    'that keeps its `workDir` between sweeps only fetches the new tag. The sweep host still',
+    'checks the tag out too, in its own `checkout` phase (outside this figure, but inside the',
+    'wall time). Four workers, the sweep, the git server and Redis share the machine\'s 2 cores',
+    '(with other processes of the project running beside the benchmark): both figures carry CPU',
+    'contention that separate worker hosts would not have; those add network round trips instead.',
+    '',
   ].join('\n');
 }
 
