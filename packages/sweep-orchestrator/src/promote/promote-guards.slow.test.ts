@@ -5,19 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ResolvedConfig } from '../config/index.js';
 import type { PromoteFixture } from '../testing/promote-fixture.js';
 import { createPromoteFixture, NEW } from '../testing/promote-fixture.js';
-import { holdWithPython, pythonSeesLock } from '../testing/python-flock.js';
-
-// Records, from inside a promote command, whether a cc-ci run could take the lock right now.
-const PROBE_INTO_FILE = `
-import fcntl, os, sys
-fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
-try:
-    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    seen = 'free'
-except BlockingIOError:
-    seen = 'held'
-open(sys.argv[2], 'w').write(seen)
-`;
+import { holdWithPython, probeLockIntoFile, pythonSeesLock } from '../testing/python-flock.js';
 
 let fixture: PromoteFixture;
 let lockPath: string;
@@ -58,7 +46,7 @@ describe('promote locks (SPEC "Promote" step 1)', () => {
     setTimeout(() => void holder.release(), 500);
     const seen = join(fixture.dir, 'seen-during-snapshot');
     const result = await fixture.promote(
-      await fixture.configWith({ ...ccciLocks(), lockWaitSeconds: 30, snapshot: ['python3', '-c', PROBE_INTO_FILE, lockPath, seen] }),
+      await fixture.configWith({ ...ccciLocks(), lockWaitSeconds: 30, snapshot: probeLockIntoFile(lockPath, seen) }),
     );
     expect(result).toMatchObject({ ok: true, mode: 'seed' });
     expect(readFileSync(seen, 'utf8')).toBe('held');
