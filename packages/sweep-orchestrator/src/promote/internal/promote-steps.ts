@@ -117,7 +117,9 @@ export async function verifyVersion(ctx: StepContext, argv: string[], version: s
   if (!verify.ok) return verify.failure;
   const printed = verify.result.stdout.trim();
   if (printed === version) return null;
-  return { reason: 'verify-mismatch', detail: `verify printed "${printed.slice(0, 200)}" but the tested version is "${version}"`, timedOut: false, interrupted: false };
+  // What verify printed goes into promote.log, history and run.json: masked where it is quoted.
+  const quoted = maskText(printed.slice(0, 200), ctx.config.secrets ?? []);
+  return { reason: 'verify-mismatch', detail: `verify printed "${quoted}" but the tested version is "${version}"`, timedOut: false, interrupted: false };
 }
 
 /** Why the record must not be written now: the sweep stopping or the promote budget spent, else null. */
