@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createScenario, must, type Scenario } from '../testing/e2e-harness.js';
 
@@ -43,6 +45,53 @@ describe('promote.by "test": what the runner would undo is a config error, and c
       expect(r.stderr).toMatch(/recipe alpha has promote\.by "test"/);
     }
     expect(existsSync(s.stateDir)).toBe(false);
+    expect(s.warm.events()).toEqual([]);
+  });
+});
+
+// A test command that promotes by itself, as cc-ci's runner does: it writes its own record
+// (cc-ci's keys and formats), then exits.
+const RUNNER = String.raw`
+const [registryDir, recipe, version, commit, exit] = process.argv.slice(1);
+const fs = require('node:fs');
+fs.mkdirSync(registryDir + '/' + recipe, { recursive: true });
+fs.writeFileSync(registryDir + '/' + recipe + '/canonical.json', JSON.stringify({
+  recipe, domain: 'warm-' + recipe + '.ci.test', version, commit, status: 'idle',
+  ts: new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, ''),
+}));
+fs.appendFileSync(registryDir + '/../runner-calls.txt', recipe + '\n');
+process.exit(Number(exit));
+`;
+
+describe('promote.by "test" in a sweep: canon deploys nothing, and reads the outcome from the record', () => {
+  let s: Scenario;
+  const runner = (exit: number) => ({
+    test: { command: [process.execPath, '-e', RUNNER, join(s.stateDir, 'registry'), '{recipe}', '{version}', '{commit}', String(exit)] },
+    promote: { by: 'test', rollback: false },
+  });
+  beforeAll(async () => {
+    s = await createScenario({ recipes: ['green', 'redwrites', 'guarded'] });
+    // canon's own deploy, teardown, verify, snapshot and park stay configured in defaults (the harness's).
+    await s.writeConfig({
+      recipes: { green: runner(0), redwrites: runner(1), guarded: runner(0) },
+      protectedDomains: ['warm-guarded.ci.test'],
+    });
+  });
+  afterAll(() => s.close());
+
+  it('green + recorded → PROMOTED; a red run that changed the record → ERROR; a protected domain is skipped before its test', async () => {
+    const r = await s.canon(['sweep']);
+    expect(r.code, r.stderr).toBe(1);
+    const run = await s.latestRun();
+    const of = (name: string) => must(run.recipes.find((e) => e.recipe === name), name);
+    expect(of('green'), of('green').detail).toMatchObject({ outcome: 'PROMOTED' });
+    expect(of('redwrites').outcome).toBe('ERROR');
+    expect(of('redwrites').detail).toMatch(/the test command changed the canonical on a failed run/);
+    expect(of('guarded')).toMatchObject({ outcome: 'SKIPPED', decision: { reason: 'protected-domain' } });
+    // The runner ran for the two recipes canon tested, never for the protected one.
+    expect((await readFile(join(s.stateDir, 'runner-calls.txt'), 'utf8')).trim().split('\n').sort()).toEqual(['green', 'redwrites']);
+    expect(await s.readCanonical('guarded')).toBeNull();
+    // canon's own deploy commands are configured but never ran: no teardown, deploy, verify, snapshot or park.
     expect(s.warm.events()).toEqual([]);
   });
 });

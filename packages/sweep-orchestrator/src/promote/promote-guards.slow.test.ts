@@ -53,6 +53,17 @@ describe('promote locks (SPEC "Promote" step 1)', () => {
     expect(await pythonSeesLock(lockPath)).toBe('free');
   });
 
+  it.each(['timeout', 'interrupt'] as const)('lets go of every promote.locks flock when the promote ends by %s (SPEC "Promote" step 9)', async (how) => {
+    fixture.host.configure('warm-alpha.test', { faults: { deploy: 'hang' } });
+    const controller = new AbortController();
+    if (how === 'interrupt') setTimeout(() => controller.abort(), 700);
+    const config = await fixture.configWith({ ...ccciLocks(), timeoutSeconds: how === 'timeout' ? 1 : 60 });
+    const result = await fixture.promote(config, 'alpha', { signal: controller.signal });
+    expect(result).toMatchObject({ ok: false, reason: how === 'timeout' ? 'timed-out' : 'interrupted' });
+    expect(await pythonSeesLock(lockPath)).toBe('free');
+    await (await acquireAppLock({ stateDir: fixture.stateDir, domain: 'warm-alpha.test', runId: 'next', staleSeconds: 5 })).release();
+  });
+
   it('a lock file whose directory is missing → lock-failed naming it; canon creates no directory', async () => {
     const missing = join(fixture.dir, 'run', 'lock');
     const result = await fixture.promote(await fixture.configWith({ locks: [join(missing, 'cc-ci-app-{domain}.lock')] }));
