@@ -59,14 +59,15 @@ fs.writeFileSync(registryDir + '/' + recipe + '/canonical.json', JSON.stringify(
   recipe, domain: 'warm-' + recipe + '.ci.test', version, commit, status: 'idle',
   ts: new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, ''),
 }));
-fs.appendFileSync(registryDir + '/../runner-calls.txt', recipe + '\n');
+fs.appendFileSync(registryDir + '/../runner-calls.txt', recipe + ' ' + process.cwd() + '\n');
 process.exit(Number(exit));
 `;
 
 describe('promote.by "test" in a sweep: canon deploys nothing, and reads the outcome from the record', () => {
   let s: Scenario;
   const runner = (exit: number) => ({
-    test: { command: [process.execPath, '-e', RUNNER, join(s.stateDir, 'registry'), '{recipe}', '{version}', '{commit}', String(exit)] },
+    // The runner lives in its own checkout and runs there (test.cwd), as cc-ci's does in /etc/cc-ci.
+    test: { cwd: s.dir, command: [process.execPath, '-e', RUNNER, join(s.stateDir, 'registry'), '{recipe}', '{version}', '{commit}', String(exit)] },
     promote: { by: 'test', rollback: false },
   });
   beforeAll(async () => {
@@ -88,8 +89,8 @@ describe('promote.by "test" in a sweep: canon deploys nothing, and reads the out
     expect(of('redwrites').outcome).toBe('ERROR');
     expect(of('redwrites').detail).toMatch(/the test command changed the canonical on a failed run/);
     expect(of('guarded')).toMatchObject({ outcome: 'SKIPPED', decision: { reason: 'protected-domain' } });
-    // The runner ran for the two recipes canon tested, never for the protected one.
-    expect((await readFile(join(s.stateDir, 'runner-calls.txt'), 'utf8')).trim().split('\n').sort()).toEqual(['green', 'redwrites']);
+    // The runner ran, in test.cwd, for the two recipes canon tested, never for the protected one.
+    expect((await readFile(join(s.stateDir, 'runner-calls.txt'), 'utf8')).trim().split('\n').sort()).toEqual([`green ${s.dir}`, `redwrites ${s.dir}`]);
     expect(await s.readCanonical('guarded')).toBeNull();
     // canon's own deploy commands are configured but never ran: no teardown, deploy, verify, snapshot or park.
     expect(s.warm.events()).toEqual([]);
