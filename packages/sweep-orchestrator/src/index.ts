@@ -49,7 +49,7 @@ export { openConfiguredRegistry } from './open-registry.js';
 export { newestStandingFailure } from './verdicts/standing.js';
 export { promoteRevOf, suiteRevOf } from './verdicts/revisions.js';
 export type { DoctorCheck } from './doctor/host-checks.js';
-export { forgeChecks, lockDirChecks, registryChecks, testPathChecks } from './doctor/host-checks.js';
+export { forgeChecks, lockDirChecks, registryChecks, testCwdChecks, testPathChecks } from './doctor/host-checks.js';
 export type { Listener, StartListenerOptions } from './listen/start-listener.js';
 export type { LauncherOptions, SweepLauncher } from './listen/sweep-child.js';
 export { startListener } from './listen/start-listener.js';
