@@ -1,0 +1,103 @@
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { VerdictRecord } from '@canon/warm-registry';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createScenario, type Scenario } from '../testing/e2e-harness.js';
+import { startQueueSide, type E2eWorker, type QueueSide } from '../testing/queue-workers.js';
+
+// Real redis-server, real `canon worker` processes and the built CLI: generous limits for loaded machines.
+vi.setConfig({ testTimeout: 240_000, hookTimeout: 300_000 });
+
+let s: Scenario | null = null;
+let q: QueueSide | null = null;
+afterEach(async () => {
+  await q?.close();
+  await s?.close();
+  q = null;
+  s = null;
+});
+
+// The suite's revision comes from the host's environment (passEnv), as a cc-ci checkout differs per host.
+const REVISION_SCRIPT = "process.stdout.write(process.env.E2E_SUITE_REV ?? '');\n";
+// A suite that says where it ran and what it inherited, then passes.
+const WHERE_SCRIPT = String.raw`
+import { appendFileSync } from 'node:fs';
+appendFileSync(process.argv[2] + '/where.jsonl', JSON.stringify({ recipe: process.env.CANON_RECIPE, cwd: process.cwd(), passed: process.env.E2E_PASSED ?? null }) + '\n');
+`;
+
+async function queueScenario(patch: (dir: string) => Record<string, unknown>): Promise<{ sc: Scenario; qs: QueueSide }> {
+  const sc = await createScenario({ recipes: ['alpha'], presynced: true });
+  s = sc;
+  const qs = await startQueueSide(sc);
+  q = qs;
+  await sc.writeConfig({ ...patch(sc.dir), execution: qs.execution });
+  return { sc, qs };
+}
+
+async function verdicts(sc: Scenario, recipe: string): Promise<VerdictRecord[]> {
+  const file = join(sc.stateDir, 'recipes', recipe, 'verdicts.jsonl');
+  if (!existsSync(file)) return [];
+  return (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as VerdictRecord);
+}
+
+async function stop(worker: E2eWorker): Promise<void> {
+  worker.child.kill('SIGTERM');
+  await worker.exited;
+}
+
+describe('a queued test runs on the worker as it would run locally', () => {
+  it('a worker whose suite revision differs ends the recipe ERROR suite-revision-mismatch, one whose revision command fails ERROR suite-revision; neither is a verdict, and a matching worker promotes', async () => {
+    const { sc, qs } = await queueScenario((dir) => ({
+      passEnv: ['E2E_SUITE_REV'],
+      defaults: { test: { revision: [process.execPath, join(dir, 'bin', 'revision.mjs')] } },
+    }));
+    await writeFile(join(sc.dir, 'bin', 'revision.mjs'), REVISION_SCRIPT);
+    const sweepEnv = { E2E_SUITE_REV: 'rev-a' };
+
+    const other = await qs.startWorker('w1', { env: { E2E_SUITE_REV: 'rev-b' } });
+    const mismatched = await sc.canon(['sweep'], { env: sweepEnv, timeoutMs: 120_000 });
+    expect(mismatched.code, mismatched.stderr).toBe(1);
+    const first = (await sc.latestRun()).recipes[0];
+    expect(first).toMatchObject({ recipe: 'alpha', outcome: 'ERROR' });
+    expect(first?.detail).toContain(`suite-revision-mismatch: worker ${hostname()} ran the suite at revision "rev-b", the sweep host's is "rev-a"`);
+    // The suite ran on the worker, but its result is no verdict: nothing deployed, nothing recorded as final.
+    expect((await sc.calls()).map((c) => c.recipe)).toEqual(['alpha']);
+    expect(await sc.readCanonical('alpha')).toBeNull();
+    expect(sc.warm.events().filter((e) => e.op === 'deploy')).toEqual([]);
+    expect((await verdicts(sc, 'alpha')).filter((v) => v.final)).toEqual([]);
+    await stop(other);
+
+    const broken = await qs.startWorker('w2', { env: { E2E_SUITE_REV: undefined } });
+    const failed = await sc.canon(['sweep'], { env: sweepEnv, timeoutMs: 120_000 });
+    expect(failed.code, failed.stderr).toBe(1);
+    const second = (await sc.latestRun()).recipes[0];
+    expect(second).toMatchObject({ recipe: 'alpha', outcome: 'ERROR' });
+    expect(second?.detail).toMatch(/suite-revision: test\.revision \[.*\] printed nothing; expected the suite's revision on stdout; untested .* \(on \S+\)/);
+    // The worker stopped before the suite: no second call.
+    expect(await sc.calls()).toHaveLength(1);
+    await stop(broken);
+
+    await qs.startWorker('w3', { env: { E2E_SUITE_REV: 'rev-a' } });
+    const matched = await sc.canon(['sweep'], { env: sweepEnv, timeoutMs: 120_000 });
+    expect(matched.code, matched.stderr).toBe(0);
+    expect((await sc.latestRun()).recipes[0]).toMatchObject({ recipe: 'alpha', outcome: 'PROMOTED' });
+    expect(await sc.calls()).toHaveLength(2);
+    expect(await sc.readCanonical('alpha')).not.toBeNull();
+  });
+
+  it('the worker runs the test in test.cwd expanded against its own checkout, with the passEnv variables of its own environment', async () => {
+    const { sc, qs } = await queueScenario((dir) => ({
+      passEnv: ['E2E_PASSED'],
+      recipes: { alpha: { test: { command: [process.execPath, join(dir, 'bin', 'where.mjs'), dir], cwd: '{checkout}/..' } } },
+    }));
+    await writeFile(join(sc.dir, 'bin', 'where.mjs'), WHERE_SCRIPT);
+    const worker = await qs.startWorker('w1', { env: { E2E_PASSED: 'from-w1' } });
+    const sweep = await sc.canon(['sweep'], { env: { E2E_PASSED: 'from-the-sweep-host' }, timeoutMs: 120_000 });
+    expect(sweep.code, sweep.stderr).toBe(0);
+    expect((await sc.latestRun()).recipes[0]).toMatchObject({ recipe: 'alpha', outcome: 'PROMOTED' });
+    const lines = (await readFile(join(sc.dir, 'where.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    expect(lines).toEqual([{ recipe: 'alpha', cwd: join(worker.workDir, 'checkouts'), passed: 'from-w1' }]);
+  });
+});
