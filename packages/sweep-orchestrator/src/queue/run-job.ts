@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { checkoutTag } from '@canon/mirror-sync';
@@ -93,7 +93,7 @@ async function runInCheckout(opts: RunJobOptions, dir: string): Promise<TestJobR
   }
   if (run.aborted) return { status: 'cancelled', host, durationMs: run.durationMs, logPath };
 
-  const head = await readHead(dir);
+  const head = await readHead(dir, job.commit);
   if (head !== job.commit) {
     return error('head-moved', `the checkout moved during the test: HEAD is ${head ?? 'unreadable'}, not ${job.commit}; the result belongs to no tag`, logPath);
   }
@@ -104,7 +104,10 @@ async function runInCheckout(opts: RunJobOptions, dir: string): Promise<TestJobR
   };
 }
 
-async function readHead(dir: string): Promise<string | null> {
+/** A detached HEAD (what checkoutTag leaves) is read from its file; anything else asks git. */
+async function readHead(dir: string, expected: string): Promise<string | null> {
+  const file = await readFile(join(dir, '.git', 'HEAD'), 'utf8').catch(() => null);
+  if (file === `${expected}\n`) return expected;
   const out = await execa('git', ['-C', dir, 'rev-parse', '--verify', 'HEAD'], { reject: false, timeout: GIT_TIMEOUT_MS });
   return out.exitCode === 0 ? out.stdout.trim() : null;
 }
