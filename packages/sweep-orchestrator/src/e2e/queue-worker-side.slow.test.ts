@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { VerdictRecord } from '@canon/warm-registry';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createScenario, type Scenario } from '../testing/e2e-harness.js';
+import { createScenario, must, type Scenario } from '../testing/e2e-harness.js';
 import { startQueueSide, type E2eWorker, type QueueSide } from '../testing/queue-workers.js';
 
 // Real redis-server, real `canon worker` processes and the built CLI: generous limits for loaded machines.
@@ -27,8 +27,8 @@ import { appendFileSync } from 'node:fs';
 appendFileSync(process.argv[2] + '/where.jsonl', JSON.stringify({ recipe: process.env.CANON_RECIPE, cwd: process.cwd(), passed: process.env.E2E_PASSED ?? null }) + '\n');
 `;
 
-async function queueScenario(patch: (dir: string) => Record<string, unknown>): Promise<{ sc: Scenario; qs: QueueSide }> {
-  const sc = await createScenario({ recipes: ['alpha'], presynced: true });
+async function queueScenario(patch: (dir: string) => Record<string, unknown>, recipes = ['alpha']): Promise<{ sc: Scenario; qs: QueueSide }> {
+  const sc = await createScenario({ recipes, presynced: true });
   s = sc;
   const qs = await startQueueSide(sc);
   q = qs;
@@ -99,5 +99,24 @@ describe('a queued test runs on the worker as it would run locally', () => {
     expect((await sc.latestRun()).recipes[0]).toMatchObject({ recipe: 'alpha', outcome: 'PROMOTED' });
     const lines = (await readFile(join(sc.dir, 'where.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as unknown);
     expect(lines).toEqual([{ recipe: 'alpha', cwd: join(worker.workDir, 'checkouts'), passed: 'from-w1' }]);
+  });
+
+  it('concurrency caps the tests in flight, not the recipes: the next recipe is checked out on the sweep host while the first one\'s test runs', async () => {
+    const { sc, qs } = await queueScenario(() => ({ concurrency: 1 }), ['alpha', 'beta']);
+    await sc.behave({ alpha: 'sleep:3', beta: 'sleep:3' });
+    await Promise.all(['w1', 'w2'].map((n) => qs.startWorker(n)));
+    const sweep = await sc.canon(['sweep', '--json'], { timeoutMs: 120_000 });
+    expect(sweep.code, sweep.stderr).toBe(0);
+    expect((await sc.latestRun()).recipes.map((e) => e.outcome)).toEqual(['PROMOTED', 'PROMOTED']);
+    type Phase = { type: string; at: string; recipe: string; phase: string };
+    const phases = sweep.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Phase).filter((e) => e.type === 'phase');
+    const at = (recipe: string, phase: string) => Date.parse(must(phases.find((e) => e.recipe === recipe && e.phase === phase), `${recipe} ${phase}`).at);
+    const [first, second] = at('alpha', 'checkout') < at('beta', 'checkout') ? ['alpha', 'beta'] : ['beta', 'alpha'];
+    // The second recipe got as far as its checkout before the first one's test ended...
+    expect(at(second, 'checkout')).toBeLessThan(at(first, 'gate'));
+    // ...but its test waited: one test in flight at a time, though two workers were free.
+    const calls = await sc.calls();
+    expect(calls.map((c) => c.recipe)).toEqual([first, second]);
+    expect(Date.parse(must(calls[1], 'the second call').at) - Date.parse(must(calls[0], 'the first call').at)).toBeGreaterThanOrEqual(3000);
   });
 });
