@@ -36,15 +36,15 @@ type PhaseEvent = { type: string; at: string; recipe: string | null; phase?: str
 /**
  * What each test cost beyond the suite itself: from the sweep's `test` phase event to the
  * recipe's next phase, minus the run time the executor reported (the worker's, when queued).
- * A queued test that waited for one of the `concurrency` test slots says `test` again when it
- * gets one: the cost counts from there (the wait is another recipe's test, not overhead).
+ * A queued test that waited for one of the `concurrency` test slots says `test-started` when
+ * it gets one: the cost counts from there (the wait is another recipe's test, not overhead).
  */
 function costsOf(ndjson: string, run: Run): number[] {
   const events = ndjson.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as PhaseEvent).filter((e) => e.type === 'phase');
   return run.recipes.map((r) => {
     const mine = events.filter((e) => e.recipe === r.recipe);
     let i = mine.findIndex((e) => e.phase === 'test');
-    while (i !== -1 && mine[i + 1]?.phase === 'test') i += 1;
+    if (i !== -1 && mine[i + 1]?.phase === 'test-started') i += 1;
     const next = mine[i + 1];
     const test = mine[i];
     if (test === undefined || next === undefined || r.durationsMs.test === null) throw new Error(`P7: ${r.recipe} has no test phase in the sweep's events`);
@@ -152,7 +152,7 @@ export function renderP7Section(r: QueueScalingResult, date: string): string {
     EARLIER_RUNS,
     '',
     'The added cost of a test is the time from the sweep\'s `test` phase (for a queued test that',
-    'waited for one of the `concurrency` test slots, from when it got one) to the recipe\'s next',
+    'waited for one of the `concurrency` test slots, from its `test-started`) to the recipe\'s next',
     'phase, minus the suite\'s own run time as the executor reports it (the worker\'s, for a',
     'queued test). For a queued test it holds the enqueue, the worker\'s pick-up, its checkout',
     'of the tag from the mirror, the result\'s way back and the sweep host\'s log of it; for a',

@@ -111,12 +111,15 @@ describe('a queued test runs on the worker as it would run locally', () => {
     type Phase = { type: string; at: string; recipe: string; phase: string };
     const phases = sweep.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Phase).filter((e) => e.type === 'phase');
     const at = (recipe: string, phase: string) => Date.parse(must(phases.find((e) => e.recipe === recipe && e.phase === phase), `${recipe} ${phase}`).at);
-    const [first, second] = at('alpha', 'checkout') < at('beta', 'checkout') ? ['alpha', 'beta'] : ['beta', 'alpha'];
+    const calls = await sc.calls();
+    expect(calls.map((c) => c.recipe).sort()).toEqual(['alpha', 'beta']);
+    const [first, second] = calls.map((c) => c.recipe) as [string, string];
     // The second recipe got as far as its checkout before the first one's test ended...
     expect(at(second, 'checkout')).toBeLessThan(at(first, 'gate'));
-    // ...but its test waited: one test in flight at a time, though two workers were free.
-    const calls = await sc.calls();
-    expect(calls.map((c) => c.recipe)).toEqual([first, second]);
+    // ...but its test waited, and said when it started: one test in flight at a time, though two workers were free.
     expect(Date.parse(must(calls[1], 'the second call').at) - Date.parse(must(calls[0], 'the first call').at)).toBeGreaterThanOrEqual(3000);
+    const started = at(second, 'test-started');
+    expect(started).toBeGreaterThanOrEqual(Date.parse(must(calls[0], 'the first call').at) + 3000);
+    expect(started).toBeLessThanOrEqual(Date.parse(must(calls[1], 'the second call').at));
   });
 });

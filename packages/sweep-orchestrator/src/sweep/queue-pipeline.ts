@@ -16,8 +16,8 @@ export function recipesInProgress(config: ResolvedConfig): number {
 
 /**
  * At most `size` tests (retries and baseline runs included) in flight through `executor`.
- * A recipe's test that had to wait for a slot says when it really starts (`started`), so the
- * `test` phase's time is the test's, not the wait's.
+ * A recipe's test that had to wait for a slot says when it really starts (`started`: phase
+ * `test-started`), so the wait is told apart from the test.
  */
 export function limitTests<E extends Executor>(executor: E, size: number, started: (request: TestRequest) => void): E {
   const slot = createLimiter(size);

@@ -160,7 +160,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
       config, registry, store, runId, force: opts.force === true, signal,
       executor: queued === null
         ? createLocalExecutor(config)
-        : limitTests(queued, config.concurrency, (request) => ctx.phase(request.recipe.name, 'test')),
+        : limitTests(queued, config.concurrency, (request) => ctx.phase(request.recipe.name, 'test-started')),
       promoter: {
         promote: async (request) => {
           const result = await promoter.promote(request);
