@@ -166,6 +166,14 @@ const test = z.strictObject({
     .array(z.number().int().min(1).max(255))
     .meta({ description: 'exit codes of the test command that mean it hit its own deadline (TIMED-OUT)', default: [] })
     .optional(),
+  failurePattern: z
+    .string()
+    .superRefine((p, ctx) => {
+      const problem = regexProblem(p);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .meta({ description: "a failed test log's first line matching this regular expression is shown beside the outcome; default: the last non-empty line" })
+    .optional(),
 });
 
 const settings = {

@@ -2,8 +2,8 @@
 // canonical, so a recipe with a canonical but no entry in this run still shows up.
 
 import type { Outcome } from '@canon/promote-gate';
-import type { CanonicalView, RecipeRun, RunRecord } from '@canon/warm-registry';
-import type { ReportContext } from '../context.js';
+import type { AttemptRecord, CanonicalView, RecipeRun, RunRecord } from '@canon/warm-registry';
+import type { Evidence, ReportContext } from '../context.js';
 import { ageSeconds, compareText } from './format.js';
 
 export type RecipeView = {
@@ -15,6 +15,12 @@ export type RecipeView = {
   latest: string | null;
   outcome: Outcome | null;
   reason: string;
+  /** The run `entry` comes from: the reported run, or an older one for a recipe it did not touch. */
+  entryRunId: string | null;
+  attempt: AttemptRecord | null;
+  evidence: Evidence | null;
+  /** Enrolled in the config (true when the context does not say). */
+  enrolled: boolean;
 };
 
 export const PROBLEM_OUTCOMES: readonly Outcome[] = ['GREEN-BUT-PROMOTE-FAILED', 'FAILED', 'TIMED-OUT', 'SYNC-FAILED', 'ERROR'];
@@ -32,11 +38,14 @@ export function latestOf(entry: RecipeRun | null): string | null {
   return entry?.decision?.latest ?? null;
 }
 
+/** Every recipe of the fleet: the config's enrolled ones, the run's, and those with a canonical. */
 export function buildRecipeViews(ctx: ReportContext): RecipeView[] {
   const byName = new Map<string, RecipeRun>(ctx.run.recipes.map((r) => [r.recipe, r]));
-  const names = new Set<string>([...byName.keys(), ...Object.keys(ctx.canonicals)]);
+  const names = new Set<string>([...(ctx.enrolled ?? []), ...byName.keys(), ...Object.keys(ctx.canonicals)]);
   return [...names].sort(compareText).map((recipe) => {
-    const entry = byName.get(recipe) ?? null;
+    const own = byName.get(recipe) ?? null;
+    const seen = own === null ? (ctx.lastSeen?.[recipe] ?? null) : null;
+    const entry = own ?? seen?.entry ?? null;
     const canonical = ctx.canonicals[recipe] ?? null;
     const canonicalVersion = canonical?.version ?? entry?.canonicalAfter?.version ?? null;
     return {
@@ -47,13 +56,21 @@ export function buildRecipeViews(ctx: ReportContext): RecipeView[] {
       canonicalAgeSeconds: canonical ? ageSeconds(canonical.ts, ctx.now) : null,
       latest: latestOf(entry),
       outcome: entry?.outcome ?? null,
-      reason: entry ? reasonOf(entry) : 'not in this run',
+      reason: entry ? reasonOf(entry) : 'not swept yet',
+      entryRunId: own !== null ? ctx.run.runId : (seen?.runId ?? null),
+      attempt: ctx.attempts?.[recipe] ?? null,
+      evidence: isProblem(entry?.outcome) ? (ctx.evidence?.[recipe] ?? null) : null,
+      enrolled: ctx.enrolled === undefined || ctx.enrolled.includes(recipe),
     };
   });
 }
 
-/** The newest run that ran to its end for real: neither a dry run nor interrupted. */
+/**
+ * When the last completed sweep finished: the newest full sweep when the context knows it
+ * (a `--recipe` run never counts), else the newest given run that was neither dry nor interrupted.
+ */
 export function lastCompletedAt(ctx: ReportContext): string | null {
+  if (ctx.lastFull !== undefined) return ctx.lastFull?.finishedAt ?? null;
   const candidates: (RunRecord | null)[] = [ctx.run, ctx.previous, ...(ctx.earlier ?? [])];
   for (const run of candidates) {
     if (run && !run.dryRun && !run.interrupted && run.finishedAt) return run.finishedAt;
