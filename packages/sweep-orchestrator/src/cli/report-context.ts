@@ -36,6 +36,7 @@ export async function buildContext(config: ResolvedConfig, run: RunRecord, now: 
   const histories: ReportContext['histories'] = {};
   const canonicals: ReportContext['canonicals'] = {};
   const attempts: NonNullable<ReportContext['attempts']> = {};
+  const verdicts: NonNullable<ReportContext['verdicts']> = {};
   const lastSeen: NonNullable<ReportContext['lastSeen']> = {};
   const evidence: NonNullable<ReportContext['evidence']> = {};
   await Promise.all(
@@ -43,6 +44,7 @@ export async function buildContext(config: ResolvedConfig, run: RunRecord, now: 
       histories[name] = await registry.readHistory(name).catch(() => []);
       canonicals[name] = await registry.readCanonical(name).catch(() => null);
       attempts[name] = await registry.readAttempt(name).catch(() => null);
+      verdicts[name] = await registry.readVerdicts(name).then((read) => read.records.at(-1) ?? null, () => null);
       const seen = newestEntry(name, run, earlierRuns);
       if (seen === null) return;
       if (seen.runId !== run.runId) lastSeen[name] = seen;
@@ -54,7 +56,7 @@ export async function buildContext(config: ResolvedConfig, run: RunRecord, now: 
   return {
     run, previous: earlierRuns[0] ?? null, earlier: earlierRuns.slice(1, 6), histories, canonicals,
     schedule: { onCalendar: config.schedule.onCalendar }, now, stateDir: config.stateDir,
-    enrolled, lastSeen, attempts, evidence,
+    enrolled, lastSeen, attempts, verdicts, evidence,
     lastFull: await readLatestFullRun(config.stateDir).catch(() => null),
     inProgress: await readSweepLock({ stateDir: config.stateDir, staleSeconds: config.lockStaleSeconds }).catch(() => null),
     disk: await registry.diskUsage(config.diskBudgetGiB).catch(() => run.disk),

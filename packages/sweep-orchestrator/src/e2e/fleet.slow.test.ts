@@ -79,7 +79,7 @@ describe('the fleet at a glance after a partial run, a stopped timer and a full 
     expect(sample(prom, 'canon_sweep_missed')).toBe('0');
     expect(sample(prom, 'canon_recipe_outcome{recipe="alpha",outcome="PROMOTED"}')).toBe('1');
     expect(sample(prom, 'canon_recipe_outcome{recipe="beta",outcome="FAILED"}')).toBe('1');
-    expect(sample(prom, 'canon_recipe_test_verdict{recipe="beta",verdict="FAILED"}')).toBe('1');
+    expect(sample(prom, 'canon_recipe_test_verdict{recipe="beta",verdict="red"}')).toBe('1');
     expect(sample(prom, 'canon_sweep_exit_code')).toBe('0');
     expect(sample(prom, 'canon_recipe_behind{recipe="alpha"}')).toBe('0');
     expect((await readdir(join(s.dir, 'textfile', 'nested'))).sort()).toEqual(['canon.prom']);

@@ -1,6 +1,6 @@
 // What every renderer reads: one run, the one before it, and the registry as it is now.
 
-import type { AttemptRecord, CanonicalView, HistoryEvent, LockHolder, RecipeRun, RunRecord } from '@canon/warm-registry';
+import type { AttemptRecord, CanonicalView, HistoryEvent, LockHolder, RecipeRun, RunRecord, VerdictRecord } from '@canon/warm-registry';
 
 export type ReportFormat = 'md' | 'json' | 'html' | 'prom';
 
@@ -36,6 +36,8 @@ export type FleetContext = {
   lastSeen?: Record<string, { runId: string; entry: RecipeRun }>;
   /** recipes/<r>/attempt.json per recipe. */
   attempts?: Record<string, AttemptRecord | null>;
+  /** The newest line of recipes/<r>/verdicts.jsonl per recipe: its last test's verdict. */
+  verdicts?: Record<string, VerdictRecord | null>;
   /** runs/latest-full.json: the newest full sweep; null when none finished; absent: use the runs given. */
   lastFull?: RunRecord | null;
   /** The sweep holding the lock right now (`holder` null while it has not described itself). */

@@ -61,9 +61,12 @@ describe('reports describe the fleet, not the last run', () => {
     ]));
     expect(samples(prom, 'canon_recipe_behind').some((l) => l.includes('lasuite-docs'))).toBe(false);
     expect(samples(prom, 'canon_recipe_test_verdict').filter((l) => l.endsWith(' 1'))).toEqual([
-      'canon_recipe_test_verdict{recipe="discourse",verdict="FAILED"} 1',
-      'canon_recipe_test_verdict{recipe="gitea",verdict="PROMOTED"} 1',
-      'canon_recipe_test_verdict{recipe="hedgedoc",verdict="FAILED"} 1',
+      'canon_recipe_test_verdict{recipe="authentik",verdict="green"} 1',
+      'canon_recipe_test_verdict{recipe="custom-html",verdict="green"} 1',
+      'canon_recipe_test_verdict{recipe="discourse",verdict="red"} 1',
+      'canon_recipe_test_verdict{recipe="gitea",verdict="green"} 1',
+      'canon_recipe_test_verdict{recipe="hedgedoc",verdict="red"} 1',
+      'canon_recipe_test_verdict{recipe="matrix-synapse",verdict="green"} 1',
     ]);
     expect(samples(prom, 'canon_recipe_held').filter((l) => l.endsWith(' 1'))).toEqual(['canon_recipe_held{recipe="nextcloud"} 1']);
     expect(samples(prom, 'canon_sweep_duration_seconds')).toEqual(['canon_sweep_duration_seconds 4358']);

@@ -13,6 +13,7 @@ import { canonicalAdvances } from './internal/timeline.js';
 import { evidenceBlock, fleetCells, fleetNotes, historySection, versionRanks } from './internal/html-fleet.js';
 import { buildRecipeViews, lastCompletedAt, type RecipeView } from './internal/view.js';
 import { isSweepMissed } from './schedule.js';
+import { lastTestText } from './internal/last-test.js';
 
 const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 
@@ -27,15 +28,26 @@ function orNone(text: string | null): string {
   return text === null ? '<span class="none">none</span>' : `<code>${h(text)}</code>`;
 }
 
+/** Beside the outcome: a known failure's red mark, and the last test's verdict unless it simply passed. */
+function testMarks(view: RecipeView, now: Date): string {
+  const last = view.lastTest;
+  const known = view.knownFailed ? `<span class="badge known" title="not re-tested: this release already failed">known failure</span>` : '';
+  const plainGreen = last === null || (last.verdict === 'green' && last.attempts.length <= 1);
+  const verdict = plainGreen ? '' : `<span class="verdict v-${h(last.verdict)}" title="${h(lastTestText(last, now))}">${h(last.verdict)}</span>`;
+  return `${known}${verdict}`;
+}
+
 function row(view: RecipeView, ranks: Map<string, number>, now: Date): string {
-  const rank = view.outcome === null ? OUTCOME_ORDER.length : OUTCOME_ORDER.indexOf(view.outcome);
+  // A known failure sorts with the failures: it is red, only not re-tested.
+  const sortAs = view.knownFailed ? 'FAILED' : view.outcome;
+  const rank = sortAs === null ? OUTCOME_ORDER.length : OUTCOME_ORDER.indexOf(sortAs);
   const age = view.canonicalVersion === null || view.canonicalAgeSeconds === null ? '' : String(view.canonicalAgeSeconds);
   return [
-    `<tr data-recipe="${h(view.recipe)}" data-outcome="${h(view.outcome ?? '')}">`,
+    `<tr data-recipe="${h(view.recipe)}" data-outcome="${h(view.outcome ?? '')}"${view.knownFailed ? ' class="known-failed"' : ''}>`,
     `<td><strong>${h(view.recipe)}</strong></td>`,
     `<td data-sort="${view.canonicalVersion === null ? '' : (ranks.get(view.canonicalVersion) ?? '')}">${orNone(view.canonicalVersion)}</td>`,
     `<td data-sort="${view.latest === null ? '' : (ranks.get(view.latest) ?? '')}">${orNone(view.latest)}</td>`,
-    `<td data-sort="${rank === -1 ? OUTCOME_ORDER.length : rank}">${badge(view.outcome)}</td>`,
+    `<td data-sort="${rank === -1 ? OUTCOME_ORDER.length : rank}">${badge(view.outcome)}${testMarks(view, now)}</td>`,
     `<td data-sort="${age}">${age === '' ? '<span class="none">–</span>' : h(formatAge(view.canonicalAgeSeconds))}</td>`,
     `<td class="reason">${h(view.reason)}${evidenceBlock(view, now)}</td>`,
     fleetCells(view),

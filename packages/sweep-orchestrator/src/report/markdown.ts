@@ -8,6 +8,7 @@ import { summarizeChanges, type Change } from './changes.js';
 import { codeSpan, compareText, escapeMarkdown as md, formatBytes, formatDuration, shortCommit } from './internal/format.js';
 import { diskWarning, inProgressText, knownFailures, pendingApproval } from './internal/fleet-text.js';
 import { buildRecipeViews, lastCompletedAt, type RecipeView } from './internal/view.js';
+import { lastTestText } from './internal/last-test.js';
 import { isSweepMissed } from './schedule.js';
 import { gateLine, logEntries, summaryLine, warningText } from './internal/record-text.js';
 
@@ -49,12 +50,20 @@ function evidenceLine(view: RecipeView | undefined): string[] {
   return [`- **Evidence:** ${codeSpan(e.log)}${e.line === null ? ' (empty log)' : `: ${codeSpan(e.line)}`}`];
 }
 
-function recipeSection(entry: RecipeRun, runId: string, view: RecipeView | undefined): string[] {
+/** The last test's verdict (with every attempt) under a recipe that did not just pass. */
+function lastTestLine(view: RecipeView | undefined, now: Date): string[] {
+  const last = view?.lastTest;
+  if (!last || (last.verdict === 'green' && last.attempts.length <= 1)) return [];
+  return [`- **Test verdict:** ${md(lastTestText(last, now))}`];
+}
+
+function recipeSection(entry: RecipeRun, runId: string, view: RecipeView | undefined, now: Date): string[] {
   const d = entry.decision;
   const outcome = entry.outcome ?? 'PENDING';
   const lines = [`## ${md(entry.recipe)} — ${outcome}`, ''];
   lines.push(`- **Outcome:** ${outcome}${entry.detail ? ` — ${md(entry.detail)}` : ''}`);
   lines.push(...evidenceLine(view));
+  lines.push(...lastTestLine(view, now));
   lines.push(
     d
       ? `- **Decision:** ${d.action} (${md(d.reason)})`
@@ -110,7 +119,7 @@ function headerSection(ctx: ReportContext, run: RunRecord): string[] {
 }
 
 /** The recipes this run did not touch, as their newest run left them: a partial run hides none. */
-function elsewhereSection(views: RecipeView[]): string[] {
+function elsewhereSection(views: RecipeView[], now: Date): string[] {
   if (views.length === 0) return [];
   const lines = ['## Not in this run', ''];
   for (const v of views) {
@@ -118,6 +127,7 @@ function elsewhereSection(views: RecipeView[]): string[] {
     lines.push(`- **${md(v.recipe)}**: canonical ${version(v.canonicalVersion)} · newest release ${version(v.latest)} · ${from}${v.reason ? ` — ${md(v.reason)}` : ''}`);
     const e = v.evidence;
     if (e) lines.push(`  - evidence: ${codeSpan(e.log)}${e.line === null ? '' : `: ${codeSpan(e.line)}`}`);
+    if (v.lastTest && v.lastTest.verdict !== 'green') lines.push(`  - test verdict: ${md(lastTestText(v.lastTest, now))}`);
   }
   lines.push('');
   return lines;
@@ -138,7 +148,10 @@ function fleetNotes(ctx: ReportContext, views: RecipeView[]): string[] {
   const known = knownFailures(views);
   if (known.length > 0) {
     lines.push('## Known failures (not re-tested)', '');
-    for (const v of known) lines.push(`- **${md(v.recipe)}**: ${version(v.latest)} — ${md(v.reason)}`);
+    for (const v of known) {
+      const test = v.lastTest === null ? '' : ` · test verdict ${md(lastTestText(v.lastTest, ctx.now))}`;
+      lines.push(`- **${md(v.recipe)}**: ${version(v.latest)} — ${md(v.reason)}${test}`);
+    }
     lines.push('');
   }
   return lines;
@@ -152,7 +165,7 @@ export function renderMarkdown(ctx: ReportContext): string {
   const elsewhere = views.filter((v) => v.enrolled && v.entryRunId !== run.runId);
   const lines = [
     ...headerSection(ctx, run), ...fleetNotes(ctx, views), ...changesSection(ctx),
-    ...entries.flatMap((e) => recipeSection(e, run.runId, byName.get(e.recipe))), ...elsewhereSection(elsewhere),
+    ...entries.flatMap((e) => recipeSection(e, run.runId, byName.get(e.recipe), ctx.now)), ...elsewhereSection(elsewhere, ctx.now),
   ];
   return `${lines.join('\n').trimEnd()}\n`;
 }

@@ -7,7 +7,7 @@ import { OUTCOME_ORDER } from './internal/outcomes.js';
 import { parseTimestamp } from './internal/format.js';
 import { diskState, isBehind } from './internal/fleet-text.js';
 import { buildRecipeViews, lastCompletedAt, type RecipeView } from './internal/view.js';
-import type { RunRecord } from '@canon/warm-registry';
+import { TEST_VERDICTS, type RunRecord } from '@canon/warm-registry';
 import { isSweepMissed } from './schedule.js';
 
 type Sample = { labels: [string, string][]; value: number };
@@ -77,9 +77,9 @@ function fleetFamilies(ctx: ReportContext, views: RecipeView[]): Family[] {
     },
     {
       name: 'canon_recipe_test_verdict',
-      help: "Outcome of each recipe's last test (attempt.json): 1 for the verdict it had, 0 for the others.",
+      help: "Verdict of each recipe's last test (verdicts.jsonl): 1 for the verdict it had (green, red, flaky, timed-out, regression, always-failed), 0 for the others.",
       samples: enrolled.flatMap((v) =>
-        v.attempt === null ? [] : OUTCOME_ORDER.map((verdict) => ({ labels: [['recipe', v.recipe], ['verdict', verdict]] as Labels, value: v.attempt?.outcome === verdict ? 1 : 0 })),
+        v.lastTest === null ? [] : TEST_VERDICTS.map((verdict) => ({ labels: [['recipe', v.recipe], ['verdict', verdict]] as Labels, value: v.lastTest?.verdict === verdict ? 1 : 0 })),
       ),
     },
     {

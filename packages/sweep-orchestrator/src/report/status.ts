@@ -6,6 +6,7 @@ import { OUTCOME_STYLE } from './internal/outcomes.js';
 import { formatAge } from './internal/format.js';
 import { attemptText, diskWarning, inProgressText, knownFailures, pendingApproval } from './internal/fleet-text.js';
 import { buildRecipeViews, lastCompletedAt } from './internal/view.js';
+import { lastTestText } from './internal/last-test.js';
 import { isSweepMissed, scheduleGraceSeconds, schedulePeriodSeconds } from './schedule.js';
 
 /** Drops control characters so untrusted names cannot move the cursor or recolour a terminal. */
@@ -45,6 +46,9 @@ export function renderStatus(ctx: ReportContext, opts: { json: boolean; color: b
         reason: v.reason,
         run: v.entryRunId,
         lastAttempt: v.attempt === null ? null : { version: v.attempt.version, outcome: v.attempt.outcome, ts: v.attempt.ts },
+        lastTest: v.lastTest,
+        knownFailed: v.knownFailed,
+        pendingApproval: v.entry?.decision?.reason === 'held-major',
         evidence: v.evidence,
       })),
     };
@@ -92,6 +96,7 @@ export function renderStatus(ctx: ReportContext, opts: { json: boolean; color: b
     if (v.evidence !== null) out.push(`  ${plain(v.evidence.log)}${v.evidence.line === null ? '' : `: ${plain(v.evidence.line)}`}`);
     const attempt = attemptText(v, ctx.now);
     if (attempt !== null) out.push(`  ${plain(attempt)}`);
+    if (v.lastTest !== null && v.lastTest.verdict !== 'green') out.push(`  test verdict ${plain(lastTestText(v.lastTest, ctx.now))}`);
   });
   const held = pendingApproval(views);
   if (held.length > 0) out.push('', `Pending approval: ${held.map((v) => `${plain(v.recipe)} ${plain(v.latest ?? '?')} (canon approve --recipe ${plain(v.recipe)} --version … --reason …)`).join('; ')}`);

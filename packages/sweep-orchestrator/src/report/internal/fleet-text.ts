@@ -39,7 +39,7 @@ export function pendingApproval(views: RecipeView[]): RecipeView[] {
 
 /** Recipes whose newest release already failed and is not re-tested (known-failed skips). */
 export function knownFailures(views: RecipeView[]): RecipeView[] {
-  return views.filter((v) => v.entry?.decision?.reason === 'known-failed');
+  return views.filter((v) => v.knownFailed);
 }
 
 /** `last test 0.7.1+3.4.1 FAILED 2d ago` for a recipe whose last test did not end PROMOTED; null otherwise. */

@@ -45,6 +45,12 @@ td code,td strong{white-space:nowrap}
 .evidence{margin-top:4px;color:var(--fg);overflow-wrap:anywhere}
 .evidence code{white-space:normal;background:#ffebe9;border-radius:4px;padding:0 3px}
 .attempt{margin-top:2px;font-size:12px}
+.verdict{display:inline-block;margin-left:6px;border:1px solid currentColor;border-radius:999px;padding:0 7px;font-size:11px;font-weight:600;white-space:nowrap}
+.v-red,.v-regression,.v-timed-out{color:${OUTCOME_STYLE.FAILED.css}}
+.v-always-failed,.v-flaky{color:${OUTCOME_STYLE['GREEN-BUT-PROMOTE-FAILED'].css}}
+.v-green{color:${OUTCOME_STYLE.PROMOTED.css}}
+tr.known-failed td:first-child{box-shadow:inset 4px 0 0 ${OUTCOME_STYLE.FAILED.css}}
+.known{background:${OUTCOME_STYLE.FAILED.css};margin-left:6px}
 td.logs{white-space:nowrap}
 td.logs a{color:#0969da}
 .history{list-style:none;margin:6px 0 12px;padding:0 0 0 12px}

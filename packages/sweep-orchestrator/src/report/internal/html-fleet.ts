@@ -9,6 +9,7 @@ import { schedulePeriodSeconds } from '../schedule.js';
 import { compareText, escapeHtml as h, formatBytes, formatDuration, parseTimestamp } from './format.js';
 import { attemptText, diskState, diskWarning, inProgressText, knownFailures, pendingApproval } from './fleet-text.js';
 import { logEntries } from './record-text.js';
+import { lastTestText } from './last-test.js';
 import { lastCompletedAt, type RecipeView } from './view.js';
 
 /** Every version shown, in recipe-version order (semver of the recipe, then the app's): its rank. */
@@ -92,6 +93,9 @@ export function fleetNotes(ctx: ReportContext, views: RecipeView[]): string {
   const held = pendingApproval(views);
   if (held.length > 0) out.push(`<p class="alert"><strong>Pending approval:</strong> ${held.map((v) => `${h(v.recipe)} <code>${h(v.latest ?? '?')}</code>`).join(', ')}</p>`);
   const known = knownFailures(views);
-  if (known.length > 0) out.push(`<p class="meta"><strong>Known failures (not re-tested):</strong> ${known.map((v) => `${h(v.recipe)} <code>${h(v.latest ?? '?')}</code>`).join(', ')}</p>`);
+  if (known.length > 0) {
+    const items = known.map((v) => `<li><strong>${h(v.recipe)}</strong> <code>${h(v.latest ?? '?')}</code> — ${h(v.lastTest === null ? v.reason : lastTestText(v.lastTest, ctx.now))}</li>`);
+    out.push(`<div class="alert known-failures" role="note"><strong>Known failures (not re-tested):</strong><ul>${items.join('')}</ul></div>`);
+  }
   return out.join('\n');
 }

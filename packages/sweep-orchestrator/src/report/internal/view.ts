@@ -5,6 +5,7 @@ import type { Outcome } from '@canon/promote-gate';
 import type { AttemptRecord, CanonicalView, RecipeRun, RunRecord } from '@canon/warm-registry';
 import type { Evidence, ReportContext } from '../context.js';
 import { ageSeconds, compareText } from './format.js';
+import { lastTestOf, type LastTest } from './last-test.js';
 
 export type RecipeView = {
   recipe: string;
@@ -18,6 +19,10 @@ export type RecipeView = {
   /** The run `entry` comes from: the reported run, or an older one for a recipe it did not touch. */
   entryRunId: string | null;
   attempt: AttemptRecord | null;
+  /** The last test's verdict (green, red, flaky, timed-out, regression, always-failed); null: never tested. */
+  lastTest: LastTest | null;
+  /** The newest decision skipped a release already known to fail: shown red, not as a plain skip. */
+  knownFailed: boolean;
   evidence: Evidence | null;
   /** Enrolled in the config (true when the context does not say). */
   enrolled: boolean;
@@ -59,6 +64,8 @@ export function buildRecipeViews(ctx: ReportContext): RecipeView[] {
       reason: entry ? reasonOf(entry) : 'not swept yet',
       entryRunId: own !== null ? ctx.run.runId : (seen?.runId ?? null),
       attempt: ctx.attempts?.[recipe] ?? null,
+      lastTest: lastTestOf(ctx.verdicts?.[recipe], entry, own !== null ? ctx.run.runId : (seen?.runId ?? null), ctx.attempts?.[recipe] ?? null),
+      knownFailed: entry?.decision?.reason === 'known-failed',
       evidence: isProblem(entry?.outcome) ? (ctx.evidence?.[recipe] ?? null) : null,
       enrolled: ctx.enrolled === undefined || ctx.enrolled.includes(recipe),
     };
