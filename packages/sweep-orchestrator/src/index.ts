@@ -4,6 +4,7 @@ export type {
   CommandSpec, ConfigErrorCode, ConfigErrorData, ConfigProblem, HealthSpec, PlaceholderValues, PromoteSpec, ResolvedConfig, ResolvedRecipe,
   TestSpec, Tier, WaiverSpec,
 } from './config/index.js';
+export type { LoadOptions } from './config/index.js';
 export { ConfigError, expandPlaceholders, findConfigPath, loadConfig, programsOf } from './config/index.js';
 
 export type { CommandErrorCode, CommandErrorData, CommandResult, RunCommandOptions } from './run-command.js';
@@ -59,8 +60,8 @@ export { POOL_NAME } from './config/schema.js';
 export type { HollowSweepErrorData, SweepErrorCode, SweepErrorData } from './sweep/errors.js';
 export { HollowSweepError, SweepError } from './sweep/errors.js';
 
-export type { ReportContext, ReportFormat } from './report/index.js';
-export { isSweepMissed, REPORT_FORMATS, renderReport, renderStatus } from './report/index.js';
+export type { Evidence, FleetContext, ReportContext, ReportFormat } from './report/index.js';
+export { isSweepMissed, readEvidence, REPORT_FORMATS, renderReport, renderStatus } from './report/index.js';
 
 export type { InitResult, StarterOptions } from './init/starter-config.js';
 export { DEFAULT_STATE_DIR, MIRROR_PLACEHOLDER, renderStarterConfig, starterWalkthrough, writeStarterConfig } from './init/starter-config.js';

@@ -1,9 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LockedError } from './errors.js';
 import { useTempDirs } from './testing/fixtures.js';
-import { acquireSweepLock } from './locks.js';
+import { acquireSweepLock, readSweepLock } from './locks.js';
 
 const tempDir = useTempDirs();
 
@@ -42,3 +42,15 @@ it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])(
     await expect(stat(join(stateDir, 'sweep.lock'))).rejects.toMatchObject({ code: 'ENOENT' });
   },
 );
+
+describe('readSweepLock', () => {
+  it('says who sweeps right now without taking the lock, and null once the sweep is done', async () => {
+    const stateDir = await tempDir();
+    expect(await readSweepLock({ stateDir, staleSeconds: 120 })).toBeNull();
+    const lock = await acquireSweepLock({ stateDir, runId: 'run-a', staleSeconds: 120 });
+    await lock.describe({ recipe: 'gitea', phase: 'test' });
+    expect(await readSweepLock({ stateDir, staleSeconds: 120 })).toMatchObject({ holder: { runId: 'run-a', recipe: 'gitea', phase: 'test', pid: process.pid } });
+    await lock.release();
+    expect(await readSweepLock({ stateDir, staleSeconds: 120 })).toBeNull();
+  });
+});

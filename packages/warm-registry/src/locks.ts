@@ -2,7 +2,8 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LockedError } from './errors.js';
 import { checkName } from './internal/names.js';
-import { takeLock, type HeldLock, type TakeLockOptions } from './internal/lock-core.js';
+import type { LockHolder } from './errors.js';
+import { peekLock, takeLock, type HeldLock, type TakeLockOptions } from './internal/lock-core.js';
 
 export interface SweepLock {
   /** Updates what the lock says about its holder (shown to a second sweep that is refused). */
@@ -39,6 +40,14 @@ export async function acquireSweepLock(opts: SweepLockOptions): Promise<SweepLoc
     onCompromised: opts.onCompromised,
   };
   return takeWaiting(take, opts.waitSeconds ?? 0, opts.signal);
+}
+
+/**
+ * The sweep in progress, read without taking the lock (for `canon status`): null when none runs;
+ * `holder` is null while the holder has not described itself yet.
+ */
+export async function readSweepLock(opts: { stateDir: string; staleSeconds: number }): Promise<{ holder: LockHolder | null } | null> {
+  return peekLock(join(resolve(opts.stateDir), 'sweep.lock'), opts.staleSeconds);
 }
 
 async function takeWaiting(

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { RegistryError } from './errors.js';
 import { recipeRunOf, runOf, useTempDirs } from './testing/fixtures.js';
 import { summarizeOutcomes } from './records/run.js';
-import { closeUnfinishedRuns, createRun, listRuns, newRunId, pruneRuns, readLatestRun, readRun } from './runs.js';
+import { closeUnfinishedRuns, createRun, listRuns, newRunId, pruneRuns, readLatestFullRun, readLatestRun, readRun } from './runs.js';
 
 const tempDir = useTempDirs();
 
@@ -117,6 +117,28 @@ describe('run records', () => {
       expect(await readFile(path, 'utf8')).toBe(bytes);
     },
   );
+
+  it('writes latest-full.json only for a full sweep, and a partial run leaves it as it was', async () => {
+    const stateDir = await tempDir();
+    const fullId = newRunId(new Date(Date.UTC(2026, 0, 4)));
+    const full = runOf(fullId);
+    await (await createRun({ stateDir, runId: fullId })).finish(full, { full: true });
+    const partialId = newRunId(new Date(Date.UTC(2026, 0, 5)));
+    await (await createRun({ stateDir, runId: partialId })).finish(runOf(partialId), { full: false });
+    expect((await readLatestRun(stateDir))?.runId).toBe(partialId);
+    expect(await readLatestFullRun(stateDir)).toEqual(full);
+    expect(await readLatestFullRun(await tempDir())).toBeNull();
+  });
+
+  it('never prunes the run latest-full.json names', async () => {
+    const stateDir = await tempDir();
+    const ids = Array.from({ length: 5 }, (_, i) => newRunId(new Date(Date.UTC(2026, 0, 1 + i * 7))));
+    for (const id of ids) await (await createRun({ stateDir, runId: id })).writeRecord(runOf(id));
+    await writeFile(join(stateDir, 'runs', 'latest-full.json'), JSON.stringify(runOf(ids[0] as string)));
+    await writeFile(join(stateDir, 'runs', 'latest.json'), JSON.stringify(runOf(ids[4] as string)));
+    expect(await pruneRuns(stateDir, 2)).toEqual(ids.slice(1, 3));
+    expect(await listRuns(stateDir)).toEqual([ids[0], ids[3], ids[4]]);
+  });
 
   it('prunes all but the newest runs, never the latest one', async () => {
     const stateDir = await tempDir();

@@ -21,8 +21,11 @@ export interface RunStore {
   logPath(recipe: string, step: string): string;
   /** Atomically replaces run.json; call it as the run goes so a crash still leaves a record. */
   writeRecord(run: RunRecord): Promise<void>;
-  /** Writes run.json, then runs/latest.json (a copy of it). */
-  finish(run: RunRecord): Promise<void>;
+  /**
+   * Writes run.json, then runs/latest.json (a copy of it); with `full` (a sweep of every recipe,
+   * not dry, not interrupted) also runs/latest-full.json, which "last completed sweep" reads.
+   */
+  finish(run: RunRecord, opts?: { full: boolean }): Promise<void>;
 }
 
 const runIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -85,9 +88,11 @@ export async function createRun(opts: { stateDir: string; runId: string }): Prom
       return join(recipeDir, file);
     },
     writeRecord,
-    async finish(run) {
+    async finish(run, finishOpts) {
       await writeRecord(run);
-      await writeFileAtomic(join(runsDir, 'latest.json'), JSON.stringify(run, null, 2) + '\n');
+      const text = JSON.stringify(run, null, 2) + '\n';
+      await writeFileAtomic(join(runsDir, 'latest.json'), text);
+      if (finishOpts?.full === true) await writeFileAtomic(join(runsDir, 'latest-full.json'), text);
     },
   };
 }
@@ -127,7 +132,15 @@ export async function readRun(stateDir: string, runId: string): Promise<RunRecor
 }
 
 export async function readLatestRun(stateDir: string): Promise<RunRecord | null> {
-  const path = join(runsDirOf(stateDir), 'latest.json');
+  return readRunFile(join(runsDirOf(stateDir), 'latest.json'));
+}
+
+/** The newest full sweep (every recipe, not dry, not interrupted): runs/latest-full.json, or null. */
+export async function readLatestFullRun(stateDir: string): Promise<RunRecord | null> {
+  return readRunFile(join(runsDirOf(stateDir), 'latest-full.json'));
+}
+
+async function readRunFile(path: string): Promise<RunRecord | null> {
   const text = await readTextOrNull(path);
   return text === null ? null : parseRun(text, path);
 }
@@ -174,7 +187,7 @@ export async function closeUnfinishedRuns(opts: {
   return out;
 }
 
-/** Removes all but the newest `keep` runs (never the one latest.json names); returns the removed ids. */
+/** Removes all but the newest `keep` runs (never the ones latest.json and latest-full.json name); returns the removed ids. */
 export async function pruneRuns(stateDir: string, keep = 52): Promise<string[]> {
   if (!Number.isInteger(keep) || keep < 1) {
     throw new RegistryError('INVALID_OPTION', {
@@ -184,10 +197,10 @@ export async function pruneRuns(stateDir: string, keep = 52): Promise<string[]> 
     });
   }
   const runs = await listRuns(stateDir);
-  const latest = await readLatestRunId(stateDir);
+  const kept = new Set([await readRunIdOf(() => readLatestRun(stateDir)), await readRunIdOf(() => readLatestFullRun(stateDir))]);
   const removed: string[] = [];
   for (const runId of runs.slice(0, Math.max(0, runs.length - keep))) {
-    if (runId === latest) continue;
+    if (kept.has(runId)) continue;
     const dir = join(runsDirOf(stateDir), runId);
     try {
       await rm(dir, { recursive: true, force: true });
@@ -199,10 +212,10 @@ export async function pruneRuns(stateDir: string, keep = 52): Promise<string[]> 
   return removed;
 }
 
-/** Pruning must not fail because latest.json is unreadable; it then protects nothing. */
-async function readLatestRunId(stateDir: string): Promise<string | null> {
+/** Pruning must not fail because a latest*.json is unreadable; it then protects nothing. */
+async function readRunIdOf(read: () => Promise<RunRecord | null>): Promise<string | null> {
   try {
-    return (await readLatestRun(stateDir))?.runId ?? null;
+    return (await read())?.runId ?? null;
   } catch {
     return null;
   }

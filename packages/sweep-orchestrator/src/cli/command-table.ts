@@ -32,7 +32,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'status',
-    summary: "each recipe's known-good version and the last sweep, and whether a sweep was missed",
+    summary: "the fleet: each recipe's known-good, newest release, last outcome and evidence; the sweep in progress; a missed sweep",
     example: 'canon status',
     load: async () => (await import('./commands/status.js')).command,
   },
@@ -41,6 +41,18 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'render a run record as Markdown, JSON, HTML or Prometheus metrics',
     example: 'canon report --format md',
     load: async () => (await import('./commands/report.js')).command,
+  },
+  {
+    name: 'history',
+    summary: "print a recipe's history (promotions, failed advances, rollbacks) and its last attempt",
+    example: 'canon history --recipe gitea',
+    load: async () => (await import('./commands/history.js')).command,
+  },
+  {
+    name: 'metrics',
+    summary: "write the fleet's Prometheus metrics atomically for node_exporter's textfile collector",
+    example: 'canon metrics --out /var/lib/node_exporter/textfile/canon.prom',
+    load: async () => (await import('./commands/metrics.js')).command,
   },
   {
     name: 'promote',

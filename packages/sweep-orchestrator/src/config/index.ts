@@ -3,7 +3,7 @@ export type { ConfigErrorCode, ConfigErrorData, ConfigProblem } from './errors.j
 export { ConfigError } from './errors.js';
 export type { FindConfigOptions } from './find-config.js';
 export { findConfigPath, SYSTEM_CONFIG_PATH } from './find-config.js';
-export { loadConfig, resolveConfig } from './load-config.js';
+export { loadConfig, resolveConfig, type LoadOptions } from './load-config.js';
 export type { PlaceholderName, PlaceholderValues } from './placeholders.js';
 export { PLACEHOLDER_NAMES, expandPlaceholders, expandString, expandEnv } from './placeholders.js';
 export { programsOf } from './programs.js';

@@ -17,11 +17,17 @@ import { parseListenAddress, recipeNameProblem } from './validators.js';
 import { waiverProblems } from './waivers.js';
 import type { ResolvedConfig, ResolvedRecipe, WebhookSettings } from './types.js';
 
+/**
+ * What the loader reads besides the file. `secrets: false` (status, report, history: local files
+ * only) reads no forge token and no webhook secret, leaving `forge` and `webhook` null.
+ */
+export type LoadOptions = { secrets?: boolean };
+
 /** SPEC: masking a shorter secret would mangle every message that happens to contain it. */
 const MIN_SECRET_LENGTH = 8;
 
 /** Finds, reads, validates and resolves the configuration; throws a ConfigError listing every problem. */
-export async function loadConfig(opts: FindConfigOptions): Promise<ResolvedConfig> {
+export async function loadConfig(opts: FindConfigOptions, load: LoadOptions = {}): Promise<ResolvedConfig> {
   const path = findConfigPath(opts);
   let text: string;
   try {
@@ -41,11 +47,14 @@ export async function loadConfig(opts: FindConfigOptions): Promise<ResolvedConfi
       { cause },
     );
   }
-  return resolveConfig(json, { path, env: opts.env });
+  return resolveConfig(json, { path, env: opts.env, ...load });
 }
 
 /** Validates already-parsed JSON as if it had been read from `path` (relative paths resolve against its directory). */
-export async function resolveConfig(json: unknown, opts: { path: string; env: NodeJS.ProcessEnv; now?: Date }): Promise<ResolvedConfig> {
+export async function resolveConfig(
+  json: unknown,
+  opts: { path: string; env: NodeJS.ProcessEnv; now?: Date } & LoadOptions,
+): Promise<ResolvedConfig> {
   const parsed = configSchema.safeParse(json);
   const problems: ConfigProblem[] = [];
   let raw: RawConfig | null = null;
@@ -56,9 +65,10 @@ export async function resolveConfig(json: unknown, opts: { path: string; env: No
   problems.push(...waiverProblems(recipes, opts.now ?? new Date()));
   const tiers = raw === null ? [] : resolveTiers(raw, recipes, problems);
   const baseDir = dirname(opts.path);
-  const forge = raw?.forge == null ? null : await readForge(raw.forge, baseDir, opts.env, problems);
-  const webhook = raw?.webhook == null ? null : await readWebhook(raw.webhook, baseDir, problems);
-  const execution = await resolveExecution(raw?.execution, baseDir, problems);
+  const readSecrets = opts.secrets !== false;
+  const forge = raw?.forge == null || !readSecrets ? null : await readForge(raw.forge, baseDir, opts.env, problems);
+  const webhook = raw?.webhook == null || !readSecrets ? null : await readWebhook(raw.webhook, baseDir, problems);
+  const execution = await resolveExecution(raw?.execution, baseDir, problems, readSecrets);
   const tokenEnv = raw?.forge?.tokenEnv;
   if (tokenEnv !== undefined && (raw?.passEnv ?? []).includes(tokenEnv)) {
     problems.push({ path: 'passEnv', message: `${tokenEnv} holds the forge token (forge.tokenEnv); commands never inherit it, so remove it from passEnv` });

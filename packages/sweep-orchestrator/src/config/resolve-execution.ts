@@ -14,11 +14,13 @@ export async function resolveExecution(
   raw: RawConfig['execution'],
   baseDir: string,
   problems: ConfigProblem[],
+  /** false: the Redis password file is not read (status and reports need no secret). */
+  readSecrets = true,
 ): Promise<ExecutionSpec> {
   let redis: RedisSpec | null = null;
   if (raw?.redis !== undefined) {
     const { url, passwordFile, tls } = raw.redis;
-    const password = passwordFile === undefined ? null : await readPassword(resolve(baseDir, passwordFile), problems);
+    const password = passwordFile === undefined || !readSecrets ? null : await readPassword(resolve(baseDir, passwordFile), problems);
     redis = redacting({ url, password, tls: tls === true || url.startsWith('rediss://') }, 'password');
   }
   return {

@@ -107,6 +107,7 @@ export function resolveRecipe(
         checkoutDir: merged.test?.checkoutDir ?? null,
         timeoutExitCodes: merged.test?.timeoutExitCodes ?? [],
       },
+      failurePattern: merged.test?.failurePattern ?? null,
       promote,
       block: merged.block ?? [],
       waive: (merged.waive ?? []).map(({ commit, ...w }) => (commit === undefined ? w : { ...w, commit })),

@@ -30,6 +30,15 @@ function withPlaceholders(scope: readonly string[], check?: (sample: string) => 
 }
 
 /** SPEC: about 23 days; every timer canon arms works up to it (see internal/long-timeout.ts). */
+
+/** A string that must compile as a JavaScript regular expression (what the problem is, if not). */
+function regexString() {
+  return z.string().superRefine((p, ctx) => {
+    const problem = regexProblem(p);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+  });
+}
+
 const nonEmpty = (sample: string): string | null => (sample === '' ? 'must not be empty' : null);
 
 const argv = (scope: readonly string[]) =>
@@ -70,12 +79,7 @@ const health = z
       .min(1)
       .meta({ default: [...BUILTIN.expectStatus] })
       .optional(),
-    rejectBodyPattern: z
-      .string()
-      .superRefine((p, ctx) => {
-        const problem = regexProblem(p);
-        if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
-      })
+    rejectBodyPattern: regexString()
       .nullable()
       .meta({ description: 'a body matching this regular expression is unhealthy', default: null })
       .optional(),
@@ -165,6 +169,9 @@ const test = z.strictObject({
   timeoutExitCodes: z
     .array(z.number().int().min(1).max(255))
     .meta({ description: 'exit codes of the test command that mean it hit its own deadline (TIMED-OUT)', default: [] })
+    .optional(),
+  failurePattern: regexString()
+    .meta({ description: "a failed test log's first line matching this regular expression is shown beside the outcome; default: the last non-empty line" })
     .optional(),
 });
 

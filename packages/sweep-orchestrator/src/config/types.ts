@@ -84,6 +84,8 @@ export type ResolvedRecipe = {
   branch: string;
   busyCheck: string[] | null;
   test: TestSpec;
+  /** test.failurePattern: the evidence line picked from a failed log; absent or null = its last non-empty line. */
+  failurePattern?: string | null;
   promote: PromoteSpec | null;
   block: { version: string; reason: string }[];
   waive: WaiverSpec[];

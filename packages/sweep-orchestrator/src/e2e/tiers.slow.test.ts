@@ -106,6 +106,14 @@ describe('held majors: skipped until an approval of exactly that version', () =>
     expect(idp).toMatchObject({ outcome: 'SKIPPED', decision: { reason: 'held-major', latest: '2.0.0+11.0.0' } });
     expect(idp.detail).toContain('canon approve --recipe idp --version 2.0.0+11.0.0');
     expect((await s.calls()).map((c) => c.version)).toEqual(['1.0.0+10.0.0']);
+
+    // Every report lists it under "Pending approval" with the command; the metric says held.
+    const md = (await s.canon(['report', '--format', 'md'])).stdout;
+    expect(md).toMatch(/## Pending approval\n\n- \*\*idp\*\*: `2\.0\.0\+11\.0\.0` is a held major — .*canon approve --recipe idp --version 2\.0\.0\+11\.0\.0/);
+    expect((await s.canon(['report', '--format', 'html'])).stdout).toContain('<strong>Pending approval:</strong> idp <code>2.0.0+11.0.0</code>');
+    expect((await s.canon(['status'])).stdout).toContain('Pending approval: idp 2.0.0+11.0.0 (canon approve --recipe idp');
+    const prom = (await s.canon(['report', '--format', 'prom'])).stdout;
+    expect(prom).toContain('canon_recipe_held{recipe="idp"} 1\n');
   });
 
   it('refuses an approval that is not a release or is already expired, writing nothing', async () => {
@@ -135,5 +143,7 @@ describe('held majors: skipped until an approval of exactly that version', () =>
     const idp = await entry(s, 'idp');
     expect(idp).toMatchObject({ outcome: 'PROMOTED', decision: { reason: 'new-release', latest: '2.0.0+11.0.0' } });
     expect(JSON.parse(must(await s.readCanonical('idp'), 'canonical').toString())).toMatchObject({ version: '2.0.0+11.0.0' });
+    expect((await s.canon(['report', '--format', 'prom'])).stdout).toContain('canon_recipe_held{recipe="idp"} 0\n');
+    expect((await s.canon(['status'])).stdout).not.toContain('Pending approval');
   });
 });

@@ -64,6 +64,17 @@ describe('a red release is tested once', () => {
 
     const plan = await s.canon(['plan', '--recipe', 'alpha']);
     expect(plan.stdout).toMatch(/alpha: skip known-failed — 1\.1\.0\+1 is a known failure: .*canon recheck --recipe alpha/);
+
+    // The known failure stays visibly red in every report, with its age and run.
+    const md = (await s.canon(['report', '--format', 'md'])).stdout;
+    expect(md).toMatch(new RegExp(`## Known failures \\(not re-tested\\)\\n\\n- \\*\\*alpha\\*\\*: .* · test verdict red: 1\\.1\\.0\\+1 FAILED \\S+ ago \\(run ${line?.runId}\\)`));
+    const html = (await s.canon(['report', '--format', 'html'])).stdout;
+    expect(html).toMatch(/<tr data-recipe="alpha" data-outcome="SKIPPED" class="known-failed">.*<span class="badge known"[^>]*>known failure<\/span><span class="verdict v-red"/);
+    const prom = (await s.canon(['report', '--format', 'prom'])).stdout;
+    expect(prom).toContain('canon_recipe_test_verdict{recipe="alpha",verdict="red"} 1\n');
+    expect(prom).toContain('canon_recipe_test_verdict{recipe="beta",verdict="green"} 1\n');
+    const status = JSON.parse((await s.canon(['status', '--json'])).stdout) as { recipes: { recipe: string; knownFailed: boolean; lastTest: { verdict: string; runId: string } | null }[] };
+    expect(status.recipes.find((r) => r.recipe === 'alpha')).toMatchObject({ knownFailed: true, lastTest: { verdict: 'red', runId: line?.runId } });
   });
 
   it('a changed suite revision re-tests it; a revision command that prints nothing is ERROR suite-revision, untested', async () => {
@@ -149,6 +160,14 @@ describe('promote failures, flakes, baselines and waivers', () => {
     const deploy = of('deploy');
     expect([deploy?.outcome, deploy?.testVerdict]).toEqual(['GREEN-BUT-PROMOTE-FAILED', 'green']);
     expect((await verdicts(s, 'deploy')).at(-1)).toMatchObject({ outcome: 'GREEN-BUT-PROMOTE-FAILED', final: true, reason: 'deploy-failed' });
+
+    const prom = (await s.canon(['report', '--format', 'prom'])).stdout;
+    const on = prom.split('\n').filter((l) => l.startsWith('canon_recipe_test_verdict{') && l.endsWith(' 1'));
+    for (const [recipe, verdict] of [['flaky', 'flaky'], ['held', 'flaky'], ['reg', 'regression'], ['always', 'always-failed'], ['deploy', 'green']]) {
+      expect(on).toContain(`canon_recipe_test_verdict{recipe="${recipe}",verdict="${verdict}"} 1`);
+    }
+    const md = (await s.canon(['report', '--format', 'md'])).stdout;
+    expect(md).toMatch(/## reg — FAILED[\s\S]*?- \*\*Test verdict:\*\* regression: 1\.1\.0\+1 FAILED \S+ ago \(run \S+\); attempts: exit 1 in [^,]+, exit 1 in /);
   });
 
   it('a final promote failure is not re-tested; a fixed deploy (changed promote settings) re-tries it', async () => {

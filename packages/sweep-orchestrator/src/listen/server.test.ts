@@ -139,11 +139,12 @@ describe('the other routes', () => {
 });
 
 describe('/metrics is computed at scrape time', () => {
+  /** A full sweep (latest-full.json) that finished `daysAgo` days ago. */
   async function finishedRun(l: TestListener, daysAgo: number): Promise<void> {
     const at = new Date(Date.now() - daysAgo * 86_400_000);
     const runId = newRunId(at);
     const store = await createRun({ stateDir: l.config.stateDir, runId });
-    await store.finish({ ...emptyRun(), runId, startedAt: at.toISOString(), finishedAt: at.toISOString(), exitCode: 0 });
+    await store.finish({ ...emptyRun(), runId, startedAt: at.toISOString(), finishedAt: at.toISOString(), exitCode: 0 }, { full: true });
   }
   const missed = async (l: TestListener) => /^canon_sweep_missed (\d)$/m.exec(await (await fetch(`${l.listener.url}/metrics`)).text())?.[1];
 

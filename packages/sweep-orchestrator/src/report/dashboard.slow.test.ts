@@ -10,11 +10,12 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderReport } from './index.js';
 import { fleetContext, recipeRun, runRecord } from '../testing/report-fixtures.js';
+import { partialFleetContext } from '../testing/fleet-fixtures.js';
 import type { ReportContext } from './context.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ORIGIN = 'http://dashboard.canon.test';
-const SCREENSHOT = fileURLToPath(new URL('../../../../docs/dashboard.png', import.meta.url));
+const DOCS = (name: string): string => fileURLToPath(new URL(`../../../../docs/${name}`, import.meta.url));
 
 /** The one browser global the test reads; the package's tsconfig has no DOM lib. */
 type Styled = { getComputedStyle(el: unknown): { backgroundColor: string } };
@@ -38,9 +39,9 @@ describe.skipIf(!existsSync(CHROMIUM))(`dashboard in headless Chromium (needs ${
   });
 
   /** Serves the page from a fake origin; every other request is recorded and aborted. */
-  async function load(ctx: ReportContext): Promise<Loaded> {
+  async function load(ctx: ReportContext, width = 1280): Promise<Loaded> {
     const html = renderReport('html', ctx);
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
     const requests: string[] = [];
     const errors: string[] = [];
     page.on('request', (req) => requests.push(req.url()));
@@ -66,7 +67,10 @@ describe.skipIf(!existsSync(CHROMIUM))(`dashboard in headless Chromium (needs ${
       'authentik', 'custom-html', 'discourse', 'gitea', 'hedgedoc', 'keycloak', 'lasuite-docs', 'matrix-synapse', 'nextcloud',
     ]);
     const gitea = page.locator('tr[data-recipe="gitea"] td');
-    expect(await gitea.allTextContents()).toEqual(['gitea', '3.6.0+1.24.2-rootless', '3.6.0+1.24.2-rootless', 'PROMOTED', '1d', '3.5.3+1.24.2-rootless → 3.6.0+1.24.2-rootless at b7b7b7b7b7b7']);
+    expect(await gitea.allTextContents()).toEqual([
+      'gitea', '3.6.0+1.24.2-rootless', '3.6.0+1.24.2-rootless', 'PROMOTED', '1d', '3.5.3+1.24.2-rootless → 3.6.0+1.24.2-rootless at b7b7b7b7b7b7',
+      '8m 28s', '3.0 GiB', 'sync test · history',
+    ]);
     const badge = page.locator('tr[data-recipe="discourse"] .badge');
     expect(await badge.textContent()).toBe('FAILED');
     const background = await badge.evaluate((el) => (globalThis as unknown as Styled).getComputedStyle(el).backgroundColor);
@@ -80,7 +84,8 @@ describe.skipIf(!existsSync(CHROMIUM))(`dashboard in headless Chromium (needs ${
     expect(await column(page, 5)).toEqual(['1d', '1d', '8d', '8d', '8d', '159d', '–', '–', '–']);
 
     await page.getByRole('button', { name: 'Last outcome' }).click();
-    expect((await column(page, 4)).slice(0, 2)).toEqual(['TIMED-OUT', 'FAILED']);
+    // The outcome cell also carries the last test's verdict beside the badge: `FAILED` + `red`.
+    expect((await column(page, 4)).slice(0, 2)).toEqual(['TIMED-OUTtimed-out', 'FAILEDred']);
 
     await page.fill('#filter', 'rootless');
     expect(await column(page, 1)).toEqual(['gitea']);
@@ -116,12 +121,36 @@ describe.skipIf(!existsSync(CHROMIUM))(`dashboard in headless Chromium (needs ${
     await page.close();
   });
 
-  it('takes a full-page screenshot of a realistic sweep (CANON_WRITE_SCREENSHOT=1 copies it to docs/)', async () => {
-    const { page } = await load(fleetContext());
-    const shot = join(scratch, 'dashboard.png');
-    await page.screenshot({ path: shot, fullPage: true });
+  it('sorts versions in version order, not as text, and links each recipe to its logs and history', async () => {
+    const ctx = fleetContext();
+    ctx.run = runRecord('r', ['a', 'b', 'c', 'd'].map((recipe, i) => recipeRun(recipe, {
+      decision: { action: 'skip', reason: 'no-new-version', latest: ['1.10.0+2.0.0', '1.9.0+2.0.0', '1.2.0+10.0.0', '1.2.0+9.0.0'][i] ?? null, canonical: null },
+      logs: { test: `${recipe}/test.log` },
+    })));
+    ctx.canonicals = {};
+    ctx.histories = { c: [{ type: 'promoted', ts: '2026-11-22T03:00:00Z', runId: 'r', version: '1.2.0+10.0.0', commit: '0'.repeat(40) }] };
+    const { page, errors, requests } = await load(ctx);
+    await page.getByRole('button', { name: 'Latest tag' }).click();
+    expect(await column(page, 3)).toEqual(['1.2.0+9.0.0', '1.2.0+10.0.0', '1.9.0+2.0.0', '1.10.0+2.0.0']);
+    expect(await page.locator('tr[data-recipe="c"] td.logs a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual(['runs/r/c/test.log', '#history-c']);
+    await page.locator('tr[data-recipe="c"] td.logs a', { hasText: 'history' }).click();
+    expect(await page.locator('#history-c .history li').allTextContents()).toEqual([expect.stringContaining('promoted 1.2.0+10.0.0')]);
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([`${ORIGIN}/`]);
     await page.close();
-    expect((await stat(shot)).size).toBeGreaterThan(20_000);
-    if (process.env.CANON_WRITE_SCREENSHOT === '1') await copyFile(shot, SCREENSHOT);
+  });
+
+  it('takes screenshots of the fleet after a partial run, wide and narrow, into docs/', async () => {
+    for (const [name, width] of [['dashboard.png', 1280], ['dashboard-narrow.png', 420]] as const) {
+      const { page, errors } = await load(partialFleetContext(), width);
+      expect(await page.locator('#status tbody tr').count()).toBe(9);
+      expect(await page.getByRole('alert').filter({ hasText: 'Disk budget exceeded' }).count()).toBe(1);
+      const shot = join(scratch, name);
+      await page.screenshot({ path: shot, fullPage: true });
+      await page.close();
+      expect(errors).toEqual([]);
+      expect((await stat(shot)).size).toBeGreaterThan(20_000);
+      await copyFile(shot, DOCS(name));
+    }
   });
 });

@@ -9,7 +9,14 @@ describe('HTML dashboard (static checks; behaviour is tested in Chromium)', () =
   const html = renderReport('html', fleetContext());
 
   it('is one self-contained file that may load nothing from anywhere', () => {
-    expect(html).not.toMatch(/\s(src|href)=/i);
+    expect(html).not.toMatch(/\ssrc=/i);
+    // Links (never loads): each recipe's logs under the state directory and its history on this page.
+    const hrefs = [...html.matchAll(/<(\w+)[^>]*\shref="([^"]*)"/gi)].map((m) => [m[1], m[2]]);
+    expect(hrefs.length).toBeGreaterThan(9);
+    for (const [tag, href] of hrefs) {
+      expect(tag).toBe('a');
+      expect(href).toMatch(/^(#history-[\w.-]+|runs\/[\w.-]+\/[\w.-]+\/[\w.-]+\.log)$/);
+    }
     expect(html).not.toMatch(/@import|url\(/i);
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1] ?? '';
     expect(csp).toMatch(/^default-src 'none'; /);

@@ -10,8 +10,10 @@ import { OUTCOME_ORDER, OUTCOME_STYLE } from './internal/outcomes.js';
 import { escapeHtml as h, formatAge } from './internal/format.js';
 import { summaryLine } from './internal/record-text.js';
 import { canonicalAdvances } from './internal/timeline.js';
+import { evidenceBlock, fleetCells, fleetNotes, historySection, versionRanks } from './internal/html-fleet.js';
 import { buildRecipeViews, lastCompletedAt, type RecipeView } from './internal/view.js';
 import { isSweepMissed } from './schedule.js';
+import { lastTestText } from './internal/last-test.js';
 
 const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 
@@ -26,24 +28,38 @@ function orNone(text: string | null): string {
   return text === null ? '<span class="none">none</span>' : `<code>${h(text)}</code>`;
 }
 
-function row(view: RecipeView): string {
-  const rank = view.outcome === null ? OUTCOME_ORDER.length : OUTCOME_ORDER.indexOf(view.outcome);
+/** Beside the outcome: a known failure's red mark, and the last test's verdict unless it simply passed. */
+function testMarks(view: RecipeView, now: Date): string {
+  const last = view.lastTest;
+  const known = view.knownFailed ? `<span class="badge known" title="not re-tested: this release already failed">known failure</span>` : '';
+  const plainGreen = last === null || (last.verdict === 'green' && last.attempts.length <= 1);
+  const verdict = plainGreen ? '' : `<span class="verdict v-${h(last.verdict)}" title="${h(lastTestText(last, now))}">${h(last.verdict)}</span>`;
+  return `${known}${verdict}`;
+}
+
+function row(view: RecipeView, ranks: Map<string, number>, now: Date): string {
+  // A known failure sorts with the failures: it is red, only not re-tested.
+  const sortAs = view.knownFailed ? 'FAILED' : view.outcome;
+  const rank = sortAs === null ? OUTCOME_ORDER.length : OUTCOME_ORDER.indexOf(sortAs);
   const age = view.canonicalVersion === null || view.canonicalAgeSeconds === null ? '' : String(view.canonicalAgeSeconds);
   return [
-    `<tr data-recipe="${h(view.recipe)}" data-outcome="${h(view.outcome ?? '')}">`,
+    `<tr data-recipe="${h(view.recipe)}" data-outcome="${h(view.outcome ?? '')}"${view.knownFailed ? ' class="known-failed"' : ''}>`,
     `<td><strong>${h(view.recipe)}</strong></td>`,
-    `<td data-sort="${h(view.canonicalVersion ?? '')}">${orNone(view.canonicalVersion)}</td>`,
-    `<td data-sort="${h(view.latest ?? '')}">${orNone(view.latest)}</td>`,
-    `<td data-sort="${rank === -1 ? OUTCOME_ORDER.length : rank}">${badge(view.outcome)}</td>`,
+    `<td data-sort="${view.canonicalVersion === null ? '' : (ranks.get(view.canonicalVersion) ?? '')}">${orNone(view.canonicalVersion)}</td>`,
+    `<td data-sort="${view.latest === null ? '' : (ranks.get(view.latest) ?? '')}">${orNone(view.latest)}</td>`,
+    `<td data-sort="${rank === -1 ? OUTCOME_ORDER.length : rank}">${badge(view.outcome)}${testMarks(view, now)}</td>`,
     `<td data-sort="${age}">${age === '' ? '<span class="none">–</span>' : h(formatAge(view.canonicalAgeSeconds))}</td>`,
-    `<td class="reason">${h(view.reason)}</td>`,
+    `<td class="reason">${h(view.reason)}${evidenceBlock(view, now)}</td>`,
+    fleetCells(view),
     '</tr>',
   ].join('');
 }
 
-function statusSection(views: RecipeView[]): string {
+function statusSection(views: RecipeView[], now: Date): string {
+  const ranks = versionRanks(views);
   const columns: [string, string][] = [
-    ['Recipe', 'text'], ['Canonical', 'text'], ['Latest tag', 'text'], ['Last outcome', 'number'], ['Canonical age', 'number'], ['Reason', 'text'],
+    ['Recipe', 'text'], ['Canonical', 'number'], ['Latest tag', 'number'], ['Last outcome', 'number'], ['Canonical age', 'number'], ['Reason', 'text'],
+    ['Duration', 'number'], ['Warm disk', 'number'], ['Logs', 'text'],
   ];
   const heads = columns
     .map(([label, type]) => `<th scope="col" data-type="${type}" aria-sort="none"><button type="button">${label}</button></th>`)
@@ -59,7 +75,7 @@ function statusSection(views: RecipeView[]): string {
 <table id="status">
 <thead><tr>${heads}</tr></thead>
 <tbody>
-${views.map(row).join('\n')}
+${views.map((v) => row(v, ranks, now)).join('\n')}
 </tbody>
 </table>
 </section>`;
@@ -78,7 +94,7 @@ function timelineSection(ctx: ReportContext): string {
   return `<section aria-labelledby="timeline-h">\n<h2 id="timeline-h">Canonical advances</h2>\n${body}\n</section>`;
 }
 
-function headerSection(ctx: ReportContext): string {
+function headerSection(ctx: ReportContext, views: RecipeView[]): string {
   const run = ctx.run;
   const flags = [run.dryRun ? 'dry run' : '', run.interrupted ? 'interrupted' : ''].filter(Boolean).join(' · ');
   const counts = OUTCOME_ORDER.flatMap((o) => {
@@ -93,11 +109,13 @@ function headerSection(ctx: ReportContext): string {
 <h1>canon — known-good deployments</h1>
 <p class="meta">Run <code>${h(run.runId)}</code> · started <code>${h(run.startedAt)}</code> · finished ${run.finishedAt ? `<code>${h(run.finishedAt)}</code>` : 'not yet'} · exit code ${h(String(run.exitCode ?? 'none'))}${flags ? ` · <strong>${h(flags)}</strong>` : ''}</p>
 ${missed}
+${fleetNotes(ctx, views)}
 <ul class="summary" aria-label="${h(summaryLine(run))}">${counts.join('')}</ul>
 </header>`;
 }
 
 export function renderHtml(ctx: ReportContext): string {
+  const views = buildRecipeViews(ctx);
   const csp = [
     "default-src 'none'",
     `style-src ${sha256(DASHBOARD_STYLE)}`,
@@ -115,10 +133,11 @@ export function renderHtml(ctx: ReportContext): string {
 <style>${DASHBOARD_STYLE}</style>
 </head>
 <body>
-${headerSection(ctx)}
+${headerSection(ctx, views)}
 <main>
-${statusSection(buildRecipeViews(ctx))}
+${statusSection(views, ctx.now)}
 ${timelineSection(ctx)}
+${historySection(ctx, views)}
 </main>
 <footer><p>Generated ${h(ctx.now.toISOString())} by canon ${h(ctx.run.canonVersion)} from run ${h(ctx.run.runId)}.</p></footer>
 <script>${DASHBOARD_SCRIPT}</script>

@@ -9,6 +9,8 @@ import { renderPrometheus } from './prom.js';
 
 export { REPORT_FORMATS, type ReportContext, type ReportFormat } from './context.js';
 export { renderStatus } from './status.js';
+export { readEvidence } from './evidence.js';
+export type { Evidence, FleetContext } from './context.js';
 export { isSweepMissed, scheduleGraceSeconds, schedulePeriodSeconds } from './schedule.js';
 
 export function renderReport(format: ReportFormat, ctx: ReportContext): string {

@@ -42,8 +42,8 @@ describe('Markdown excuses', () => {
         '- **Durations:** sync 820 ms · test 6m 52s · promote 1m 36s',
         '- **Warm volumes:** 3.0 GiB',
         '- **Logs:**',
-        '  - sync: `/var/lib/canon/runs/20261122T030002Z-4f2a/gitea/sync.log`',
-        '  - test: `/var/lib/canon/runs/20261122T030002Z-4f2a/gitea/test.log`',
+        '  - sync: `runs/20261122T030002Z-4f2a/gitea/sync.log`',
+        '  - test: `runs/20261122T030002Z-4f2a/gitea/test.log`',
         '',
       ].join('\n'),
     );
@@ -54,7 +54,7 @@ describe('Markdown excuses', () => {
     expect(section(md, 'keycloak')).not.toContain('**Gate:**');
   });
 
-  it('shows log paths from the state directory when the caller does not say where it is', () => {
+  it('shows log paths relative to the state directory whether or not the caller says where it is', () => {
     const { stateDir: _dropped, ...ctx } = fleetContext();
     expect(section(renderReport('md', ctx), 'gitea')).toContain('  - test: `runs/20261122T030002Z-4f2a/gitea/test.log`');
   });

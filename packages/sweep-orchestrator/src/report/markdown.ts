@@ -6,7 +6,9 @@ import type { RecipeRun, RunRecord } from '@canon/warm-registry';
 import type { ReportContext } from './context.js';
 import { summarizeChanges, type Change } from './changes.js';
 import { codeSpan, compareText, escapeMarkdown as md, formatBytes, formatDuration, shortCommit } from './internal/format.js';
-import { lastCompletedAt } from './internal/view.js';
+import { diskWarning, inProgressText, knownFailures, pendingApproval } from './internal/fleet-text.js';
+import { buildRecipeViews, lastCompletedAt, type RecipeView } from './internal/view.js';
+import { lastTestText } from './internal/last-test.js';
 import { isSweepMissed } from './schedule.js';
 import { gateLine, logEntries, summaryLine, warningText } from './internal/record-text.js';
 
@@ -42,11 +44,26 @@ function changesSection(ctx: ReportContext): string[] {
   return lines;
 }
 
-function recipeSection(entry: RecipeRun, runId: string, stateDir: string | undefined): string[] {
+function evidenceLine(view: RecipeView | undefined): string[] {
+  const e = view?.evidence;
+  if (!e) return [];
+  return [`- **Evidence:** ${codeSpan(e.log)}${e.line === null ? ' (empty log)' : `: ${codeSpan(e.line)}`}`];
+}
+
+/** The last test's verdict (with every attempt) under a recipe that did not just pass. */
+function lastTestLine(view: RecipeView | undefined, now: Date): string[] {
+  const last = view?.lastTest;
+  if (!last || (last.verdict === 'green' && last.attempts.length <= 1)) return [];
+  return [`- **Test verdict:** ${md(lastTestText(last, now))}`];
+}
+
+function recipeSection(entry: RecipeRun, runId: string, view: RecipeView | undefined, now: Date): string[] {
   const d = entry.decision;
   const outcome = entry.outcome ?? 'PENDING';
   const lines = [`## ${md(entry.recipe)} — ${outcome}`, ''];
   lines.push(`- **Outcome:** ${outcome}${entry.detail ? ` — ${md(entry.detail)}` : ''}`);
+  lines.push(...evidenceLine(view));
+  lines.push(...lastTestLine(view, now));
   lines.push(
     d
       ? `- **Decision:** ${d.action} (${md(d.reason)})`
@@ -70,7 +87,7 @@ function recipeSection(entry: RecipeRun, runId: string, stateDir: string | undef
   const t = entry.durationsMs;
   lines.push(`- **Durations:** sync ${formatDuration(t.sync)} · test ${formatDuration(t.test)} · promote ${formatDuration(t.promote)}`);
   if (entry.warmVolumeBytes !== null) lines.push(`- **Warm volumes:** ${formatBytes(entry.warmVolumeBytes)}`);
-  const logs = logEntries(entry, runId, stateDir);
+  const logs = logEntries(entry, runId);
   if (logs.length > 0) {
     lines.push('- **Logs:**');
     for (const [step, path] of logs) lines.push(`  - ${md(step)}: ${codeSpan(path)}`);
@@ -101,9 +118,54 @@ function headerSection(ctx: ReportContext, run: RunRecord): string[] {
   return lines;
 }
 
+/** The recipes this run did not touch, as their newest run left them: a partial run hides none. */
+function elsewhereSection(views: RecipeView[], now: Date): string[] {
+  if (views.length === 0) return [];
+  const lines = ['## Not in this run', ''];
+  for (const v of views) {
+    const from = v.entryRunId === null ? 'never swept' : `${v.outcome ?? 'PENDING'} in run ${codeSpan(v.entryRunId)}`;
+    lines.push(`- **${md(v.recipe)}**: canonical ${version(v.canonicalVersion)} · newest release ${version(v.latest)} · ${from}${v.reason ? ` — ${md(v.reason)}` : ''}`);
+    const e = v.evidence;
+    if (e) lines.push(`  - evidence: ${codeSpan(e.log)}${e.line === null ? '' : `: ${codeSpan(e.line)}`}`);
+    if (v.lastTest && v.lastTest.verdict !== 'green') lines.push(`  - test verdict: ${md(lastTestText(v.lastTest, now))}`);
+  }
+  lines.push('');
+  return lines;
+}
+
+function fleetNotes(ctx: ReportContext, views: RecipeView[]): string[] {
+  const lines: string[] = [];
+  const progress = inProgressText(ctx);
+  if (progress !== null) lines.push(`> ${md(progress)}`, '');
+  const disk = diskWarning(ctx);
+  if (disk !== null) lines.push(`> **Warning: disk budget.** ${md(disk)}`, '');
+  const held = pendingApproval(views);
+  if (held.length > 0) {
+    lines.push('## Pending approval', '');
+    for (const v of held) lines.push(`- **${md(v.recipe)}**: ${version(v.latest)} is a held major — ${md(v.reason)}`);
+    lines.push('');
+  }
+  const known = knownFailures(views);
+  if (known.length > 0) {
+    lines.push('## Known failures (not re-tested)', '');
+    for (const v of known) {
+      const test = v.lastTest === null ? '' : ` · test verdict ${md(lastTestText(v.lastTest, ctx.now))}`;
+      lines.push(`- **${md(v.recipe)}**: ${version(v.latest)} — ${md(v.reason)}${test}`);
+    }
+    lines.push('');
+  }
+  return lines;
+}
+
 export function renderMarkdown(ctx: ReportContext): string {
   const run = ctx.run;
   const entries = [...run.recipes].sort((a, b) => compareText(a.recipe, b.recipe));
-  const lines = [...headerSection(ctx, run), ...changesSection(ctx), ...entries.flatMap((e) => recipeSection(e, run.runId, ctx.stateDir))];
+  const views = buildRecipeViews(ctx);
+  const byName = new Map(views.map((v) => [v.recipe, v]));
+  const elsewhere = views.filter((v) => v.enrolled && v.entryRunId !== run.runId);
+  const lines = [
+    ...headerSection(ctx, run), ...fleetNotes(ctx, views), ...changesSection(ctx),
+    ...entries.flatMap((e) => recipeSection(e, run.runId, byName.get(e.recipe), ctx.now)), ...elsewhereSection(elsewhere, ctx.now),
+  ];
   return `${lines.join('\n').trimEnd()}\n`;
 }

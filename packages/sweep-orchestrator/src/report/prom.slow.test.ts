@@ -4,6 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { renderReport } from './index.js';
 import { fleetContext, recipeRun, runRecord } from '../testing/report-fixtures.js';
+import { partialFleetContext } from '../testing/fleet-fixtures.js';
 
 const hasPromtool = spawnSync('promtool', ['--version']).status === 0;
 
@@ -12,6 +13,12 @@ describe.skipIf(!hasPromtool)('promtool check metrics (needs promtool, Debian pa
 
   it('accepts the metrics of a realistic sweep without a lint problem', () => {
     expect(check(renderReport('prom', fleetContext()))).toBe('');
+  });
+
+  it('accepts the fleet metrics after a partial run (every per-recipe and per-sweep family)', () => {
+    const text = renderReport('prom', partialFleetContext());
+    expect(text).toContain('canon_recipe_test_verdict{');
+    expect(check(text)).toBe('');
   });
 
   it('accepts hostile label values and an empty run', () => {

@@ -12,6 +12,8 @@ describe('Prometheus metrics', () => {
     const families = [
       'canon_recipe_outcome', 'canon_recipe_canonical_info', 'canon_recipe_duration_seconds',
       'canon_sweep_last_completed_timestamp_seconds', 'canon_sweep_missed', 'canon_warm_volume_bytes',
+      'canon_recipe_canonical_timestamp_seconds', 'canon_recipe_behind', 'canon_recipe_test_verdict', 'canon_recipe_held',
+      'canon_sweep_duration_seconds', 'canon_sweep_exit_code', 'canon_build_info', 'canon_disk_used_bytes', 'canon_disk_budget_bytes',
     ];
     for (const name of families) {
       expect(prom).toContain(`# HELP ${name} `);

@@ -4,7 +4,9 @@
 import type { ReportContext } from './context.js';
 import { OUTCOME_STYLE } from './internal/outcomes.js';
 import { formatAge } from './internal/format.js';
+import { attemptText, diskWarning, inProgressText, knownFailures, pendingApproval } from './internal/fleet-text.js';
 import { buildRecipeViews, lastCompletedAt } from './internal/view.js';
+import { lastTestText } from './internal/last-test.js';
 import { isSweepMissed, scheduleGraceSeconds, schedulePeriodSeconds } from './schedule.js';
 
 /** Drops control characters so untrusted names cannot move the cursor or recolour a terminal. */
@@ -32,6 +34,8 @@ export function renderStatus(ctx: ReportContext, opts: { json: boolean; color: b
       lastCompletedAt: last,
       sweepMissed: missed,
       schedule: ctx.schedule.onCalendar,
+      inProgress: ctx.inProgress ?? null,
+      diskWarning: diskWarning(ctx),
       recipes: views.map((v) => ({
         recipe: v.recipe,
         canonical: v.canonicalVersion,
@@ -40,6 +44,12 @@ export function renderStatus(ctx: ReportContext, opts: { json: boolean; color: b
         latest: v.latest,
         outcome: v.outcome,
         reason: v.reason,
+        run: v.entryRunId,
+        lastAttempt: v.attempt === null ? null : { version: v.attempt.version, outcome: v.attempt.outcome, ts: v.attempt.ts },
+        lastTest: v.lastTest,
+        knownFailed: v.knownFailed,
+        pendingApproval: v.entry?.decision?.reason === 'held-major',
+        evidence: v.evidence,
       })),
     };
     return `${JSON.stringify(status, null, 2)}\n`;
@@ -73,7 +83,24 @@ export function renderStatus(ctx: ReportContext, opts: { json: boolean; color: b
       ? 'no sweep recorded yet'
       : `last run ${plain(run.runId)}${run.finishedAt ? ` finished ${plain(run.finishedAt)}` : ' (unfinished)'}${run.interrupted ? ' (interrupted)' : ''}`,
   ];
-  if (missed) out.push(opts.color ? `\u001b[1;33m${missedWarning(ctx, last)}\u001b[0m` : missedWarning(ctx, last));
-  out.push('', line(header, false), ...rows.map((r) => line(r, true)));
+  const warn = (text: string): string => (opts.color ? `\u001b[1;33m${text}\u001b[0m` : text);
+  if (ctx.lastFull !== undefined) out.push(last === null ? 'no full sweep has completed yet' : `last full sweep finished ${plain(last)}`);
+  const progress = inProgressText(ctx);
+  if (progress !== null) out.push(plain(progress));
+  if (missed) out.push(warn(missedWarning(ctx, last)));
+  const disk = diskWarning(ctx);
+  if (disk !== null) out.push(warn(`WARNING: ${disk}`));
+  out.push('', line(header, false));
+  views.forEach((v, i) => {
+    out.push(line(rows[i] ?? [], true));
+    if (v.evidence !== null) out.push(`  ${plain(v.evidence.log)}${v.evidence.line === null ? '' : `: ${plain(v.evidence.line)}`}`);
+    const attempt = attemptText(v, ctx.now);
+    if (attempt !== null) out.push(`  ${plain(attempt)}`);
+    if (v.lastTest !== null && v.lastTest.verdict !== 'green') out.push(`  test verdict ${plain(lastTestText(v.lastTest, ctx.now))}`);
+  });
+  const held = pendingApproval(views);
+  if (held.length > 0) out.push('', `Pending approval: ${held.map((v) => `${plain(v.recipe)} ${plain(v.latest ?? '?')} (canon approve --recipe ${plain(v.recipe)} --version … --reason …)`).join('; ')}`);
+  const known = knownFailures(views);
+  if (known.length > 0) out.push('', `Known failures (not re-tested): ${known.map((v) => `${plain(v.recipe)} ${plain(v.latest ?? '?')}`).join('; ')}`);
   return `${out.join('\n')}\n`;
 }

@@ -78,7 +78,7 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, sync
   record.canonicalAfter = before;
 
   if (!recipe.enrolled) {
-    record.decision = decideFor(ctx, recipe, before, [], false, null);
+    record.decision = decideFor(ctx, recipe, before, [], false, null, null);
     return label();
   }
 
@@ -116,7 +116,7 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, sync
   } catch (e) {
     return fail(`cannot read what decides this recipe (approvals): ${message(e)}`);
   }
-  const decision = decideFor(ctx, recipe, before, sync.sync.tags, busy, prepared.loaded, inputs);
+  const decision = decideFor(ctx, recipe, before, sync.sync.tags, busy, prepared.loaded, await diskFor(ctx, recipe.name), inputs);
   record.decision = decision;
   for (const w of decision.warnings) ctx.warn(recipe.name, w);
   if (decision.action === 'skip') return label();
@@ -189,9 +189,23 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, sync
   return label();
 }
 
+type Disk = { usedBytes: number; budgetBytes: number } | null;
+
+/** The warm volumes against diskBudgetGiB, read per decision so a seed promoted earlier counts. */
+async function diskFor(ctx: RecipeContext, recipe: string): Promise<Disk> {
+  if (ctx.config.diskBudgetGiB === null) return null;
+  try {
+    const { usedBytes, budgetBytes } = await ctx.registry.diskUsage(ctx.config.diskBudgetGiB);
+    return budgetBytes === null ? null : { usedBytes, budgetBytes };
+  } catch (e) {
+    ctx.warn(recipe, `could not sum the warm volumes against diskBudgetGiB: ${message(e)}`);
+    return null;
+  }
+}
+
 function decideFor(
   ctx: RecipeContext, recipe: ResolvedRecipe, before: CanonicalView | null, tags: readonly TagRef[], busy: boolean,
-  known: RecipeVerdicts | null, inputs: Partial<DecisionInput> = {},
+  known: RecipeVerdicts | null, disk: Disk, inputs: Partial<DecisionInput> = {},
 ): Decision {
   return decide({
     ...(known === null ? {} : { verdicts: known.verdicts, approvals: known.approvals, now: new Date() }),
@@ -206,6 +220,7 @@ function decideFor(
     protectedDomain: recipe.promote !== null && ctx.config.protectedDomains.includes(recipe.promote.domain),
     force: ctx.force,
     includePrereleases: ctx.config.includePrereleases,
+    disk,
   });
 }
 

@@ -23,6 +23,7 @@ import { runTiers } from './run-tiers.js';
 import { assertNotHollow, selectRecipes } from './select.js';
 import { degradedFor, type Degraded } from './tiers.js';
 import { openConfiguredRegistry } from '../open-registry.js';
+import { readEvidence } from '../report/evidence.js';
 
 export type SweepOptions = {
   config: ResolvedConfig;
@@ -177,9 +178,10 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
       runOne: async (recipe) => {
         const t0 = performance.now();
         const entry = await runRecipe(ctx, recipe, () => prepared.get(recipe.name) ?? Promise.reject(new Error('not prepared')));
+        const evidence = await readEvidence(config.stateDir, runId, entry, recipe.failurePattern);
         emit({
           type: 'recipe-done', at: stamp(), recipe: recipe.name, outcome: entry.outcome ?? 'ERROR',
-          detail: entry.detail, durationMs: Math.round(performance.now() - t0),
+          detail: entry.detail, durationMs: Math.round(performance.now() - t0), ...(evidence === null ? {} : { evidence }),
         });
       },
       promoteOf: (recipe) => promoted.get(recipe) ?? null,
@@ -193,7 +195,8 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     record.exitCode = interruptedBy === 'SIGINT' ? 130 : interruptedBy === 'SIGTERM' ? 143 : exitCodeOfRun(record.recipes);
     record.disk = await registry.diskUsage(config.diskBudgetGiB).catch(() => record.disk);
     record.finishedAt = now().toISOString();
-    await store.finish(maskDeep(record, secrets));
+    // Only a sweep of every recipe that ran to its end counts as "the last completed sweep".
+    await store.finish(maskDeep(record, secrets), { full: (opts.recipes ?? []).length === 0 && !record.interrupted });
     await pruneRuns(config.stateDir).catch((e: unknown) => {
       emit({ type: 'warning', at: stamp(), recipe: null, message: `could not prune old runs: ${String(e)}` });
     });

@@ -155,7 +155,7 @@ export async function createScenario(opts: ScenarioOptions): Promise<Scenario> {
     async runIds() {
       const runs = join(stateDir, 'runs');
       if (!existsSync(runs)) return [];
-      return (await readdir(runs)).filter((n) => n !== 'latest.json' && !n.startsWith('.')).sort();
+      return (await readdir(runs)).filter((n) => !n.endsWith('.json') && !n.startsWith('.')).sort();
     },
     canonicalPath: (recipe) => join(stateDir, 'registry', recipe, 'canonical.json'),
     async readCanonical(recipe) {

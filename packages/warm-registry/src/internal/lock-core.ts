@@ -52,6 +52,19 @@ async function lockIdOf(target: string): Promise<string | null> {
   }
 }
 
+/**
+ * Who holds the lock at `target` right now, without taking it: null when nobody does (or the
+ * holder went stale), else the holder's self-description (null inside when it wrote none yet).
+ */
+export async function peekLock(target: string, staleSeconds: number): Promise<{ holder: LockHolder | null } | null> {
+  const stale = Math.max(2000, Math.round(staleSeconds * 1000));
+  const held = await lockfile.check(target, { stale, realpath: false }).catch((error: unknown) => {
+    if (isErrno(error, 'ENOENT')) return false;
+    throw fsError(error, target, 'inspect the lock');
+  });
+  return held ? { holder: await readCurrentHolder(target) } : null;
+}
+
 /** Reads the holder's self-description, only if it belongs to the lock that is held right now. */
 async function readCurrentHolder(target: string): Promise<LockHolder | null> {
   // The winner describes itself just after it wins; give it a moment before saying "unknown".

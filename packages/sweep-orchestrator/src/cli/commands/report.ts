@@ -29,7 +29,7 @@ export const command = defineCommand({
     if (format === undefined || !(REPORT_FORMATS as readonly string[]).includes(format)) {
       throw usageError('report', [`--format must be one of ${REPORT_FORMATS.join(', ')}, got ${format === undefined ? 'nothing' : JSON.stringify(format)}`]);
     }
-    const config = await loadConfig(configOptions(ctx));
+    const config = await loadConfig(configOptions(ctx), { secrets: false });
     const report = await loadReportContext(config, ctx.flags.run ?? null);
     if (report === null) {
       ctx.stderr(`canon: no run recorded under ${config.stateDir}/runs yet; run \`canon sweep\` first\n`);

@@ -10,7 +10,7 @@ export const command = defineCommand({
   positionals: [],
   examples: ['canon status --json'],
   async run(ctx) {
-    const config = await loadConfig(configOptions(ctx));
+    const config = await loadConfig(configOptions(ctx), { secrets: false });
     const now = new Date();
     const report = (await loadReportContext(config, null, now)) ?? (await buildContext(config, emptyRun(), now));
     ctx.stdout(renderStatus(report, { json: ctx.flags.json, color: ctx.color }));

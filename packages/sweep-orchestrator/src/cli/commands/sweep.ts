@@ -34,7 +34,7 @@ export const command = defineCommand({
     const { recipe: recipes, force, json } = ctx.flags;
     if (ctx.flags['dry-run']) return printPlan(ctx, json, config, recipes, force);
     const interrupt = watchSignals();
-    const reporter = await createReporter({ write: ctx.stdout, isTTY: ctx.isTTY, color: ctx.color, json });
+    const reporter = await createReporter({ write: ctx.stdout, isTTY: ctx.isTTY, color: ctx.color, json, journal: ctx.env.JOURNAL_STREAM !== undefined });
     try {
       const { exitCode } = await runSweep({ config, recipes, force, canonVersion, interrupt, waitSeconds, onEvent: (e) => reporter.event(e) });
       return exitCode;

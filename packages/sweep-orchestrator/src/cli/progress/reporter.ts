@@ -7,6 +7,8 @@ export type ReporterOptions = {
   isTTY: boolean;
   color: boolean;
   json: boolean;
+  /** stdout goes to the journal (JOURNAL_STREAM set): plain lines carry sd-daemon priority prefixes. */
+  journal?: boolean;
   now?: () => number;
 };
 
@@ -35,13 +37,25 @@ export function describeEvent(e: SweepEvent, color: boolean): string | null {
       return `${e.recipe}: ${e.phase}`;
     case 'warning':
       return `${e.recipe === null ? '' : `${e.recipe}: `}warning: ${e.message}`;
-    case 'recipe-done':
-      return `${e.recipe}: ${paintOutcome(e.outcome, color)} in ${formatElapsed(e.durationMs)} — ${e.detail}`;
+    case 'recipe-done': {
+      const evidence = e.evidence === undefined ? '' : ` — log ${e.evidence.log}${e.evidence.line === null ? '' : `: ${e.evidence.line}`}`;
+      return `${e.recipe}: ${paintOutcome(e.outcome, color)} in ${formatElapsed(e.durationMs)} — ${e.detail}${evidence}`;
+    }
     case 'run-end': {
       const counts = Object.entries(e.summary).filter(([, v]) => v > 0).map(([k, v]) => `${paintOutcome(k, color)} ${v}`).join(', ');
       return `${e.interrupted ? 'interrupted' : 'done'} ${e.runId} in ${formatElapsed(e.durationMs)}: ${counts || 'no recipes'} (exit ${e.exitCode})`;
     }
   }
+}
+
+const ERROR_OUTCOMES = new Set(['FAILED', 'TIMED-OUT', 'ERROR', 'GREEN-BUT-PROMOTE-FAILED', 'SYNC-FAILED']);
+
+/** sd-daemon(3) priority of an event's line: `<3>` a failed outcome, `<4>` a warning, `<6>` the rest. */
+export function journalPriority(e: SweepEvent): '<3>' | '<4>' | '<6>' {
+  if (e.type === 'recipe-done') return ERROR_OUTCOMES.has(e.outcome) || (e.outcome === 'SKIPPED' && e.detail.startsWith('infra-degraded')) ? '<3>' : '<6>';
+  if (e.type === 'warning') return '<4>';
+  if (e.type === 'run-end') return e.exitCode === 0 ? '<6>' : '<4>';
+  return '<6>';
 }
 
 export async function createReporter(opts: ReporterOptions): Promise<ProgressReporter> {

@@ -41,6 +41,25 @@ td code,td strong{white-space:nowrap}
 .timeline li{position:relative;margin:0 0 10px;padding-left:6px}
 .timeline li::before{content:"";position:absolute;left:-24px;top:6px;width:10px;height:10px;border-radius:50%;background:${OUTCOME_STYLE.PROMOTED.css}}
 .timeline time{color:var(--muted);margin-right:8px}
+.progress{border:1px solid #54aeff;background:#ddf4ff;border-radius:6px;padding:10px 14px;margin:12px 0}
+.evidence{margin-top:4px;color:var(--fg);overflow-wrap:anywhere}
+.evidence code{white-space:normal;background:#ffebe9;border-radius:4px;padding:0 3px}
+.attempt{margin-top:2px;font-size:12px}
+.verdict{display:inline-block;margin-left:6px;border:1px solid currentColor;border-radius:999px;padding:0 7px;font-size:11px;font-weight:600;white-space:nowrap}
+.v-red,.v-regression,.v-timed-out{color:${OUTCOME_STYLE.FAILED.css}}
+.v-always-failed,.v-flaky{color:${OUTCOME_STYLE['GREEN-BUT-PROMOTE-FAILED'].css}}
+.v-green{color:${OUTCOME_STYLE.PROMOTED.css}}
+tr.known-failed td:first-child{box-shadow:inset 4px 0 0 ${OUTCOME_STYLE.FAILED.css}}
+.known{background:${OUTCOME_STYLE.FAILED.css};margin-left:6px}
+td.logs{white-space:nowrap}
+td.logs a{color:#0969da}
+.history{list-style:none;margin:6px 0 12px;padding:0 0 0 12px}
+.history time{color:var(--muted);margin-right:8px}
+details{margin:4px 0}
+@media (max-width:760px){header,main,footer{padding:0 10px}.controls input{width:100%}
+#status thead tr{display:flex;flex-wrap:wrap;gap:4px 12px}#status th{border:0;padding:2px 0}
+#status tbody tr{display:block;padding:8px 0;border-bottom:1px solid var(--line)}#status td{display:block;border:0;padding:1px 10px}
+#status td:empty{display:none}td.reason{max-width:none}}
 `;
 
 export const DASHBOARD_SCRIPT = `

@@ -17,11 +17,10 @@ export function warningText(warning: RecipeRun['sync']['warnings'][number]): str
 
 /**
  * `[step, path]` pairs. run.json stores log paths relative to the run directory; they are
- * shown from the state directory (`runs/<runId>/…`), or absolute when `stateDir` is known.
+ * shown relative to the state directory (`runs/<runId>/…`), the same on every host.
  */
-export function logEntries(entry: RecipeRun, runId: string, stateDir: string | undefined): [string, string][] {
-  const base = `${stateDir === undefined ? '' : `${stateDir.replace(/\/+$/, '')}/`}runs/${runId}`;
-  return Object.entries(entry.logs).map(([step, path]) => [step, path.startsWith('/') ? path : `${base}/${path}`]);
+export function logEntries(entry: RecipeRun, runId: string): [string, string][] {
+  return Object.entries(entry.logs).map(([step, path]) => [step, path.startsWith('/') ? path : `runs/${runId}/${path}`]);
 }
 
 const GATE_REFUSED = 'gate refused: ';
