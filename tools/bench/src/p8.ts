@@ -7,7 +7,7 @@ import { sendGiteaWebhook, type WebhookRepository } from '@canon/testkit';
 import { CANON_CLI, startInstantHealth, writeBenchConfig } from './canon.js';
 import { createBenchFleet, writeCanonicals } from './fleet.js';
 import { mustSucceed, stats, timed, type Stats } from './measure.js';
-import { flood, readMemory, REJECTED_KINDS, type FloodResult } from './p8-flood.js';
+import { flood, PLAIN_SERVER, readMemory, REJECTED_KINDS, type FloodResult, type FloodTarget } from './p8-flood.js';
 
 const DEBOUNCE_SECONDS = 1;
 const TAGS = 10;
@@ -26,10 +26,14 @@ export type ListenResult = {
   directWall: Stats;
   /** listen − direct, tag by tag: the debounce and what the daemon adds. */
   added: Stats;
-  idle: { rssMb: number };
-  after: { rssMb: number; peakMb: number };
-  flood: FloodResult;
+  /** The flood against `canon listen` as is, against it under CAPPED_NODE_OPTIONS, and against PLAIN_SERVER. */
+  memory: { canon: FloodMemory; capped: FloodMemory; plain: FloodMemory };
 };
+
+export type FloodMemory = { idleMb: number; afterMb: number; peakMb: number; flood: FloodResult };
+
+/** Caps V8's young generation (default up to 16 MB per semi-space), which a burst of requests grows. */
+export const CAPPED_NODE_OPTIONS = '--max-semi-space-size=2';
 
 type Listening = { child: ChildProcess; url: string; log: () => string; stop(): Promise<number | null> };
 
@@ -43,16 +47,16 @@ async function until<T>(probe: () => Promise<T | null>, timeoutMs: number, what:
   }
 }
 
-/** `canon listen` as an operator runs it: the built CLI, its own process, its log on stderr. */
-async function startListen(configPath: string): Promise<Listening> {
-  const child = spawn(process.execPath, [CANON_CLI, 'listen', '--config', configPath], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+/** A server child that logs `listening on URL` on stderr: `canon listen` as an operator runs it, or the baseline. */
+async function startServer(argv: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Listening> {
+  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...env } });
   let log = '';
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   const url = await until(async () => {
-    if (child.exitCode !== null) throw new Error(`canon listen exited ${String(child.exitCode)}:\n${log}`);
+    if (child.exitCode !== null) throw new Error(`${argv.join(' ')} exited ${String(child.exitCode)}:\n${log}`);
     return /listening on (http:\/\/\S+)/.exec(log)?.[1] ?? null;
-  }, 30_000, 'canon listen to listen');
+  }, 30_000, `${argv.join(' ')} to listen`);
   return {
     child, url, log: () => log,
     stop() {
@@ -60,6 +64,24 @@ async function startListen(configPath: string): Promise<Listening> {
       return exited;
     },
   };
+}
+
+const startListen = (configPath: string, env?: NodeJS.ProcessEnv): Promise<Listening> => startServer([CANON_CLI, 'listen', '--config', configPath], env);
+
+/** RSS of `server` idle (past start-up's lazy loading) and after the flood. */
+async function floodMemory(server: Listening, target: Omit<FloodTarget, 'url'>, count: number, checkStatuses = true): Promise<FloodMemory> {
+  const pid = server.child.pid;
+  if (pid === undefined) throw new Error('the server child has no pid');
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const idle = await readMemory(pid);
+  const result = await flood({ ...target, url: server.url }, { count, inFlight: IN_FLIGHT, pid, every: 1000, checkStatuses });
+  const after = await readMemory(pid);
+  return { idleMb: idle.rssMb, afterMb: after.rssMb, peakMb: after.peakMb, flood: result };
+}
+
+async function stopped(server: Listening, what: string): Promise<void> {
+  const code = await server.stop();
+  if (code !== 0) throw new Error(`P8: ${what} exited ${String(code)} on SIGTERM:\n${server.log()}`);
 }
 
 async function canonicalVersion(stateDir: string, recipe: string): Promise<string | null> {
@@ -99,18 +121,10 @@ export async function measureListen(opts: { tags?: number; rejected?: number } =
       return { cloneUrl, htmlUrl: cloneUrl.replace(/\.git$/, ''), fullName: `upstream/${name}` };
     };
 
+    const target = { hookPath: HOOK_PATH, secret: SECRET, enrolled: repo(recipe), stranger: repo('not-enrolled') };
     const running = await startListen(path);
     listener = running;
-    const pid = running.child.pid;
-    if (pid === undefined) throw new Error('canon listen has no pid');
-    // Past start-up's lazy loading: the daemon as it waits for its first delivery.
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    const idle = await readMemory(pid);
-    const floodResult = await flood(
-      { url: running.url, hookPath: HOOK_PATH, secret: SECRET, enrolled: repo(recipe), stranger: repo('not-enrolled') },
-      { count: rejected, inFlight: IN_FLIGHT, pid, every: 1000 },
-    );
-    const after = await readMemory(pid);
+    const canon = await floodMemory(running, target, rejected);
     if ((await pendingCount(stateDir)) !== 0 || (await runCount(stateDir)) !== 0) throw new Error('P8: a rejected request made something pending or started a sweep');
 
     const listenMs: number[] = [];
@@ -143,12 +157,23 @@ export async function measureListen(opts: { tags?: number; rejected?: number } =
     const sweeps = running.log().match(/: sweep for /g)?.length ?? 0;
     if (sweeps !== tags + 1) throw new Error(`P8: ${String(tags + 1)} deliveries should start as many listen sweeps, the log shows ${String(sweeps)}:\n${running.log()}`);
     listener = null;
-    const code = await running.stop();
-    if (code !== 0) throw new Error(`P8: canon listen exited ${String(code)} on SIGTERM:\n${running.log()}`);
+    await stopped(running, 'canon listen');
+
+    const cappedListener = await startListen(path, { NODE_OPTIONS: CAPPED_NODE_OPTIONS });
+    listener = cappedListener;
+    const capped = await floodMemory(cappedListener, target, rejected);
+    listener = null;
+    await stopped(cappedListener, `canon listen under NODE_OPTIONS=${CAPPED_NODE_OPTIONS}`);
+
+    const plainServer = await startServer(['-e', PLAIN_SERVER, HOOK_PATH]);
+    listener = plainServer;
+    const plain = await floodMemory(plainServer, target, rejected, false);
+    listener = null;
+    await plainServer.stop();
     return {
       tags, debounceSeconds: DEBOUNCE_SECONDS,
       listen: stats(listenMs), direct: stats(directMs), directWall: stats(directWall), added: stats(added),
-      idle: { rssMb: idle.rssMb }, after, flood: floodResult,
+      memory: { canon, capped, plain },
     };
   } finally {
     if (listener !== null) await listener.stop();
@@ -160,36 +185,64 @@ export async function measureListen(opts: { tags?: number; rejected?: number } =
 const f = (x: number, digits = 1): string => x.toFixed(digits);
 const range = (s: Stats, digits = 1, unit = ''): string => `${f(s.min, digits)} / **${f(s.median, digits)}** / ${f(s.max, digits)}${unit}`;
 
+const grew = (m: FloodMemory): number => m.afterMb - m.idleMb;
+const signed = (mb: number): string => `${mb >= 0 ? '+' : ''}${f(mb)} MB`;
+const trail = (m: FloodMemory): string => m.flood.checkpoints.map((c) => f(c.rssMb, 0)).join(', ');
+
 /** The P8 section of docs/performance.md. */
 export function renderP8Section(r: ListenResult, date: string): string {
   const met = (ok: boolean): string => (ok ? 'met' : '**missed**');
   const target = (r.debounceSeconds + 2) * 1000;
-  const growth = r.after.rssMb - r.idle.rssMb;
+  const { canon, capped, plain } = r.memory;
+  const n = canon.flood.requests;
+  const first = canon.flood.checkpoints[0];
+  const last = canon.flood.checkpoints.at(-1);
+  const leak = first !== undefined && last !== undefined ? last.rssMb - first.rssMb : Number.NaN;
   const mix = Object.entries(REJECTED_KINDS).map(([kind, status]) => `${kind} → ${String(status)}`).join(', ');
-  const trail = r.flood.checkpoints.map((c) => f(c.rssMb)).join(', ');
   return [
     '## P8: a tag reaches its canonical through `canon listen`',
     '',
     `Measured by \`npm run bench -- --only P8\` on ${date.slice(0, 10)}. One recipe on the loopback fleet, \`test\` and`,
-    `\`deploy\` = \`true\`, an instant health endpoint, \`webhook.debounceSeconds: ${String(r.debounceSeconds)}\`; the built CLI's \`canon listen\``,
-    `runs as a child process. ${String(r.tags)} times, one at a time: a release tag is pushed to upstream, its signed Gitea`,
-    '`create` delivery is POSTed, and the time until the recipe\'s canonical.json names the tag is',
-    'taken; then another new tag is swept directly with `canon sweep --recipe` (the baseline),',
-    'timed the same way (a warm-up round of each is not counted). Before that, the idle listener',
-    `takes ${String(r.flood.requests)} requests it must turn away, ${String(r.flood.inFlight)} in flight over keep-alive connections, the`,
-    `kinds in turn: ${mix}. RSS is the listener's VmRSS in /proc.`,
+    `\`deploy\` = \`true\`, an instant health endpoint, \`webhook.debounceSeconds: ${String(r.debounceSeconds)}\`; the built CLI's`,
+    `\`canon listen\` runs as a child process. ${String(r.tags)} times, one at a time: a release tag is pushed to upstream, its`,
+    'signed Gitea `create` delivery is POSTed, and the time until the recipe\'s canonical.json names',
+    'the tag is taken; then another new tag is swept directly with `canon sweep --recipe` (the',
+    'baseline), timed the same way (a warm-up round of each is not counted). Before that, the idle',
+    `listener takes ${String(n)} requests it must turn away, ${String(canon.flood.inFlight)} in flight over keep-alive connections,`,
+    `the kinds in turn: ${mix}. RSS is VmRSS in /proc, read after 2 s idle and`,
+    `right after the flood. The same flood then goes to a second listener started with`,
+    `\`NODE_OPTIONS=${CAPPED_NODE_OPTIONS}\`, and to a baseline: node:http alone, reading and dropping each`,
+    'body up to the same 1 MiB and answering by size, path and method only.',
     '',
     '| measure | target | result | verdict |',
     '|---|---|---|---|',
     `| tag → canonical through \`canon listen\` | median ≤ ${f(target / 1000, 0)} s (debounce + 2 s) | ${range(r.listen, 0, ' ms')} | ${met(r.listen.median <= target)} |`,
     `| tag → canonical by \`canon sweep --recipe\` run directly | | ${range(r.direct, 0, ' ms')} | |`,
     `| listen − direct, tag by tag (${String(r.debounceSeconds * 1000)} ms of it is the debounce) | | ${range(r.added, 0, ' ms')} | |`,
-    `| listener RSS idle after start | | ${f(r.idle.rssMb)} MB | |`,
-    `| listener RSS after ${String(r.flood.requests)} rejected requests | growth ≤ 10 MB | ${f(r.after.rssMb)} MB (${growth >= 0 ? '+' : ''}${f(growth)} MB; peak ${f(r.after.peakMb)} MB) | ${met(growth <= 10)} |`,
-    `| rejected requests answered per second | | ${f(r.flood.perSecond, 0)} (${f(r.flood.seconds)} s for all) | |`,
+    `| listener RSS idle after start | | ${f(canon.idleMb)} MB | |`,
+    `| listener RSS after ${String(n)} rejected requests | growth ≤ 10 MB | ${f(canon.afterMb)} MB (${signed(grew(canon))}; peak ${f(canon.peakMb)} MB) | ${met(grew(canon) <= 10)} |`,
+    `| growth from the ${String(first?.requests ?? 0)}th to the ${String(last?.requests ?? 0)}th rejected request | | ${signed(leak)} | |`,
+    `| the same, listener under \`NODE_OPTIONS=${CAPPED_NODE_OPTIONS}\` | | ${f(capped.idleMb)} → ${f(capped.afterMb)} MB (${signed(grew(capped))}) | |`,
+    `| the same, baseline node:http server | | ${f(plain.idleMb)} → ${f(plain.afterMb)} MB (${signed(grew(plain))}) | |`,
+    `| rejected requests answered per second | | ${f(canon.flood.perSecond, 0)} (baseline ${f(plain.flood.perSecond, 0)}) | |`,
     '',
     `The direct sweep's process ran ${range(r.directWall, 0, ' ms')} from spawn to exit. The listener's RSS every`,
-    `${String(r.flood.checkpoints[0]?.requests ?? 0)} rejected requests: ${trail} MB.`,
+    `${String(first?.requests ?? 0)} rejected requests: ${trail(canon)} MB (under the cap: ${trail(capped)}; baseline: ${trail(plain)}).`,
+    '',
+    'What the memory figures show, found while building P8 (flooding one kind at a time, and',
+    'reading `process.memoryUsage()` in the listener before and after a forced GC):',
+    '',
+    '- canon keeps nothing per request: after the flood and a GC, no body buffer is alive',
+    '  (`arrayBuffers` 0.1 MB) and the heap is back to its idle size; the RSS rises over the',
+    '  first thousand requests and then stays flat.',
+    '- Two runtime effects make the rise. V8 grows its young generation (up to 16 MB per',
+    '  semi-space) under a burst of allocations: the small rejections alone (405, 404, 401) add',
+    `  about 20 MB, and almost nothing under \`${CAPPED_NODE_OPTIONS}\`. The streamed oversized uploads`,
+    '  (1 MiB each, about 1.4 GB over the flood) leave the freed socket read buffers resident in',
+    '  the allocator: node:http alone, reading and dropping the same bodies, grows as much.',
+    '- Fixed on the way: closing a 413\'s connection with the client\'s bytes still unread made',
+    '  the kernel reset it, and about 1 streamed upload in 200 got ECONNRESET instead of the 413.',
+    '  The listener now shuts only its side and reads and drops the rest for up to 2 s.',
     '',
   ].join('\n');
 }
@@ -208,6 +261,7 @@ export function withP8Section(doc: string, section: string): string {
 /** Measures P8, logs its headline, and returns its section. */
 export async function benchListen(log: (line: string) => void): Promise<string> {
   const r = await measureListen();
-  log(`P8 listen: tag → canonical ${f(r.listen.median, 0)} ms (direct sweep ${f(r.direct.median, 0)} ms); RSS ${f(r.idle.rssMb)} → ${f(r.after.rssMb)} MB after ${String(r.flood.requests)} rejected requests at ${f(r.flood.perSecond, 0)}/s`);
+  const { canon, capped, plain } = r.memory;
+  log(`P8 listen: tag → canonical ${f(r.listen.median, 0)} ms (direct sweep ${f(r.direct.median, 0)} ms); RSS ${f(canon.idleMb)} → ${f(canon.afterMb)} MB after ${String(canon.flood.requests)} rejected requests at ${f(canon.flood.perSecond, 0)}/s (capped ${signed(grew(capped))}, baseline ${signed(grew(plain))})`);
   return renderP8Section(r, new Date().toISOString());
 }
