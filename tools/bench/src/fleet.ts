@@ -10,6 +10,7 @@ import {
   type GitServer,
 } from '@canon/testkit';
 import { openRegistry } from '@canon/warm-registry';
+import { writeBenchConfig } from './canon.js';
 
 export type BenchFleet = {
   dir: string;
@@ -80,4 +81,13 @@ export async function writeCanonicals(stateDir: string, names: readonly string[]
       previous: null,
     });
   }
+}
+
+/** The bench config over `fleet` with every recipe already canonical at the newest tag: a sweep has nothing to do. */
+export async function writeNoopConfig(fleet: BenchFleet): Promise<{ path: string; stateDir: string }> {
+  const written = await writeBenchConfig({ dir: fleet.dir, gitBase: fleet.server.baseUrl, names: fleet.names });
+  const newest = fleet.tags.at(-1);
+  if (newest === undefined) throw new Error('bench fleet has no tags');
+  await writeCanonicals(written.stateDir, fleet.names, newest);
+  return written;
 }

@@ -3,18 +3,15 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CANON_CLI, writeBenchConfig } from './canon.js';
-import { createBenchFleet, writeCanonicals } from './fleet.js';
+import { CANON_CLI } from './canon.js';
+import { createBenchFleet, writeNoopConfig } from './fleet.js';
 import { mustSucceed, timed } from './measure.js';
 
 const { values } = parseArgs({ options: { recipes: { type: 'string', default: '200' }, out: { type: 'string', default: '.canon-profile' }, top: { type: 'string', default: '25' } } });
 const n = Number(values.recipes);
 const fleet = await createBenchFleet(n, { presynced: true });
 try {
-  const { path, stateDir } = await writeBenchConfig({ dir: fleet.dir, gitBase: fleet.server.baseUrl, names: fleet.names });
-  const newest = fleet.tags.at(-1);
-  if (newest === undefined) throw new Error('bench fleet has no tags');
-  await writeCanonicals(stateDir, fleet.names, newest);
+  const { path } = await writeNoopConfig(fleet);
   fleet.server.resetCounters();
   const s = mustSucceed(await timed([process.execPath, '--cpu-prof', `--cpu-prof-dir=${values.out}`, CANON_CLI, 'sweep', '--config', path]), 'canon sweep');
   process.stdout.write(`no-op sweep of ${n} recipes: ${s.ms.toFixed(0)} ms, ${fleet.server.requests.count} requests\n`);

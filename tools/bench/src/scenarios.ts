@@ -3,7 +3,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CANON_CLI, TRUE, startInstantHealth, writeBenchConfig } from './canon.js';
-import { createBenchFleet, writeCanonicals, type BenchFleet } from './fleet.js';
+import { createBenchFleet, writeCanonicals, writeNoopConfig, type BenchFleet } from './fleet.js';
 import { mustSucceed, stats, timed, type Stats } from './measure.js';
 
 const run = promisify(execFile);
@@ -39,10 +39,7 @@ export type NoopResult = {
 export async function measureNoopSweep(n: number, runs: number): Promise<NoopResult> {
   const fleet = await createBenchFleet(n, { presynced: true });
   try {
-    const { path, stateDir } = await writeBenchConfig({ dir: fleet.dir, gitBase: fleet.server.baseUrl, names: fleet.names });
-    const newest = fleet.tags.at(-1);
-    if (newest === undefined) throw new Error('bench fleet has no tags');
-    await writeCanonicals(stateDir, fleet.names, newest);
+    const { path, stateDir } = await writeNoopConfig(fleet);
     const cache = join(fleet.dir, 'naive-cache');
     await prepareNaiveCaches(fleet, cache);
     const canonMs: number[] = [];

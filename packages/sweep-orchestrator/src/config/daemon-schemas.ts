@@ -5,6 +5,7 @@ import { listenAddressProblem, redisUrlProblem } from './validators.js';
 // The long-running services' settings (`canon listen`, `canon worker`) and the bounds every
 // `*Seconds` value shares; schema.ts composes them into the config.
 
+/** SPEC: about 23 days; every timer canon arms works up to it (see internal/long-timeout.ts). */
 export const MAX_SECONDS = 2_000_000;
 
 export const seconds = (what: string) =>

@@ -29,8 +29,6 @@ function withPlaceholders(scope: readonly string[], check?: (sample: string) => 
   });
 }
 
-/** SPEC: about 23 days; every timer canon arms works up to it (see internal/long-timeout.ts). */
-
 /** A string that must compile as a JavaScript regular expression (what the problem is, if not). */
 function regexString() {
   return z.string().superRefine((p, ctx) => {
