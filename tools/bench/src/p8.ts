@@ -237,7 +237,7 @@ export function renderP8Section(r: ListenResult, date: string): string {
     '  first thousand requests and then stays flat.',
     '- Two runtime effects make the rise. V8 grows its young generation (up to 16 MB per',
     '  semi-space) under a burst of allocations: the small rejections alone (405, 404, 401) add',
-    `  about 20 MB, and almost nothing under \`${CAPPED_NODE_OPTIONS}\`. The streamed oversized uploads`,
+    `  10 to 20 MB, and 2 to 3 MB under \`${CAPPED_NODE_OPTIONS}\`. The streamed oversized uploads`,
     '  (1 MiB each, about 1.4 GB over the flood) leave the freed socket read buffers resident in',
     '  the allocator: node:http alone, reading and dropping the same bodies, grows as much.',
     '- Fixed on the way: closing a 413\'s connection with the client\'s bytes still unread made',
