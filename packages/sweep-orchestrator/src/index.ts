@@ -14,6 +14,8 @@ export type { CommandValues, CommandValuesInput, PromoteMode, TestedRelease } fr
 export { commandValues } from './command-values.js';
 export type { Executor, TestKind, TestRequest, TestResult } from './executor/executor.js';
 export { createLocalExecutor } from './executor/local-executor.js';
+export { createQueueExecutor } from './executor/queue-executor.js';
+export type { QueueExecutor } from './executor/queue-executor.js';
 export type { PromoteInput } from './promote/promote.js';
 export type { Promoter, PromoteRequest, PromoteResult } from './promote/promoter.js';
 export { createCanonPromoter, promoteRecipe } from './promote/promote.js';
@@ -47,7 +49,7 @@ export { openConfiguredRegistry } from './open-registry.js';
 export { newestStandingFailure } from './verdicts/standing.js';
 export { promoteRevOf, suiteRevOf } from './verdicts/revisions.js';
 export type { DoctorCheck } from './doctor/host-checks.js';
-export { forgeChecks, lockDirChecks, registryChecks, testPathChecks } from './doctor/host-checks.js';
+export { forgeChecks, lockDirChecks, registryChecks, testCwdChecks, testPathChecks } from './doctor/host-checks.js';
 export type { Listener, StartListenerOptions } from './listen/start-listener.js';
 export type { LauncherOptions, SweepLauncher } from './listen/sweep-child.js';
 export { startListener } from './listen/start-listener.js';

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderPerformanceDoc, type BenchResults } from './report.js';
 import { measureKnownFailures, renderP6Section, withP6Section } from './p6.js';
+import { measureQueueScaling, renderP7Section, withP7Section } from './p7.js';
 import { benchListen, withP8Section } from './p8.js';
 import { measureNoopSweep, measureOverhead, measurePlanMemory, measureStartup, type NoopResult } from './scenarios.js';
 
@@ -19,7 +20,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
   },
 });
-if (values.only !== undefined && !['P6', 'P8'].includes(values.only)) throw new Error(`--only takes P6 or P8 (the other scenarios run together), got ${JSON.stringify(values.only)}`);
+if (values.only !== undefined && !['P6', 'P7', 'P8'].includes(values.only)) throw new Error(`--only takes P6, P7 or P8 (the other scenarios run together), got ${JSON.stringify(values.only)}`);
 
 function positive(name: string, raw: string): number {
   const n = Number(raw);
@@ -39,6 +40,18 @@ if (values.only === 'P6') {
   if (!values['no-write']) {
     await writeFile(values.out, withP6Section(await readFile(values.out, 'utf8'), section));
     log(`wrote the P6 section of ${values.out}`);
+  }
+  process.exit(0);
+}
+
+if (values.only === 'P7') {
+  const p7 = await measureQueueScaling();
+  log(`P7 queue: local ${(p7.localMs / 1000).toFixed(1)} s, ${String(p7.workers)} workers ${(p7.queueMs / 1000).toFixed(1)} s, efficiency ${p7.efficiency.toFixed(3)}, added cost per queued test ${p7.queueCost.median.toFixed(0)} ms (median)`);
+  const section = renderP7Section(p7, new Date().toISOString());
+  process.stdout.write(section);
+  if (!values['no-write']) {
+    await writeFile(values.out, withP7Section(await readFile(values.out, 'utf8'), section));
+    log(`wrote the P7 section of ${values.out}`);
   }
   process.exit(0);
 }
@@ -72,10 +85,16 @@ log(`P4 plan over ${memory.recipes} recipes: peak RSS ${memory.peakRssMb.median.
 const p6 = await measureKnownFailures(runs);
 log(`P6 known failures: second sweep ${p6.ratio.median.toFixed(3)}× an all-canonical sweep, test-seconds ${p6.secondTestSeconds.toFixed(1)}`);
 
+const p7 = await measureQueueScaling();
+log(`P7 queue: efficiency ${p7.efficiency.toFixed(3)}, added cost per queued test ${p7.queueCost.median.toFixed(0)} ms (median)`);
+
 const p8 = await benchListen(log);
 
 const results: BenchResults = { startup, growth, overhead, memory, runs, date: new Date().toISOString(), node: process.version };
-const doc = withP8Section(withP6Section(renderPerformanceDoc(results), renderP6Section(p6, runs, results.date)), p8);
+const doc = withP8Section(
+  withP7Section(withP6Section(renderPerformanceDoc(results), renderP6Section(p6, runs, results.date)), renderP7Section(p7, results.date)),
+  p8,
+);
 process.stdout.write(doc);
 if (!values['no-write']) {
   await writeFile(values.out, doc);

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCcciHost, startForge, type CcciHost, type ForgeStandIn } from '@canon/testkit';
 import { afterAll, beforeAll, beforeEach, expect, it, vi } from 'vitest';
@@ -13,7 +13,7 @@ let host: CcciHost;
 let forge: ForgeStandIn;
 let configPath: string;
 
-function writeConfig(patch: { token?: string; runner?: string; lockDir?: string; mirrorOwner?: string } = {}): void {
+function writeConfig(patch: { token?: string; runner?: string; lockDir?: string; mirrorOwner?: string; cwd?: string } = {}): void {
   const tokenFile = join(host.root, 'forge-token');
   writeFileSync(tokenFile, `${patch.token ?? forge.token}\n`);
   writeFileSync(
@@ -27,7 +27,7 @@ function writeConfig(patch: { token?: string; runner?: string; lockDir?: string;
       defaults: {
         upstream: 'https://127.0.0.1:9/upstream/{recipe}.git',
         mirror: `${forge.url}/${patch.mirrorOwner ?? 'ci-mirrors'}/{recipe}.git`,
-        test: { command: ['cc-ci-run', patch.runner ?? host.runner], env: { RECIPE: '{recipe}', CCCI_REPO: host.ccciRepo } },
+        test: { command: ['cc-ci-run', patch.runner ?? host.runner], cwd: patch.cwd ?? host.ccciRepo, env: { RECIPE: '{recipe}', CCCI_REPO: host.ccciRepo } },
         promote: {
           domain: `warm-{recipe}.${host.domainSuffix}`,
           deploy: ['abra', 'app', 'deploy', '{domain}'],
@@ -68,6 +68,9 @@ it('passes every host check on a sound cc-ci host, with an authenticated call on
   expect(named(checks, 'program cc-ci-run')).toEqual([expect.objectContaining({ ok: true, detail: host.ccciRun })]);
   expect(named(checks, `test path ${host.runner}`)).toEqual([expect.objectContaining({ ok: true })]);
   expect(named(checks, `lock dir ${host.lockDir}`)).toEqual([expect.objectContaining({ ok: true })]);
+  expect(named(checks, 'program flock')).toEqual([expect.objectContaining({ ok: true })]);
+  expect(named(checks, `test cwd ${host.ccciRepo}`)).toEqual([expect.objectContaining({ ok: true, detail: expect.stringContaining('test.cwd of gitea') })]);
+  expect(named(checks, `suite dir ${join(host.ccciRepo, 'tests')}`)).toEqual([expect.objectContaining({ ok: true, detail: expect.stringContaining(host.runner) })]);
   expect(named(checks, 'forge ci-mirrors/gitea')).toEqual([expect.objectContaining({ ok: true })]);
   expect(forge.requests).toContainEqual(expect.objectContaining({ method: 'GET', path: '/api/v1/repos/ci-mirrors/gitea', status: 200 }));
   expect(forge.requests.map((r) => r.path)).not.toContain('/api/v1/version');
@@ -100,6 +103,45 @@ it('a missing cc-ci-run fails the program check', async () => {
   expect(await runCli(['doctor', '--json', '--config', configPath], io)).toBe(1);
   const checks = (JSON.parse(out.join('')) as { checks: Check[] }).checks;
   expect(checks).toContainEqual(expect.objectContaining({ name: 'program', ok: false, detail: expect.stringContaining('cc-ci-run') }));
+});
+
+it("a runner checkout without its tests/ fails the suite dir check (the hollow sweep), naming the runner", async () => {
+  const tests = join(host.ccciRepo, 'tests');
+  renameSync(tests, `${tests}.moved`);
+  try {
+    const { code, checks } = await doctor();
+    expect(code).toBe(1);
+    expect(named(checks, `test cwd ${host.ccciRepo}`)).toEqual([expect.objectContaining({ ok: true })]);
+    expect(named(checks, `suite dir ${tests}`)).toEqual([expect.objectContaining({ ok: false, detail: expect.stringMatching(/^does not exist; the runner .*run_recipe_ci\.py lives in /) })]);
+    mkdirSync(tests);
+    const empty = await doctor();
+    expect(empty.code).toBe(1);
+    expect(named(empty.checks, `suite dir ${tests}`)).toEqual([expect.objectContaining({ ok: false, detail: expect.stringMatching(/^is empty; /) })]);
+    rmSync(tests, { recursive: true });
+  } finally {
+    renameSync(`${tests}.moved`, tests);
+  }
+});
+
+it('a test.cwd that does not exist fails by its path; one outside the runner asks for no tests/', async () => {
+  const cwd = join(host.root, 'etc', 'cc-ic');
+  writeConfig({ cwd });
+  const { code, checks } = await doctor();
+  expect(code).toBe(1);
+  expect(named(checks, `test cwd ${cwd}`)).toEqual([expect.objectContaining({ ok: false, detail: expect.stringContaining('test.cwd of gitea') })]);
+  expect(checks.filter((c) => c.name.startsWith('suite dir'))).toEqual([]);
+});
+
+it('a lock path that exists as a directory fails the lock dir check: flock(1) cannot lock it', async () => {
+  const lock = join(host.lockDir, `cc-ci-app-warm-gitea.${host.domainSuffix}.lock`);
+  mkdirSync(lock);
+  try {
+    const { code, checks } = await doctor();
+    expect(code).toBe(1);
+    expect(named(checks, `lock dir ${host.lockDir}`)).toEqual([expect.objectContaining({ ok: false, detail: expect.stringContaining(`${lock} exists but not as a file`) })]);
+  } finally {
+    rmSync(lock, { recursive: true });
+  }
 });
 
 it('a lock directory that does not exist fails by its path, and doctor does not create it', async () => {

@@ -10,7 +10,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-it.each([['plan'], ['sweep'], ['promote', '--recipe', 'alpha', '--version', '1.0.0'], ['doctor']])('`canon %s` with a missing registryDir exits 2 naming it and creates nothing there', async (...command) => {
+it.each([['plan'], ['sweep'], ['promote', '--recipe', 'alpha', '--version', '1.0.0'], ['adopt', '--recipe', 'alpha', '--version', '1.0.0', '--reason', 'running before canon'], ['doctor']])('`canon %s` with a missing registryDir exits 2 naming it and creates nothing there', async (...command) => {
   const dir = mkdtempSync(join(tmpdir(), 'canon-registry-dir-'));
   dirs.push(dir);
   const registryDir = join(dir, 'var', 'lib', 'ci-wram');

@@ -170,6 +170,8 @@ describe('loadConfig', () => {
     [{ recipes: { beta: { promote: { health: { url: 'ftp://{domain}/' } } } } }, 'recipes.beta.promote.health.url: scheme "ftp"'],
     [{ recipes: { beta: { test: { env: { CANON_MODE: 'x' } } } } }, 'recipes.beta.test.env.CANON_MODE: CANON_* variables'],
     [{ recipes: { beta: { test: { command: [] } } } }, 'recipes.beta.test.command: '],
+    [{ recipes: { beta: { test: { command: 'run-ci {recipe} && deploy' } } } }, 'recipes.beta.test.command: Invalid input: expected array'],
+    [{ recipes: { beta: { promote: { deploy: 'abra app deploy {domain}' } } } }, 'recipes.beta.promote.deploy: Invalid input: expected array'],
     [{ recipes: { beta: { branch: '--upload-pack=x' } } }, 'recipes.beta.branch: '],
     [{ recipes: { beta: {} }, concurrency: 0 }, 'concurrency: '],
     [{ recipes: { beta: {} }, schedule: { onCalendar: 'Fri..Mon 04:00' } }, 'schedule.onCalendar: "Fri..Mon 04:00" weekday range runs backwards'],

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
 import { BUILTIN } from './builtin-defaults.js';
+import { delegatedExecutionProblems } from './delegated-promote-rules.js';
 import type { ConfigProblem } from './errors.js';
 import { ConfigError, formatJsonPath } from './errors.js';
 import type { FindConfigOptions } from './find-config.js';
@@ -69,6 +70,7 @@ export async function resolveConfig(
   const forge = raw?.forge == null || !readSecrets ? null : await readForge(raw.forge, baseDir, opts.env, problems);
   const webhook = raw?.webhook == null || !readSecrets ? null : await readWebhook(raw.webhook, baseDir, problems);
   const execution = await resolveExecution(raw?.execution, baseDir, problems, readSecrets);
+  problems.push(...delegatedExecutionProblems(execution.mode, recipes));
   const tokenEnv = raw?.forge?.tokenEnv;
   if (tokenEnv !== undefined && (raw?.passEnv ?? []).includes(tokenEnv)) {
     problems.push({ path: 'passEnv', message: `${tokenEnv} holds the forge token (forge.tokenEnv); commands never inherit it, so remove it from passEnv` });

@@ -1,6 +1,6 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { isRecipeName } from '@canon/trigger';
 import type { Registry } from '@canon/warm-registry';
 import type { ResolvedConfig } from '../config/index.js';
@@ -62,23 +62,75 @@ export function testPathChecks(config: ResolvedConfig): DoctorCheck[] {
   });
 }
 
-/** Each `promote.locks` file's directory exists: canon never creates it, and the other tools would not see a new one. */
+/** The directory the test command runs in (`test.cwd`) and, when the runner lives in it, the runner's `tests/`. */
+export function testCwdChecks(config: ResolvedConfig): DoctorCheck[] {
+  const cwds = new Map<string, { recipes: string[]; runners: Set<string> }>();
+  for (const recipe of config.recipes.filter((r) => r.enrolled)) {
+    const cwd = recipe.test.cwd;
+    // `{checkout}` (the default) and other placeholders exist only once a release is checked out.
+    if (!cwd.startsWith('/') || cwd.includes('{')) continue;
+    const entry = cwds.get(cwd) ?? { recipes: [], runners: new Set<string>() };
+    entry.recipes.push(recipe.name);
+    for (const arg of recipe.test.command.slice(1)) if (isInside(arg, cwd)) entry.runners.add(arg);
+    cwds.set(cwd, entry);
+  }
+  return [...cwds].flatMap(([cwd, { recipes, runners }]) => {
+    const users = `test.cwd of ${recipes.join(', ')}`;
+    const ok = isDirectory(cwd);
+    const checks: DoctorCheck[] = [{ name: `test cwd ${cwd}`, ok, detail: ok ? `is a directory (${users})` : `is not a directory; ${users} names it: the test command could not start` }];
+    if (runners.size === 0) return checks;
+    // cc-ci's runner enrols the recipes from its checkout's tests/: a checkout without them
+    // (a store copy) made the old sweep test nothing and report success (the hollow sweep).
+    const tests = join(cwd, 'tests');
+    const entries = isDirectory(tests) ? readdirSync(tests).length : null;
+    const runner = [...runners].join(', ');
+    checks.push({
+      name: `suite dir ${tests}`,
+      ok: entries !== null && entries > 0,
+      detail:
+        entries === null
+          ? `does not exist; the runner ${runner} lives in ${cwd} and reads its recipes' tests there: check out the whole repository at ${cwd}`
+          : entries === 0
+            ? `is empty; the runner ${runner} would find no recipe to test there`
+            : `holds ${entries} entr${entries === 1 ? 'y' : 'ies'} (the runner ${runner})`,
+    });
+    return checks;
+  });
+}
+
+function isInside(path: string, dir: string): boolean {
+  if (!path.startsWith('/') || path.includes('{')) return false;
+  const rel = relative(dir, path);
+  return rel !== '' && !rel.startsWith('..');
+}
+
+function isDirectory(path: string): boolean {
+  return existsSync(path) && statSync(path).isDirectory();
+}
+
+/**
+ * Each `promote.locks` file's directory exists: canon never creates it, and the other tools would
+ * not see a new one. A lock path that exists must be a file: flock(1) cannot lock a directory.
+ */
 export function lockDirChecks(config: ResolvedConfig): DoctorCheck[] {
   const dirs = new Map<string, string[]>();
   for (const recipe of config.recipes.filter((r) => r.enrolled)) {
     if (recipe.promote === null) continue;
     for (const path of promoteLockPaths(recipe.promote, recipe.name)) {
       const dir = dirname(path);
-      dirs.set(dir, [...(dirs.get(dir) ?? []), path]);
+      dirs.set(dir, [...new Set([...(dirs.get(dir) ?? []), path])]);
     }
   }
   return [...dirs].map(([dir, paths]) => {
-    const ok = existsSync(dir) && statSync(dir).isDirectory();
-    return {
-      name: `lock dir ${dir}`,
-      ok,
-      detail: ok ? `exists (${paths.length} lock file(s))` : `is not a directory; promote.locks ${paths[0] ?? ''} would fail: create it or fix promote.locks`,
-    };
+    const name = `lock dir ${dir}`;
+    if (!isDirectory(dir)) {
+      return { name, ok: false, detail: `is not a directory; promote.locks ${paths[0] ?? ''} would fail: create it or fix promote.locks` };
+    }
+    const notFiles = paths.filter((p) => existsSync(p) && !statSync(p).isFile());
+    if (notFiles.length > 0) {
+      return { name, ok: false, detail: `${notFiles.join(', ')} exist${notFiles.length === 1 ? 's' : ''} but not as a file, so flock(1) cannot lock it: remove it or fix promote.locks` };
+    }
+    return { name, ok: true, detail: `exists (${paths.length} lock file(s))` };
   });
 }
 

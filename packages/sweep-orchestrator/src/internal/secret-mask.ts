@@ -87,14 +87,20 @@ export function maskDeep<T>(value: T, secrets: readonly string[]): T {
   return walk(value) as T;
 }
 
-/** The registry with every record canon writes through it masked (history details, attempts). */
+/**
+ * The registry with every record canon writes through it masked (canonical, history, attempt,
+ * verdicts.jsonl, approvals.jsonl). masking-registry.test.ts fails when a writer is added here
+ * without a mask.
+ */
 export function maskingRegistry(registry: Registry, secrets: readonly string[]): Registry {
   if (secrets.length === 0) return registry;
-  // Only the writers change; every other method (and any added later) is the registry's own.
+  // Only the writers change; every other method is the registry's own.
   return {
     ...registry,
     writeCanonical: (record) => registry.writeCanonical(maskDeep(record, secrets)),
     appendHistory: (recipe, event) => registry.appendHistory(recipe, maskDeep(event, secrets)),
     writeAttempt: (recipe, attempt) => registry.writeAttempt(recipe, maskDeep(attempt, secrets)),
+    appendVerdict: (recipe, verdict) => registry.appendVerdict(recipe, maskDeep(verdict, secrets)),
+    appendApproval: (recipe, approval) => registry.appendApproval(recipe, maskDeep(approval, secrets)),
   };
 }

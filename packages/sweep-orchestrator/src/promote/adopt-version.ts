@@ -10,6 +10,7 @@ import { mirrorTags, tagForVersion } from '../sweep/mirror-tags.js';
 import { mirrorAuth } from '../sweep/remotes.js';
 import { budget, checkHealth, logLine, runStep, type StepContext } from './internal/promote-steps.js';
 import { recordPromotion } from './internal/record-promotion.js';
+import { maskText } from '../internal/secret-mask.js';
 
 export type AdoptOptions = { config: ResolvedConfig; recipe: ResolvedRecipe; version: string; reason: string; signal?: AbortSignal };
 
@@ -59,7 +60,10 @@ export async function adoptVersion(opts: AdoptOptions): Promise<AdoptResult> {
     const verify = await runStep(ctx, 'verify', spec.verify, true);
     if (!verify.ok) return { adopted: false, reasons: [`verify: ${verify.failure.detail}`] };
     const printed = verify.result.stdout.trim();
-    if (printed !== release.version) return { adopted: false, reasons: [`verify printed "${printed.slice(0, 200)}" but --version is "${release.version}": that is not what runs on ${spec.domain}`] };
+    if (printed !== release.version) {
+      const quoted = maskText(printed.slice(0, 200), config.secrets ?? []);
+      return { adopted: false, reasons: [`verify printed "${quoted}" but --version is "${release.version}": that is not what runs on ${spec.domain}`] };
+    }
     const unhealthy = await checkHealth(ctx);
     if (unhealthy !== null) return { adopted: false, reasons: [`health: ${unhealthy.detail}`] };
     const reason = opts.reason.trim();

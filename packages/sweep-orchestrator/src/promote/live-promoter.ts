@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import type { HistoryEvent, Registry } from '@canon/warm-registry';
-import { acquireAppLock } from '@canon/warm-registry';
-import { commandValues } from '../command-values.js';
 import type { PromoteSpec, ResolvedConfig } from '../config/index.js';
-import type { StepContext, StepFailure } from './internal/promote-steps.js';
-import { budget, checkHealth, logLine, runStep } from './internal/promote-steps.js';
-import { recordPromotion } from './internal/record-promotion.js';
+import type { StepFailure } from './internal/promote-steps.js';
+import { recheckBusy } from './internal/busy-recheck.js';
+import { takePromoteLocks } from './internal/promote-locks.js';
+import { deployAndRecord, promoteStepContext } from './internal/deploy-and-record.js';
+import { budget, logLine, runStep } from './internal/promote-steps.js';
 import { rollBack } from './internal/rollback.js';
+import { measureVolume } from './internal/volume-size.js';
 import { createCanonPromoter, type PromoteInput } from './promote.js';
 import type { Promoter, PromoteResult } from './promoter.js';
 
@@ -22,7 +23,8 @@ type Attempt = { ok: true; warnings: string[]; warmVolumeBytes: number | null } 
 
 /**
  * The promote of shared infrastructure whose warm domain is the live service (SPEC "Promote",
- * `mode: "live"`): never a teardown or a park, `backup` before anything is touched, then deploy,
+ * `mode: "live"`): the app lock and every `promote.locks` flock, `busyCheck` again, then never a
+ * teardown or a park, `backup` before anything is touched, then deploy,
  * health (and `health.also`), verify, snapshot and record. Any failure after the backup runs
  * `restore` and redeploys the previous canonical, whatever `rollback` says. A live recipe is
  * never seeded: what already runs there is recorded with `canon adopt`.
@@ -45,16 +47,14 @@ export async function promoteLive(input: PromoteInput): Promise<PromoteResult> {
     });
 
   input.onPhase?.('promote:lock');
-  let lock: { release(): Promise<void> };
-  try {
-    lock = await acquireAppLock({
-      stateDir: input.config.stateDir, domain: spec.domain, runId: input.runId, staleSeconds: input.config.lockStaleSeconds, recipe: input.recipe.name,
-    });
-  } catch (error) {
-    const detail = `could not take the app lock of ${spec.domain}: ${(error as Error).message}`;
-    await history('advance-failed', { detail });
-    return refused('app-locked', detail);
+  const taken = await takePromoteLocks({ config: input.config, spec, recipe: input.recipe.name, runId: input.runId, signal: input.signal });
+  if (!taken.ok) {
+    const { reason, detail } = taken.refusal;
+    logLine(logFile, `live promote not started (${reason}): ${detail}`);
+    await history('advance-failed', { detail: `${reason}: ${detail}` });
+    return refused(reason, detail);
   }
+  const lock = taken.locks;
   try {
     const attempt = await advanceUnderLock(input, spec, logFile);
     if (attempt.ok) return finish({ ok: true, timedOut: false, reason: null, rollback: null, warnings: attempt.warnings, warmVolumeBytes: attempt.warmVolumeBytes });
@@ -73,77 +73,26 @@ export async function promoteLive(input: PromoteInput): Promise<PromoteResult> {
 
 async function advanceUnderLock(input: PromoteInput, spec: PromoteSpec, logFile: string): Promise<Attempt> {
   const { tested, recipe } = input;
-  const limit = budget(spec.timeoutSeconds, input.signal);
   const fail = (failure: StepFailure, touched = true): Attempt => ({ ok: false, failure, touched });
+  // Before the backup: nothing is touched yet, so a busy recipe is simply retried next sweep.
+  const busy = await recheckBusy({ ...input, logFile });
+  if (busy !== null) return fail(busy, false);
+  const limit = budget(spec.timeoutSeconds, input.signal);
   try {
-    const ctx: StepContext = {
-      config: input.config, spec, mode: 'advance', runId: input.runId,
-      values: commandValues({
-        kind: 'promote', mode: 'advance', recipe: recipe.name, runId: input.runId, runDir: input.runDir, release: tested,
-        upgradeBase: input.upgradeBase, previousVersion: input.canonicalBefore?.version ?? null, domain: spec.domain, env: spec.env,
-      }),
-      cwd: tested.checkout, logFile, deadline: limit.deadline, signal: limit.signal, interrupted: limit.interrupted,
-    };
-    const phase = (name: string) => input.onPhase?.(`promote:${name}`);
+    const ctx = promoteStepContext(input, spec, 'advance', logFile, limit);
     if (spec.backup === null) {
       return fail({ reason: 'backup-failed', detail: 'promote.mode "live" needs promote.backup', timedOut: false, interrupted: false }, false);
     }
-    phase('backup');
+    input.onPhase?.('promote:backup');
     const backup = await runStep(ctx, 'backup', spec.backup);
     // Nothing was touched yet: no restore, no rollback, and the run may simply retry next sweep.
     if (!backup.ok) return fail(backup.failure.reason === 'backup-failed' ? backup.failure : { ...backup.failure, reason: 'backup-failed' }, false);
-    phase('deploy');
-    const deploy = await runStep(ctx, 'deploy', spec.deploy);
-    if (!deploy.ok) return fail(deploy.failure);
-    phase('health');
-    const unhealthy = await checkHealth(ctx);
-    if (unhealthy !== null) return fail(unhealthy);
-    if (spec.verify !== null) {
-      phase('verify');
-      const verify = await runStep(ctx, 'verify', spec.verify, true);
-      if (!verify.ok) return fail(verify.failure);
-      const printed = verify.result.stdout.trim();
-      if (printed !== tested.version) {
-        return fail({ reason: 'verify-mismatch', detail: `verify printed "${printed.slice(0, 200)}" but the tested version is "${tested.version}"`, timedOut: false, interrupted: false });
-      }
-    }
-    if (spec.snapshot !== null) {
-      phase('snapshot');
-      const snapshot = await runStep(ctx, 'snapshot', spec.snapshot);
-      if (!snapshot.ok) return fail(snapshot.failure);
-    }
-    if (limit.signal.aborted || performance.now() >= limit.deadline) {
-      const interrupted = limit.interrupted();
-      return fail({
-        reason: interrupted ? 'interrupted' : 'timed-out',
-        detail: interrupted ? 'the sweep was interrupted before the record was written' : 'promote.timeoutSeconds ran out before the record was written',
-        timedOut: !interrupted, interrupted,
-      });
-    }
-    phase('record');
-    let warnings: string[];
-    try {
-      ({ warnings } = await recordPromotion({ registry: input.registry, request: input, domain: spec.domain, tested }));
-    } catch (error) {
-      return fail({ reason: 'record-write-failed', detail: (error as Error).message, timedOut: false, interrupted: false });
-    }
+    const recorded = await deployAndRecord(input, ctx);
+    if (!recorded.ok) return fail(recorded.failure);
+    const { warnings } = recorded;
     logLine(logFile, `promoted ${recipe.name} ${tested.version} (${tested.commit}) on the live ${spec.domain}`);
-    return { ok: true, warnings, warmVolumeBytes: await volumeSize(input, spec, ctx, warnings) };
+    return { ok: true, warnings, warmVolumeBytes: await measureVolume({ registry: input.registry, recipe: recipe.name, ctx, warnings, onPhase: input.onPhase }) };
   } finally {
     limit.dispose();
   }
-}
-
-async function volumeSize(input: PromoteInput, spec: PromoteSpec, ctx: StepContext, warnings: string[]): Promise<number | null> {
-  if (spec.volumeSize === null) return null;
-  input.onPhase?.('promote:volume-size');
-  const size = await runStep(ctx, 'volumeSize', spec.volumeSize, true);
-  const printed = size.ok ? size.result.stdout.trim() : '';
-  if (!size.ok) warnings.push(`volumeSize failed: ${size.failure.detail}`);
-  else if (!/^\d+$/.test(printed)) warnings.push(`volumeSize printed "${printed.slice(0, 80)}", not a number of bytes`);
-  else {
-    await input.registry.recordVolumeBytes(input.recipe.name, Number(printed));
-    return Number(printed);
-  }
-  return null;
 }

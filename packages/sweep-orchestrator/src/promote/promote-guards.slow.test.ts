@@ -5,19 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ResolvedConfig } from '../config/index.js';
 import type { PromoteFixture } from '../testing/promote-fixture.js';
 import { createPromoteFixture, NEW } from '../testing/promote-fixture.js';
-import { holdWithPython, pythonSeesLock } from '../testing/python-flock.js';
-
-// Records, from inside a promote command, whether a cc-ci run could take the lock right now.
-const PROBE_INTO_FILE = `
-import fcntl, os, sys
-fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
-try:
-    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    seen = 'free'
-except BlockingIOError:
-    seen = 'held'
-open(sys.argv[2], 'w').write(seen)
-`;
+import { holdWithPython, probeLockIntoFile, pythonSeesLock } from '../testing/python-flock.js';
 
 let fixture: PromoteFixture;
 let lockPath: string;
@@ -58,11 +46,22 @@ describe('promote locks (SPEC "Promote" step 1)', () => {
     setTimeout(() => void holder.release(), 500);
     const seen = join(fixture.dir, 'seen-during-snapshot');
     const result = await fixture.promote(
-      await fixture.configWith({ ...ccciLocks(), lockWaitSeconds: 30, snapshot: ['python3', '-c', PROBE_INTO_FILE, lockPath, seen] }),
+      await fixture.configWith({ ...ccciLocks(), lockWaitSeconds: 30, snapshot: probeLockIntoFile(lockPath, seen) }),
     );
     expect(result).toMatchObject({ ok: true, mode: 'seed' });
     expect(readFileSync(seen, 'utf8')).toBe('held');
     expect(await pythonSeesLock(lockPath)).toBe('free');
+  });
+
+  it.each(['timeout', 'interrupt'] as const)('lets go of every promote.locks flock when the promote ends by %s (SPEC "Promote" step 9)', async (how) => {
+    fixture.host.configure('warm-alpha.test', { faults: { deploy: 'hang' } });
+    const controller = new AbortController();
+    if (how === 'interrupt') setTimeout(() => controller.abort(), 700);
+    const config = await fixture.configWith({ ...ccciLocks(), timeoutSeconds: how === 'timeout' ? 1 : 60 });
+    const result = await fixture.promote(config, 'alpha', { signal: controller.signal });
+    expect(result).toMatchObject({ ok: false, reason: how === 'timeout' ? 'timed-out' : 'interrupted' });
+    expect(await pythonSeesLock(lockPath)).toBe('free');
+    await (await acquireAppLock({ stateDir: fixture.stateDir, domain: 'warm-alpha.test', runId: 'next', staleSeconds: 5 })).release();
   });
 
   it('a lock file whose directory is missing → lock-failed naming it; canon creates no directory', async () => {

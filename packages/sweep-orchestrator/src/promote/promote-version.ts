@@ -9,7 +9,7 @@ import { checkOutRelease } from '../sweep/check-out-release.js';
 import { mirrorTags, tagForVersion } from '../sweep/mirror-tags.js';
 import { refOf } from '../sweep/recipe-record.js';
 import { chooseUpgradeBase } from '../sweep/upgrade-base.js';
-import { createPromoter } from './live-promoter.js';
+import { createConfiguredPromoter } from './promoter-by.js';
 import type { PromoteResult } from './promoter.js';
 import { openConfiguredRegistry } from '../open-registry.js';
 
@@ -70,7 +70,7 @@ export async function promoteVersion(opts: PromoteVersionOptions): Promise<Promo
   try {
     tested = await checkOutRelease(config, recipe, { ...tag, version: versionOfTag(tag.name) }, checkoutDir);
     const upgradeBase = chooseUpgradeBase(before?.version ?? null, tags.map((t) => t.name), tested.version, config.includePrereleases);
-    result = await createPromoter({ config, registry }).promote({
+    result = await createConfiguredPromoter({ config, registry }).promote({
       recipe, tested, upgradeBase, canonicalBefore: before, runId, runDir,
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
       ...(opts.onPhase === undefined ? {} : { onPhase: opts.onPhase }),

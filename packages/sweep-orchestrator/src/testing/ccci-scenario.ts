@@ -51,7 +51,7 @@ export type CcciScenario = {
   dropped: string[];
   /** The doc's config with the stand-in's paths, its recipes plus `extraRecipes` (`{}` each). */
   writeConfig(extraRecipes: readonly string[]): Promise<Json>;
-  canon(args: string[]): Promise<CanonResult>;
+  canon(args: string[], opts?: { env?: NodeJS.ProcessEnv }): Promise<CanonResult>;
   latestRun(): Promise<RunRecord>;
   /** The recipe directories in the ci-warm registry. */
   registryDirs(): string[];
@@ -101,11 +101,11 @@ export async function createCcciScenario(opts: { recipes: readonly FleetRecipeSp
       await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
       return config;
     },
-    canon(args) {
+    canon(args, opts = {}) {
       // The sweep's cold runs must never see REF or CCCI_QUICK; this process's environment has neither to give.
       const { REF: _ref, CCCI_QUICK: _quick, ...env } = process.env;
       const child = spawn(process.execPath, [CLI, ...args], {
-        cwd: dir, env: { ...env, NO_COLOR: '1', CANON_CONFIG: configPath }, stdio: ['ignore', 'pipe', 'pipe'],
+        cwd: dir, env: { ...env, NO_COLOR: '1', CANON_CONFIG: configPath, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'],
       });
       const t0 = performance.now();
       let stdout = '';

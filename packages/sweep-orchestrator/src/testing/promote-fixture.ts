@@ -7,9 +7,8 @@ import { openRegistry } from '@canon/warm-registry';
 import type { Registry } from '@canon/warm-registry';
 import { resolveConfig } from '../config/index.js';
 import type { ResolvedConfig } from '../config/index.js';
-import type { PromoteInput } from '../promote/promote.js';
-import type { PromoteResult } from '../promote/promoter.js';
-import { promoteRecipe } from '../promote/promote.js';
+import type { PromoteRequest, PromoteResult } from '../promote/promoter.js';
+import { createPromoter } from '../promote/live-promoter.js';
 
 export const OLD = { version: '1.0.0+1.20', tag: '1.0.0+1.20', commit: 'a'.repeat(40) };
 export const NEW = { version: '1.1.0+1.21', tag: '1.1.0+1.21', commit: 'b'.repeat(40) };
@@ -22,8 +21,8 @@ export type PromoteFixture = {
   registry: Registry;
   /** A config whose promote commands are fake-abra calls against the fixture's warm host. */
   configWith(promote?: Record<string, unknown>): Promise<ResolvedConfig>;
-  /** Promotes NEW for `recipe` over whatever canonical the registry holds. */
-  promote(config: ResolvedConfig, recipe?: string, extra?: Partial<PromoteInput>): Promise<PromoteResult>;
+  /** Promotes NEW for `recipe` over whatever canonical the registry holds (`promote.mode` picks warm or live). */
+  promote(config: ResolvedConfig, recipe?: string, extra?: Partial<PromoteRequest> & { registry?: Registry }): Promise<PromoteResult>;
   canonicalFile(recipe: string): string;
   promoteLog(recipe: string): string;
   /** A warm canonical from an earlier run: OLD recorded and deployed; returns the record's bytes. */
@@ -75,15 +74,13 @@ export async function createPromoteFixture(): Promise<PromoteFixture> {
         },
         { path: join(dir, 'canon.config.json'), env: {} },
       ),
-    promote: async (config, recipe = 'alpha', extra = {}) => {
+    promote: async (config, recipe = 'alpha', { registry: own, ...extra } = {}) => {
       const checkout = join(dir, 'work', recipe);
       mkdirSync(checkout, { recursive: true });
       const resolved = config.recipes.find((r) => r.name === recipe);
       if (resolved === undefined) throw new Error(`no recipe ${recipe} in the fixture config`);
-      return promoteRecipe({
-        config,
+      return createPromoter({ config, registry: own ?? registry }).promote({
         recipe: resolved,
-        registry,
         runId: RUN_ID,
         runDir: join(stateDir, 'runs', RUN_ID),
         tested: { ...NEW, checkout },

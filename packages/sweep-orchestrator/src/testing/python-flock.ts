@@ -52,3 +52,21 @@ export async function pythonSeesLock(path: string): Promise<'free' | 'held'> {
   if (answer !== 'free' && answer !== 'held') throw new Error(`the Python probe of ${path} printed ${JSON.stringify(answer)}`);
   return answer;
 }
+
+// The same probe, writing its answer to a file: run as a promote command, it tells what a cc-ci
+// run would have seen in the middle of the promote.
+const PROBE_INTO_FILE = `
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
+try:
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    seen = 'free'
+except BlockingIOError:
+    seen = 'held'
+open(sys.argv[2], 'w').write(seen)
+`;
+
+/** argv of a command that writes `free` or `held` (the lock on `path` as cc-ci would find it) into `out`. */
+export function probeLockIntoFile(path: string, out: string): string[] {
+  return ['python3', '-c', PROBE_INTO_FILE, path, out];
+}

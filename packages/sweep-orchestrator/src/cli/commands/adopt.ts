@@ -3,7 +3,7 @@ import { configOptions } from '../context.js';
 import { defineCommand, type CommandContext } from '../define-command.js';
 import { exitCodeForSignal } from '../exit-codes.js';
 import { configFlag, jsonFlag, recipeFlag } from '../flags.js';
-import { recipeNamed } from '../mirror-tags.js';
+import { canonPromotedRecipe } from '../canon-promoted-recipe.js';
 import { usageError } from '../usage-error.js';
 
 const flags = {
@@ -23,6 +23,7 @@ export const command = defineCommand({
     'For a live or protected domain with no canonical yet: runs only verify and the health poll (with',
     'health.also) under the app lock, deploys and tears down nothing. Refused with every reason (exit 1)',
     'when V is not a release tag on the mirror, verify prints another version, health fails or a canonical exists.',
+    'A recipe with promote.by "test" (its test command promotes it) is refused with exit 2.',
   ],
   run,
 });
@@ -33,7 +34,7 @@ async function run(ctx: CommandContext<typeof flags>): Promise<number> {
   const missing = [...(version === undefined ? ['--version V is required'] : []), ...(reason === undefined ? ['--reason T is required'] : [])];
   if (version === undefined || reason === undefined) throw usageError('adopt', missing);
   const config = await loadConfig(configOptions(ctx));
-  const recipe = recipeNamed(config, 'adopt', ctx.flags.recipe);
+  const recipe = canonPromotedRecipe(config, 'adopt', ctx.flags.recipe);
   const interrupt = watchSignals();
   try {
     const out = await adoptVersion({ config, recipe, version, reason, signal: interrupt.signal });

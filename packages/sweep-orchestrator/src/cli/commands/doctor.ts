@@ -11,6 +11,7 @@ import {
   openConfiguredRegistry,
   programsOf,
   registryChecks,
+  testCwdChecks,
   testPathChecks,
   type DoctorCheck as Check,
   type ResolvedConfig,
@@ -52,6 +53,7 @@ export const command = defineCommand({
       // A missing explicit registryDir is a config error (exit 2), as for sweep and plan.
       const registry = openConfiguredRegistry(config);
       checks.push(...testPathChecks(config));
+      checks.push(...testCwdChecks(config));
       checks.push(...lockDirChecks(config));
       checks.push(await checkWritable(config.stateDir));
       checks.push(...(await registryChecks(registry, config)));

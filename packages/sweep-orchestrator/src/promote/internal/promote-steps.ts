@@ -97,8 +97,10 @@ export async function checkHealth(ctx: StepContext): Promise<StepFailure | null>
   return null;
 }
 
+export type Budget = { deadline: number; signal: AbortSignal; interrupted: () => boolean; dispose: () => void };
+
 /** A budget of `seconds` that also ends when the sweep's own signal fires. */
-export function budget(seconds: number, outer: AbortSignal | undefined) {
+export function budget(seconds: number, outer: AbortSignal | undefined): Budget {
   const controller = new AbortController();
   const timer = longTimeout(seconds * 1000, () => controller.abort());
   return {
@@ -106,5 +108,28 @@ export function budget(seconds: number, outer: AbortSignal | undefined) {
     signal: outer === undefined ? controller.signal : AbortSignal.any([outer, controller.signal]),
     interrupted: () => outer?.aborted === true,
     dispose: () => timer.clear(),
+  };
+}
+
+/** Runs `verify`: its output must be the version that was tested (or is being adopted). */
+export async function verifyVersion(ctx: StepContext, argv: string[], version: string): Promise<StepFailure | null> {
+  const verify = await runStep(ctx, 'verify', argv, true);
+  if (!verify.ok) return verify.failure;
+  const printed = verify.result.stdout.trim();
+  if (printed === version) return null;
+  // What verify printed goes into promote.log, history and run.json: masked where it is quoted.
+  const quoted = maskText(printed.slice(0, 200), ctx.config.secrets ?? []);
+  return { reason: 'verify-mismatch', detail: `verify printed "${quoted}" but the tested version is "${version}"`, timedOut: false, interrupted: false };
+}
+
+/** Why the record must not be written now: the sweep stopping or the promote budget spent, else null. */
+export function stoppedBeforeRecord(ctx: StepContext): StepFailure | null {
+  if (!ctx.signal.aborted && performance.now() < ctx.deadline) return null;
+  const interrupted = ctx.interrupted();
+  return {
+    reason: interrupted ? 'interrupted' : 'timed-out',
+    detail: interrupted ? 'the sweep was interrupted before the record was written' : 'promote.timeoutSeconds ran out before the record was written',
+    timedOut: !interrupted,
+    interrupted,
   };
 }
