@@ -2,6 +2,7 @@
 // + 2 s, and a flood of requests it must turn away does not grow the daemon past 10 MB.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { sendGiteaWebhook, type WebhookRepository } from '@canon/testkit';
 import { CANON_CLI, startInstantHealth, writeBenchConfig } from './canon.js';
@@ -28,6 +29,8 @@ export type ListenResult = {
   added: Stats;
   /** The flood against `canon listen` as is, against it under CAPPED_NODE_OPTIONS, and against PLAIN_SERVER. */
   memory: { canon: FloodMemory; capped: FloodMemory; plain: FloodMemory };
+  /** The 1-minute load average at the start and the end: the machine is shared. */
+  load: { start: number; end: number };
 };
 
 export type FloodMemory = { idleMb: number; afterMb: number; peakMb: number; flood: FloodResult };
@@ -102,6 +105,7 @@ const version = (k: number): string => `1.${String(3 + k)}.0+1.${String(25 + k)}
 /** `tags` and `rejected` default to issue 18's 10 and 10,000. */
 export async function measureListen(opts: { tags?: number; rejected?: number } = {}): Promise<ListenResult> {
   const { tags = TAGS, rejected = REJECTED } = opts;
+  const loadAtStart = loadavg()[0] ?? 0;
   const fleet = await createBenchFleet(1, { presynced: true });
   const health = await startInstantHealth();
   let listener: Listening | null = null;
@@ -174,6 +178,7 @@ export async function measureListen(opts: { tags?: number; rejected?: number } =
       tags, debounceSeconds: DEBOUNCE_SECONDS,
       listen: stats(listenMs), direct: stats(directMs), directWall: stats(directWall), added: stats(added),
       memory: { canon, capped, plain },
+      load: { start: loadAtStart, end: loadavg()[0] ?? 0 },
     };
   } finally {
     if (listener !== null) await listener.stop();
@@ -218,7 +223,7 @@ export function renderP8Section(r: ListenResult, date: string): string {
     '|---|---|---|---|',
     `| tag → canonical through \`canon listen\` | median ≤ ${f(target / 1000, 0)} s (debounce + 2 s) | ${range(r.listen, 0, ' ms')} | ${met(r.listen.median <= target)} |`,
     `| tag → canonical by \`canon sweep --recipe\` run directly | | ${range(r.direct, 0, ' ms')} | |`,
-    `| listen − direct, tag by tag (${String(r.debounceSeconds * 1000)} ms of it is the debounce) | | ${range(r.added, 0, ' ms')} | |`,
+    `| listen − direct, tag by tag (${String(r.debounceSeconds * 1000)} ms of it is the debounce) | | ${range(r.added, 0, ' ms')} (the daemon beyond the debounce: ${f(r.added.median - r.debounceSeconds * 1000, 0)} ms median) | |`,
     `| listener RSS idle after start | | ${f(canon.idleMb)} MB | |`,
     `| listener RSS after ${String(n)} rejected requests | growth ≤ 10 MB | ${f(canon.afterMb)} MB (${signed(grew(canon))}; peak ${f(canon.peakMb)} MB) | ${met(grew(canon) <= 10)} |`,
     `| growth from the ${String(first?.requests ?? 0)}th to the ${String(last?.requests ?? 0)}th rejected request | | ${signed(leak)} | |`,
@@ -226,7 +231,9 @@ export function renderP8Section(r: ListenResult, date: string): string {
     `| the same, baseline node:http server | | ${f(plain.idleMb)} → ${f(plain.afterMb)} MB (${signed(grew(plain))}) | |`,
     `| rejected requests answered per second | | ${f(canon.flood.perSecond, 0)} (baseline ${f(plain.flood.perSecond, 0)}) | |`,
     '',
-    `The direct sweep's process ran ${range(r.directWall, 0, ' ms')} from spawn to exit. The listener's RSS every`,
+    `The 1-minute load average was ${f(r.load.start, 1)} at the start and ${f(r.load.end, 1)} at the end (2 cores, shared with other work:`,
+    'each sweep\'s own time, and so the latency, grows with it). The direct sweep\'s process ran',
+    `${range(r.directWall, 0, ' ms')} from spawn to exit. The listener's RSS every`,
     `${String(first?.requests ?? 0)} rejected requests: ${trail(canon)} MB (under the cap: ${trail(capped)}; baseline: ${trail(plain)}).`,
     '',
     'What the memory figures show, found while building P8 (flooding one kind at a time, and',
