@@ -14,6 +14,8 @@ export type { CommandValues, CommandValuesInput, PromoteMode, TestedRelease } fr
 export { commandValues } from './command-values.js';
 export type { Executor, TestKind, TestRequest, TestResult } from './executor/executor.js';
 export { createLocalExecutor } from './executor/local-executor.js';
+export { createQueueExecutor } from './executor/queue-executor.js';
+export type { QueueExecutor } from './executor/queue-executor.js';
 export type { PromoteInput } from './promote/promote.js';
 export type { Promoter, PromoteRequest, PromoteResult } from './promote/promoter.js';
 export { createCanonPromoter, promoteRecipe } from './promote/promote.js';

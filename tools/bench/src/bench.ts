@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderPerformanceDoc, type BenchResults } from './report.js';
 import { measureKnownFailures, renderP6Section, withP6Section } from './p6.js';
+import { measureQueueScaling, renderP7Section, withP7Section } from './p7.js';
 import { measureNoopSweep, measureOverhead, measurePlanMemory, measureStartup, type NoopResult } from './scenarios.js';
 
 const { values } = parseArgs({
@@ -18,7 +19,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
   },
 });
-if (values.only !== undefined && values.only !== 'P6') throw new Error(`--only takes P6 (the other scenarios run together), got ${JSON.stringify(values.only)}`);
+if (values.only !== undefined && values.only !== 'P6' && values.only !== 'P7') throw new Error(`--only takes P6 or P7 (the other scenarios run together), got ${JSON.stringify(values.only)}`);
 
 function positive(name: string, raw: string): number {
   const n = Number(raw);
@@ -42,6 +43,18 @@ if (values.only === 'P6') {
   process.exit(0);
 }
 
+if (values.only === 'P7') {
+  const p7 = await measureQueueScaling();
+  log(`P7 queue: local ${(p7.localMs / 1000).toFixed(1)} s, ${String(p7.workers)} workers ${(p7.queueMs / 1000).toFixed(1)} s, efficiency ${p7.efficiency.toFixed(3)}, added cost per queued test ${p7.queueCost.median.toFixed(0)} ms (median)`);
+  const section = renderP7Section(p7, new Date().toISOString());
+  process.stdout.write(section);
+  if (!values['no-write']) {
+    await writeFile(values.out, withP7Section(await readFile(values.out, 'utf8'), section));
+    log(`wrote the P7 section of ${values.out}`);
+  }
+  process.exit(0);
+}
+
 const startup = await measureStartup(Math.max(runs, 20));
 log(`P3 start-up: canon --version ${startup.canon.median.toFixed(1)} ms vs node -e 0 ${startup.node.median.toFixed(1)} ms → ${startup.ratio.median.toFixed(2)}×`);
 
@@ -61,8 +74,11 @@ log(`P4 plan over ${memory.recipes} recipes: peak RSS ${memory.peakRssMb.median.
 const p6 = await measureKnownFailures(runs);
 log(`P6 known failures: second sweep ${p6.ratio.median.toFixed(3)}× an all-canonical sweep, test-seconds ${p6.secondTestSeconds.toFixed(1)}`);
 
+const p7 = await measureQueueScaling();
+log(`P7 queue: efficiency ${p7.efficiency.toFixed(3)}, added cost per queued test ${p7.queueCost.median.toFixed(0)} ms (median)`);
+
 const results: BenchResults = { startup, growth, overhead, memory, runs, date: new Date().toISOString(), node: process.version };
-const doc = withP6Section(renderPerformanceDoc(results), renderP6Section(p6, runs, results.date));
+const doc = withP7Section(withP6Section(renderPerformanceDoc(results), renderP6Section(p6, runs, results.date)), renderP7Section(p7, results.date));
 process.stdout.write(doc);
 if (!values['no-write']) {
   await writeFile(values.out, doc);

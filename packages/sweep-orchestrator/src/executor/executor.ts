@@ -15,6 +15,8 @@ export type TestRequest = {
   release: TestedRelease;
   upgradeBase: string | null;
   previousVersion: string | null;
+  /** The verdict key's suite hash (SPEC "Verdicts"): part of a queued test's job id. */
+  suiteRev: string;
   runId: string;
   /** The run's directory: `{runDir}` for the command. */
   runDir: string;
@@ -34,9 +36,11 @@ export type TestResult = {
   aborted: boolean;
   /** The host the suite ran on. */
   host: string;
+  /** Queue mode: the `canon worker` host that ran it, for run.json's `tested.worker`. */
+  worker?: string;
   /** The end of the suite's stderr, for a report line. */
   logTail: string;
-  /** The path of the suite's full log on this host. */
+  /** The path of the suite's log on this host (in queue mode: where the worker's full log is, and its tail). */
   log: string;
 };
 

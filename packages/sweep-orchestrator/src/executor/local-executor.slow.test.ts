@@ -35,7 +35,7 @@ function request(): TestRequest {
   const recipe = config.recipes[0];
   if (recipe === undefined) throw new Error('no recipe in the config');
   return {
-    kind: 'test', recipe, upgradeBase: null, previousVersion: null, runId: 'R1', runDir: join(dir, 'run'),
+    kind: 'test', recipe, upgradeBase: null, previousVersion: null, suiteRev: 'suite-rev', runId: 'R1', runDir: join(dir, 'run'),
     release: { version: '1.1.0+1', tag: 'v1.1.0+1', commit: 'b'.repeat(40), checkout },
     logFile: join(dir, 'run', 'alpha', 'test.log'), signal: new AbortController().signal,
   };

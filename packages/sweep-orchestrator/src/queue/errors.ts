@@ -8,7 +8,11 @@ export type QueueErrorCode =
   /** A job or a result read from Redis does not have canon's shape. */
   | 'BAD_MESSAGE'
   /** The worker no longer holds the job's lock: its test was ended, another worker runs the job. */
-  | 'LOCK_LOST';
+  | 'LOCK_LOST'
+  /** The job lost its worker more often than execution.maxStalls allows: the recipe ends ERROR ("worker lost"). */
+  | 'WORKER_LOST'
+  /** A worker took the job but could not produce a verdict (checkout, spawn, moved HEAD), or nobody served it. */
+  | 'JOB_FAILED';
 
 export type QueueErrorData = {
   /** What was expected and what arrived; the message starts with it. */
@@ -26,6 +30,8 @@ const WHAT_TO_DO: Record<QueueErrorCode, string> = {
   REDIS_UNREACHABLE: 'check that redis-server runs, that this host can reach it, and the password file',
   BAD_MESSAGE: 'the sweep and the workers must run the same canon version',
   LOCK_LOST: 'another worker takes the job over; check the network between this host and Redis',
+  WORKER_LOST: "check the worker hosts (`journalctl -u canon-worker`); the next sweep tests the release again",
+  JOB_FAILED: "read the worker's log on its host; the next sweep tests the release again",
 };
 
 /** Failures of queue mode, with a code, structured data and the cause. */

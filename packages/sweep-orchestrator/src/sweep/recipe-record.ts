@@ -97,7 +97,9 @@ export function recipeRunOf(record: RecipeRecord): RecipeRun {
     decision: decision === null ? null : { action: decision.action, reason: decision.reason, latest: decision.latest?.name ?? null, canonical: decision.canonical },
     outcome: label?.outcome ?? null,
     detail: label === null ? (tested === null ? 'pending' : `testing ${tested.name}`) : `${label.detail}${rollbackNote(promote)}${syncNote(sync)}`,
-    tested: tested === null ? null : { version: tested.version, tag: tested.name, commit: tested.commit },
+    tested: tested === null ? null : {
+      version: tested.version, tag: tested.name, commit: tested.commit, ...(test?.worker === undefined ? {} : { worker: test.worker }),
+    },
     canonicalBefore: label === null ? null : refOf(record.canonicalBefore),
     canonicalAfter: label === null ? null : refOf(record.canonicalAfter),
     sync: sync === null

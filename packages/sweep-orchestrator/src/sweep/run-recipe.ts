@@ -136,7 +136,7 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, sync
   const previousVersion = before?.version ?? null;
   const testStartedAt = new Date();
   const test = await runTest(ctx.executor, {
-    kind: 'test', recipe, release, upgradeBase, previousVersion,
+    kind: 'test', recipe, release, upgradeBase, previousVersion, suiteRev: prepared.revs.suiteRev,
     runId: ctx.runId, runDir: ctx.store.dir, logFile: log('test'), signal: ctx.signal,
   }, record, log);
   if (!test.ok) return fail(test.failure);
@@ -145,7 +145,7 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, sync
   const { waiver, expired } = waiverFor(recipe.waive, latest, new Date());
   for (const w of expired) ctx.warn(recipe.name, `waiver for ${w.version} (expires ${w.expires}) has expired and is ignored`);
   await judgeSuite({
-    config: ctx.config, recipe, executor: ctx.executor, before, runId: ctx.runId, runDir: ctx.store.dir,
+    config: ctx.config, recipe, executor: ctx.executor, before, runId: ctx.runId, runDir: ctx.store.dir, suiteRev: prepared.revs.suiteRev,
     signal: ctx.signal, waived: waiver !== null, logFor: log,
   }, test.suite, record);
 

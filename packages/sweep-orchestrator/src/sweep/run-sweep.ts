@@ -6,6 +6,7 @@ import {
 } from '@canon/warm-registry';
 import type { ResolvedConfig } from '../config/index.js';
 import { createLocalExecutor } from '../executor/local-executor.js';
+import { createQueueExecutor } from '../executor/queue-executor.js';
 import { createConfiguredPromoter } from '../promote/promoter-by.js';
 import type { PromoteResult } from '../promote/promoter.js';
 import { maskDeep, maskingRegistry } from '../internal/secret-mask.js';
@@ -92,6 +93,8 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     void holderWriter.changed();
   };
 
+  // Queue mode reaches Redis on the first test only; its connections close with the run.
+  const queued = config.execution.mode === 'queue' ? createQueueExecutor(config) : null;
   try {
     for (const orphan of await reapOrphans({ stateDir: config.stateDir, currentRunId: runId })) {
       const message =
@@ -153,7 +156,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     const degraded: Degraded[] = [];
     const ctx: RecipeContext = {
       config, registry, store, runId, force: opts.force === true, signal,
-      executor: createLocalExecutor(config),
+      executor: queued ?? createLocalExecutor(config),
       promoter: {
         promote: async (request) => {
           const result = await promoter.promote(request);
@@ -211,6 +214,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     }
     return { run: maskDeep(record, secrets), exitCode: record.exitCode };
   } finally {
+    await queued?.close().catch(() => undefined);
     await holderWriter.flush().catch(() => undefined);
     await releaseQuietly(lock);
   }

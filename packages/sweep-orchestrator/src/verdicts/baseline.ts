@@ -25,6 +25,7 @@ export async function runBaseline(
     canonical: CanonicalView;
     runId: string;
     runDir: string;
+    suiteRev: string;
     logFile: string;
     signal: AbortSignal;
   },
@@ -47,7 +48,7 @@ export async function runBaseline(
     result = await input.executor.runTest({
       kind: 'baseline', recipe,
       release: { version: canonical.version, tag: canonical.tag, commit: canonical.commit, checkout },
-      upgradeBase: null, previousVersion: null,
+      upgradeBase: null, previousVersion: null, suiteRev: input.suiteRev,
       runId: input.runId, runDir: input.runDir, logFile: input.logFile, signal: input.signal,
     });
   } catch (e) {

@@ -14,7 +14,7 @@ import { attemptOf, type SuiteRun } from './run-suite.js';
 export async function judgeSuite(
   input: {
     config: ResolvedConfig; recipe: ResolvedRecipe; executor: Executor; before: CanonicalView | null;
-    runId: string; runDir: string; signal: AbortSignal; waived: boolean; logFor: (step: string) => string;
+    runId: string; runDir: string; suiteRev: string; signal: AbortSignal; waived: boolean; logFor: (step: string) => string;
   },
   suite: SuiteRun,
   record: RecipeRecord,
@@ -32,7 +32,7 @@ export async function judgeSuite(
   if (suite.testVerdict !== 'red' || input.waived || recipe.test.baseline !== 'on-red' || before === null) return;
   const baseline = await runBaseline({
     config: input.config, recipe, executor: input.executor, canonical: before,
-    runId: input.runId, runDir: input.runDir, logFile: input.logFor('baseline'), signal: input.signal,
+    runId: input.runId, runDir: input.runDir, suiteRev: input.suiteRev, logFile: input.logFor('baseline'), signal: input.signal,
   });
   if (baseline.ran) record.testVerdict = baseline.green ? 'regression' : 'always-failed';
   record.verdictNote = { held: false, detail: baseline.detail };

@@ -27,7 +27,15 @@ export const recipeRunSchema = z.object({
   /** null while the recipe is still pending in a running sweep. */
   outcome: outcomeSchema.nullable(),
   detail: z.string(),
-  tested: z.object({ version: z.string(), tag: z.string(), commit: z.string() }).nullable(),
+  tested: z
+    .object({
+      version: z.string(),
+      tag: z.string(),
+      commit: z.string(),
+      /** Queue mode: the `canon worker` host that ran the deciding test (absent in local mode). */
+      worker: z.string().optional(),
+    })
+    .nullable(),
   canonicalBefore: recordRef.nullable(),
   canonicalAfter: recordRef.nullable(),
   sync: z.object({

@@ -61,6 +61,9 @@ async function render(ctx: UnitsContext, out: string): Promise<number> {
     limits: limitsOf(config),
     // Always: a sweep timer that stopped firing must show in the metrics within minutes.
     metrics: { out: join(config.stateDir, 'metrics', 'canon.prom') },
+    // This host's own worker and listener, when its config runs them (--slots and --pool stay the flags' defaults).
+    ...(config.execution.mode === 'queue' ? { worker: {} } : {}),
+    ...(config.webhook === null ? {} : { listen: {} }),
   });
   ctx.stdout(`wrote ${units.paths.join(', ')}\n`);
   return 0;
