@@ -37,7 +37,8 @@ let
   # settings and finds every program on the units' PATH, so a bad setting fails
   # nixos-rebuild, not Sunday's sweep. The token exists only on the host at run time: the
   # check reads a stand-in beside the config instead (and a stand-in tokenEnv).
-  unitPath = [ pkgs.bash pkgs.git ] ++ cfg.runtimeInputs;
+  # util-linux for flock(1): canon holds each promote.locks flock through a `flock` child.
+  unitPath = [ pkgs.bash pkgs.git pkgs.util-linux ] ++ cfg.runtimeInputs;
   checkSettings = settings // lib.optionalAttrs (settings ? forge) {
     forge = builtins.removeAttrs settings.forge [ "tokenEnv" ] // { tokenFile = "forge-token"; };
   };
@@ -133,6 +134,9 @@ let
     enrolledRecipes;
   derivedTimeoutStartSec = builtins.ceil (300 + lib.foldl' (a: b: a + b) 0 perRecipeSeconds);
   timeoutStartSec = if cfg.timeoutStartSec != null then cfg.timeoutStartSec else derivedTimeoutStartSec;
+
+  # An option the host may leave unset: null keeps canon's (or systemd's) default.
+  nullable = type: attrs: lib.mkOption ({ type = lib.types.nullOr type; default = null; } // attrs);
 in
 {
   options.services.canon-sweep = {
@@ -160,8 +164,8 @@ in
       default = [ ];
       description = ''
         Packages whose bin/ directories go on the service's PATH: one for every program the
-        settings' commands name (abra, docker, the CI runner, flock, …). bash and git are
-        always added.
+        settings' commands name (abra, docker, the CI runner, …). bash, git and
+        util-linux (flock) are always added.
       '';
     };
 
@@ -180,21 +184,15 @@ in
       description = "canon's stateDir (registry, runs, locks) and the service's WorkingDirectory.";
     };
 
-    randomizedDelaySec = lib.mkOption {
-      type = lib.types.nullOr lib.types.int;
-      default = null;
+    randomizedDelaySec = nullable lib.types.int {
       description = "RandomizedDelaySec= of the timer, to spread sweeps of several hosts.";
     };
 
-    timeoutStartSec = lib.mkOption {
-      type = lib.types.nullOr lib.types.int;
-      default = null;
+    timeoutStartSec = nullable lib.types.int {
       description = "TimeoutStartSec= of the service; null derives it from the recipes' limits.";
     };
 
-    forgeTokenFile = lib.mkOption {
-      type = lib.types.nullOr lib.types.str;
-      default = null;
+    forgeTokenFile = nullable lib.types.str {
       example = "/etc/canon/secrets/forge-token";
       description = ''
         A file on the host holding the forge API token (root-only is fine). Each canon unit
@@ -204,9 +202,7 @@ in
       '';
     };
 
-    environmentFile = lib.mkOption {
-      type = lib.types.nullOr lib.types.str;
-      default = null;
+    environmentFile = nullable lib.types.str {
       example = "/etc/canon/secrets/env";
       description = ''
         EnvironmentFile= of every canon unit: KEY=VALUE lines for the variables the settings
@@ -234,9 +230,7 @@ in
           that stopped firing shows as canon_sweep_missed 1 within minutes.
         '';
       };
-      textfileDir = lib.mkOption {
-        type = lib.types.nullOr lib.types.str;
-        default = null;
+      textfileDir = nullable lib.types.str {
         example = "/var/lib/prometheus-node-exporter-text-files";
         description = ''
           node_exporter's textfile collector directory (services.prometheus.exporters.node
@@ -249,14 +243,10 @@ in
 
   options.services.canon-worker = {
     enable = lib.mkEnableOption "canon-worker: a queue worker running cold tests (settings.execution.mode = \"queue\")";
-    slots = lib.mkOption {
-      type = lib.types.nullOr lib.types.int;
-      default = null;
+    slots = nullable lib.types.int {
       description = "`canon worker --slots N`: tests this host runs at once; null: canon's default.";
     };
-    pool = lib.mkOption {
-      type = lib.types.nullOr lib.types.str;
-      default = null;
+    pool = nullable lib.types.str {
       description = "`canon worker --pool P`: take only jobs of recipes whose test.pool is P.";
     };
   };

@@ -1,7 +1,7 @@
 # Evaluates ../module.nix with the stub lib for the settings in a JSON file, and returns
 # the unit fields it renders. Run by packages/timer-units/src/nix-module.slow.test.ts:
 #   nix-instantiate --eval --strict --json nix/tests/eval-module.nix --argstr fixture FILE
-# FILE: { bash, git } (stand-ins for pkgs) plus any services.canon-sweep options, and
+# FILE: { bash, git, util-linux } (stand-ins for pkgs) plus any services.canon-sweep options, and
 # optionally { worker, listen } for services.canon-worker and services.canon-listen
 # (packages are directory paths standing in for store paths).
 { fixture }:
@@ -9,7 +9,7 @@ let
   input = builtins.fromJSON (builtins.readFile fixture);
   lib = import ./stub-lib.nix;
   pkgs = {
-    inherit (input) bash git;
+    inherit (input) bash git util-linux;
     callPackage = _: _: throw "the harness passes services.canon-sweep.package explicitly";
     formats.json = _: { type = lib.types.attrs; };
     # A derivation's inputs and script, so the test can read what the build would run.
@@ -25,7 +25,7 @@ let
         else throw "${prefix}.${name} is not a ${option.type.name}"
       else resolve "${prefix}.${name}" option (given.${name} or { }))
     options;
-  sweepGiven = { enable = true; } // builtins.removeAttrs input [ "bash" "git" "worker" "listen" ];
+  sweepGiven = { enable = true; } // builtins.removeAttrs input [ "bash" "git" "util-linux" "worker" "listen" ];
   config.services = {
     canon-sweep = resolve "services.canon-sweep" module.options.services.canon-sweep sweepGiven;
     canon-worker = resolve "services.canon-worker" module.options.services.canon-worker (input.worker or { });

@@ -105,14 +105,16 @@ describe.skipIf(nixInstantiate === null)(
       canon = await pkg('canon', { canon: '#!/bin/sh\nexit 0\n' });
       const bash = await pkg('bash', { bash: host('bash') });
       const git = await pkg('git', { git: host('git') });
+      const utilLinux = await pkg('util-linux', { flock: host('flock') });
       const ci = await pkg('ci-tools', { 'run-recipe-ci': '#!/usr/bin/env bash\nexit 0\n' });
-      pathDirs = [bash, git, ci].map((p) => path.join(p, 'bin'));
+      pathDirs = [bash, git, utilLinux, ci].map((p) => path.join(p, 'bin'));
       await writeFile(
         path.join(root, 'fixture.json'),
         JSON.stringify({
           package: canon,
           bash,
           git,
+          'util-linux': utilLinux,
           runtimeInputs: [ci],
           settings,
           user: 'ci',
@@ -218,6 +220,7 @@ describe.skipIf(nixInstantiate === null)(
           package: canon,
           bash: '/stand-in/bash',
           git: '/stand-in/git',
+          'util-linux': '/stand-in/util-linux',
           settings,
           worker: { enable: true },
         }),

@@ -101,10 +101,10 @@ describe('nix/', () => {
       const canon = await pkg('canon', { canon: '#!/bin/sh\nexit 0\n' });
       const bash = await pkg('bash', { bash: host('bash') });
       const git = await pkg('git', { git: host('git') });
+      const utilLinux = await pkg('util-linux', { flock: host('flock') });
       const abra = await pkg('abra', { abra: '#!/usr/bin/env bash\nexit 0\n' });
       const ciTools = await pkg('ci-tools', {
         'run-recipe-ci': '#!/usr/bin/env bash\nexit 0\n',
-        flock: host('flock'),
       });
 
       const settings = {
@@ -132,6 +132,7 @@ describe('nix/', () => {
           package: canon,
           bash,
           git,
+          'util-linux': utilLinux,
           runtimeInputs: [abra, ciTools],
           settings,
           user: 'ci',
@@ -166,7 +167,7 @@ describe('nix/', () => {
           ],
           killGraceSeconds: 20,
         },
-        pathDirs: [bash, git, abra, ciTools].map((p) => path.join(p, 'bin')),
+        pathDirs: [bash, git, utilLinux, abra, ciTools].map((p) => path.join(p, 'bin')),
         searchPath: [],
       });
       const service = parseUnitFile(rendered.service);
@@ -208,6 +209,7 @@ describe('nix/', () => {
           package: canon,
           bash: '/stand-in/bash',
           git: '/stand-in/git',
+          'util-linux': '/stand-in/util-linux',
           settings: {
             defaults: { test: { command: ['run-recipe-ci', '{recipe}'] } },
             recipes: { 'custom-html': {} },
@@ -236,7 +238,10 @@ describe('nix/', () => {
         Unit: 'canon-sweep.service',
       });
       expect(fromNix.users).toEqual(['canon']);
-      expect(fromNix.service.pathBin).toBe('/stand-in/bash/bin:/stand-in/git/bin');
+      // flock(1) holds promote.locks, so util-linux is on PATH even when no command names flock.
+      expect(fromNix.service.pathBin).toBe(
+        '/stand-in/bash/bin:/stand-in/git/bin:/stand-in/util-linux/bin',
+      );
     },
   );
 
@@ -250,6 +255,7 @@ describe('nix/', () => {
           package: '/stand-in/canon',
           bash: '/stand-in/bash',
           git: '/stand-in/git',
+          'util-linux': '/stand-in/util-linux',
           timeoutStartSec: 'soon',
         }),
       );

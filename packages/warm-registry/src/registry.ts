@@ -8,8 +8,7 @@ import { ensureDir, readTextOrNull, refuseSymlink } from './internal/atomic-file
 import { canonicalText, parseCanonicalText } from './internal/canonical-file.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 import { fsError, isErrno } from './internal/fs-errors.js';
-import { readHistoryText } from './internal/history-lines.js';
-import { readJsonlText, type JsonlRead } from './internal/jsonl-lines.js';
+import { readHistoryText, readJsonlText, type JsonlRead } from './internal/jsonl-lines.js';
 import { RECIPE_NAME } from '@canon/trigger';
 import { checkName } from './internal/names.js';
 import {

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { renderPerformanceDoc, type BenchResults } from './report.js';
 import { measureKnownFailures, renderP6Section, withP6Section } from './p6.js';
 import { measureQueueScaling, renderP7Section, withP7Section } from './p7.js';
+import { benchListen, withP8Section } from './p8.js';
 import { measureNoopSweep, measureOverhead, measurePlanMemory, measureStartup, type NoopResult } from './scenarios.js';
 
 const { values } = parseArgs({
@@ -19,7 +20,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
   },
 });
-if (values.only !== undefined && values.only !== 'P6' && values.only !== 'P7') throw new Error(`--only takes P6 or P7 (the other scenarios run together), got ${JSON.stringify(values.only)}`);
+if (values.only !== undefined && !['P6', 'P7', 'P8'].includes(values.only)) throw new Error(`--only takes P6, P7 or P8 (the other scenarios run together), got ${JSON.stringify(values.only)}`);
 
 function positive(name: string, raw: string): number {
   const n = Number(raw);
@@ -55,6 +56,16 @@ if (values.only === 'P7') {
   process.exit(0);
 }
 
+if (values.only === 'P8') {
+  const section = await benchListen(log);
+  process.stdout.write(section);
+  if (!values['no-write']) {
+    await writeFile(values.out, withP8Section(await readFile(values.out, 'utf8'), section));
+    log(`wrote the P8 section of ${values.out}`);
+  }
+  process.exit(0);
+}
+
 const startup = await measureStartup(Math.max(runs, 20));
 log(`P3 start-up: canon --version ${startup.canon.median.toFixed(1)} ms vs node -e 0 ${startup.node.median.toFixed(1)} ms → ${startup.ratio.median.toFixed(2)}×`);
 
@@ -77,8 +88,13 @@ log(`P6 known failures: second sweep ${p6.ratio.median.toFixed(3)}× an all-cano
 const p7 = await measureQueueScaling();
 log(`P7 queue: efficiency ${p7.efficiency.toFixed(3)}, added cost per queued test ${p7.queueCost.median.toFixed(0)} ms (median)`);
 
+const p8 = await benchListen(log);
+
 const results: BenchResults = { startup, growth, overhead, memory, runs, date: new Date().toISOString(), node: process.version };
-const doc = withP7Section(withP6Section(renderPerformanceDoc(results), renderP6Section(p6, runs, results.date)), renderP7Section(p7, results.date));
+const doc = withP8Section(
+  withP7Section(withP6Section(renderPerformanceDoc(results), renderP6Section(p6, runs, results.date)), renderP7Section(p7, results.date)),
+  p8,
+);
 process.stdout.write(doc);
 if (!values['no-write']) {
   await writeFile(values.out, doc);

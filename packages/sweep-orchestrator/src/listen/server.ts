@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { ResolvedConfig, WebhookSettings } from '../config/index.js';
 import type { DeliveryLog } from './deliveries.js';
+import { closeAfterEarlyAnswer } from './early-answer.js';
 import type { PendingSet } from './pending.js';
 import { readBody } from './read-body.js';
 import { verifySignature } from './signature.js';
@@ -25,13 +26,12 @@ type Reply = { status: number; body: string; type?: string; headers?: Record<str
 
 const json = (status: number, value: unknown): Reply => ({ status, body: `${JSON.stringify(value)}\n`, type: 'application/json' });
 
-function send(res: ServerResponse, reply: Reply, close = false): void {
+function send(res: ServerResponse, reply: Reply): void {
   if (res.headersSent) return;
   res.writeHead(reply.status, {
     'content-type': reply.type ?? 'text/plain; charset=utf-8',
     'content-length': Buffer.byteLength(reply.body),
     'cache-control': 'no-store',
-    ...(close ? { connection: 'close' } : {}),
     ...reply.headers,
   });
   res.end(reply.status === 204 ? undefined : reply.body);
@@ -65,9 +65,8 @@ export function createListenServer(opts: ListenServerOptions): Server {
     const read = await readBody(req, BODY_LIMIT_BYTES);
     if (!read.ok) {
       if (read.reason === 'too-large') {
-        send(res, { status: 413, body: `the body exceeds ${BODY_LIMIT_BYTES} bytes\n` }, true);
-        // Stop reading: the connection goes once the answer is out.
-        res.once('finish', () => req.socket.destroy());
+        closeAfterEarlyAnswer(req, res);
+        send(res, { status: 413, body: `the body exceeds ${BODY_LIMIT_BYTES} bytes\n`, headers: { connection: 'close' } });
       }
       return;
     }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Queue, QueueEvents, type Job } from 'bullmq';
+import type { Job, Queue, QueueEvents } from 'bullmq';
 import type { ExecutionSpec, RedisSpec } from '../config/index.js';
 import { QueueError } from './errors.js';
 import {
@@ -45,34 +45,41 @@ export async function openQueueClient(opts: QueueClientOptions): Promise<QueueCl
   }
   const bounds = opts.bounds ?? DEFAULT_BOUNDS;
   const pollMs = opts.pollMs ?? 1000;
-  const command = connectRedis(spec, 'command', bounds);
+  // Loaded on use, not with the module: see connectRedis.
+  const { Queue, QueueEvents } = await import('bullmq');
+  const command = await connectRedis(spec, 'command', bounds);
   try {
     await waitReady(command, spec, bounds.connectTimeoutMs);
   } catch (error) {
     command.redis.disconnect();
     throw error;
   }
-  const queues = new Map<string, { queue: Queue; events: QueueEvents; blocking: RedisHandle }>();
+  type Opened = { queue: Queue; events: QueueEvents; blocking: RedisHandle };
+  // Promises, so that two tests enqueued at once on a new queue share one set of connections.
+  const queues = new Map<string, Promise<Opened>>();
   const wakers = new Map<string, Set<() => void>>();
   const wake = ({ jobId }: { jobId: string }) => {
     for (const w of wakers.get(jobId) ?? []) w();
   };
-  const queueOf = (name: string) => {
+  const openQueue = async (name: string): Promise<Opened> => {
+    // Errors surface through the polls, which know the bound; events only make waits shorter.
+    const queue = new Queue(name, { connection: command.redis });
+    queue.on('error', () => undefined);
+    // A blocking read holds its connection: each queue's events need their own.
+    const blocking = await connectRedis(spec, 'blocking', bounds);
+    const events = new QueueEvents(name, { connection: blocking.redis });
+    events.on('error', () => undefined);
+    events.on('completed', wake);
+    events.on('failed', wake);
+    return { queue, events, blocking };
+  };
+  const queueOf = async (name: string): Promise<Queue> => {
     let entry = queues.get(name);
     if (entry === undefined) {
-      const queue = new Queue(name, { connection: command.redis });
-      // A blocking read holds its connection: each queue's events need their own.
-      const blocking = connectRedis(spec, 'blocking', bounds);
-      const events = new QueueEvents(name, { connection: blocking.redis });
-      // Errors surface through the polls, which know the bound; events only make waits shorter.
-      queue.on('error', () => undefined);
-      events.on('error', () => undefined);
-      events.on('completed', wake);
-      events.on('failed', wake);
-      entry = { queue, events, blocking };
+      entry = openQueue(name);
       queues.set(name, entry);
     }
-    return entry.queue;
+    return (await entry).queue;
   };
   const ctx: WaitContext = { spec, bounds, pollMs, noWorkerMs: opts.noWorkerMs ?? 300_000, command, wakers, execution: opts.execution };
 
@@ -80,7 +87,7 @@ export async function openQueueClient(opts: QueueClientOptions): Promise<QueueCl
     async enqueueTest(input, enqueue) {
       const job = parseJob(input);
       const name = queueNameOf(opts.execution.queue, job.pool);
-      const queue = queueOf(name);
+      const queue = await queueOf(name);
       const jobId = jobIdOf(job);
       if (enqueue.signal?.aborted === true) return { kind: 'cancelled', jobId };
       const adopted = await guard(ctx, () => findAdoptable(ctx, queue, job, enqueue.adoptFrom ?? []));
@@ -102,8 +109,9 @@ export async function openQueueClient(opts: QueueClientOptions): Promise<QueueCl
       return waitFor(ctx, queue, jobId, job, enqueue);
     },
     async close() {
-      await Promise.all([...queues.values()].flatMap(({ queue, events }) => [queue.close(), events.close()])).catch(() => undefined);
-      for (const { blocking } of queues.values()) blocking.redis.disconnect();
+      const opened = await Promise.all(queues.values());
+      await Promise.all(opened.flatMap(({ queue, events }) => [queue.close(), events.close()])).catch(() => undefined);
+      for (const { blocking } of opened) blocking.redis.disconnect();
       command.redis.disconnect();
     },
   };

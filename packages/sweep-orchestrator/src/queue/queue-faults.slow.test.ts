@@ -29,7 +29,7 @@ async function clientFor(queue: string): Promise<QueueClient> {
 /** A plain connection to the fixture's Redis, for looking at and tampering with BullMQ's keys. */
 async function rawRedis() {
   const spec = { url: fx.redis.url, password: PASSWORD, tls: false };
-  const handle = connectRedis(spec, 'command');
+  const handle = await connectRedis(spec, 'command');
   await waitReady(handle, spec, 5000);
   return handle.redis;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { WaitingError, Worker, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import { reapOrphans } from '@canon/warm-registry';
 import type { ResolvedConfig } from '../config/index.js';
 import { QueueError } from './errors.js';
@@ -40,8 +40,10 @@ export async function runWorker(opts: RunWorkerOptions): Promise<void> {
   const ended = reaped.filter((r) => r.signalled);
   if (ended.length > 0) log(`ended ${ended.length} process group(s) a previous worker left behind: ${ended.map((r) => r.pgid).join(', ')}`);
 
-  const connection = connectRedis(spec, 'worker');
-  const subscriber = connectRedis(spec, 'worker');
+  // Loaded on use, not with the module: see connectRedis.
+  const { WaitingError, Worker } = await import('bullmq');
+  const connection = await connectRedis(spec, 'worker');
+  const subscriber = await connectRedis(spec, 'worker');
   const active = new Map<string, ActiveJob>();
 
   const processor = async (job: Job, token?: string): Promise<TestJobResult> => {

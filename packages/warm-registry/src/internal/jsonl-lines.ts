@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { RegistryError } from '../errors.js';
+import { historyEventSchema, type HistoryEvent } from '../records/history.js';
 import { checkSchemaVersion, zodIssues } from './parse-record.js';
 
 /** A line a crash cut short: skipped, never an error, and said. */
@@ -7,36 +8,47 @@ export type JsonlWarning = { code: 'TORN_LINE'; path: string; line: number; mess
 
 export type JsonlRead<T> = { records: T[]; warnings: JsonlWarning[] };
 
+type Issue = { path: string; message: string };
+
 /**
- * Parses an append-only `.jsonl` file. A line that is not JSON is a fragment of an append a
- * crash cut short (at the end, or followed by a later append, which starts on its own line):
- * it is skipped with a warning. A JSON line that is not a valid record makes the whole file
- * a typed error listing every such line, since skipping it could hide a real verdict.
+ * How one kind of `.jsonl` file reads. `fragments: 'warn'` skips a line that is not JSON with
+ * a warning; `'corrupt'` counts it among the bad lines. `schemaVersion` rejects a record from a
+ * newer canon before its fields are read.
  */
-export function readJsonlText<T>(
-  text: string,
+type JsonlRules = { what: string; fragments: 'warn' | 'corrupt'; schemaVersion: boolean };
+
+/**
+ * The one line reader behind every `.jsonl` file: every bad line is gathered, and any makes
+ * the whole file a typed error listing them, since skipping one could hide a real record.
+ */
+function readLines<T>(
+  lines: string[],
   path: string,
   schema: z.ZodType<T>,
-  what: string,
+  rules: JsonlRules,
 ): JsonlRead<T> {
   const records: T[] = [];
   const warnings: JsonlWarning[] = [];
-  const issues: { path: string; message: string }[] = [];
-  text.split('\n').forEach((line, index) => {
+  const issues: Issue[] = [];
+  lines.forEach((line, index) => {
     if (line.trim() === '') return;
     let value: unknown;
     try {
       value = JSON.parse(line);
     } catch (error) {
-      warnings.push({
-        code: 'TORN_LINE',
-        path,
-        line: index + 1,
-        message: `Ignored line ${index + 1} of ${path}: expected a JSON ${what}, found a fragment (${(error as Error).message}), as a crash mid-append leaves.`,
-      });
+      const reason = (error as Error).message;
+      if (rules.fragments === 'corrupt')
+        issues.push({ path: `line ${index + 1}`, message: reason });
+      else
+        warnings.push({
+          code: 'TORN_LINE',
+          path,
+          line: index + 1,
+          message: `Ignored line ${index + 1} of ${path}: expected a JSON ${rules.what}, found a fragment (${reason}), as a crash mid-append leaves.`,
+        });
       return;
     }
-    checkSchemaVersion(value, path, what);
+    if (rules.schemaVersion) checkSchemaVersion(value, path, rules.what);
     const result = schema.safeParse(value);
     if (result.success) records.push(result.data);
     else
@@ -52,9 +64,41 @@ export function readJsonlText<T>(
       path,
       issues,
       detail:
-        `Expected every line of ${path} to be a ${what}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}; ` +
+        `Expected every line of ${path} to be a ${rules.what}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}; ` +
         'the file was left untouched: repair or remove those lines.',
     });
   }
   return { records, warnings };
+}
+
+/**
+ * Parses an append-only `.jsonl` file of versioned records (verdicts, approvals). A line that
+ * is not JSON is a fragment of an append a crash cut short (at the end, or followed by a later
+ * append, which starts on its own line): it is skipped with a warning.
+ */
+export function readJsonlText<T>(
+  text: string,
+  path: string,
+  schema: z.ZodType<T>,
+  what: string,
+): JsonlRead<T> {
+  return readLines(text.split('\n'), path, schema, {
+    what,
+    fragments: 'warn',
+    schemaVersion: true,
+  });
+}
+
+/**
+ * Parses history.jsonl. A final line without its newline is a write a crash cut short and is
+ * not an event; any other line that is not JSON is a bad line.
+ */
+export function readHistoryText(text: string, path: string): HistoryEvent[] {
+  const lines = text.split('\n');
+  lines.pop();
+  return readLines(lines, path, historyEventSchema, {
+    what: 'history event',
+    fragments: 'corrupt',
+    schemaVersion: false,
+  }).records;
 }
