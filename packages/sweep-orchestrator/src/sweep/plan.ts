@@ -1,7 +1,7 @@
 import { listRemoteRefs } from '@canon/mirror-sync';
 import { decide, type Decision } from '@canon/trigger';
 import type { ResolvedConfig } from '../config/index.js';
-import { readHoldInputs, type HoldInputs } from './decision-inputs.js';
+import { holdInputs } from './decision-inputs.js';
 import { createLimiter } from './pool.js';
 import { assertNotHollow, selectRecipes } from './select.js';
 import { openConfiguredRegistry } from '../open-registry.js';
@@ -52,12 +52,7 @@ export async function planSweep(opts: { config: ResolvedConfig; recipes?: readon
         const prepared = recipe.enrolled ? await prepareVerdicts({ config, registry, recipe, runRevision: planRevisionRunner }) : null;
         if (prepared?.ok === false) return { recipe: recipe.name, decision: null, error: prepared.detail };
         const known = prepared?.ok === true ? { verdicts: prepared.loaded.verdicts, approvals: prepared.loaded.approvals, now: new Date() } : {};
-        let holds: HoldInputs;
-        try {
-          holds = (await readHoldInputs(config, registry, recipe, new Date())).inputs;
-        } catch (e) {
-          return { recipe: recipe.name, decision: null, error: `cannot read approvals.jsonl: ${(e as Error).message}` };
-        }
+        const holds = holdInputs(config, recipe, prepared?.ok === true ? prepared.loaded.approvals : [], new Date());
         const decision = decide({
           ...known,
           ...holds,

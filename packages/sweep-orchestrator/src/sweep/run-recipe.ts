@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { evaluateGate } from '@canon/promote-gate';
-import { decide, isReleaseTag, waiverFor, type Decision, type DecisionInput, type TagRef } from '@canon/trigger';
+import { decide, isReleaseTag, waiverFor, type Approval, type Decision, type DecisionInput, type TagRef } from '@canon/trigger';
 import type { CanonicalView, Registry, RecipeRun, RunStore } from '@canon/warm-registry';
 import type { TestedRelease } from '../command-values.js';
 import type { ResolvedConfig, ResolvedRecipe } from '../config/index.js';
@@ -36,7 +36,8 @@ export type RecipeContext = {
    * waits until the change is on disk (before a long step, and for a tested recipe's label). */
   update: (entry: RecipeRun, urgent?: boolean) => Promise<void>;
   /** Tiers, holds, approvals, protected domain and promote mode for `decide`; absent: none of them. */
-  decisionInputs?: (recipe: ResolvedRecipe) => Promise<Partial<DecisionInput>>;
+  /** What decides besides the refs and the verdicts; `approvals` as the recipe's approvals.jsonl holds them. */
+  decisionInputs?: (recipe: ResolvedRecipe, approvals: readonly Approval[]) => Partial<DecisionInput>;
 };
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -110,12 +111,7 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, sync
   for (const w of prepared.loaded.warnings) ctx.warn(recipe.name, w);
 
   ctx.phase(recipe.name, 'decide');
-  let inputs: Partial<DecisionInput>;
-  try {
-    inputs = (await ctx.decisionInputs?.(recipe)) ?? {};
-  } catch (e) {
-    return fail(`cannot read what decides this recipe (approvals): ${message(e)}`);
-  }
+  const inputs = ctx.decisionInputs?.(recipe, prepared.loaded.approvals) ?? {};
   const decision = decideFor(ctx, recipe, before, sync.sync.tags, busy, prepared.loaded, await diskFor(ctx, recipe.name), inputs);
   record.decision = decision;
   for (const w of decision.warnings) ctx.warn(recipe.name, w);

@@ -13,7 +13,7 @@ import { maskDeep, maskingRegistry } from '../internal/secret-mask.js';
 import { SweepError } from './errors.js';
 import type { SweepEvent, SweepEventSink } from './events.js';
 import type { Interrupt } from './interrupt.js';
-import { readHoldInputs } from './decision-inputs.js';
+import { holdInputs } from './decision-inputs.js';
 import { createLimiter } from './pool.js';
 import { createRecordWriter } from './record-writer.js';
 import { listBoth, syncRecipe, type RecipeSync } from './sync-recipe.js';
@@ -170,11 +170,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
       },
       warn: (recipe, message) => emit({ type: 'warning', at: stamp(), recipe, message }),
       update,
-      decisionInputs: async (recipe) => {
-        const { inputs, warnings } = await readHoldInputs(config, registry, recipe, now());
-        for (const w of warnings) emit({ type: 'warning', at: stamp(), recipe: recipe.name, message: w });
-        return { ...inputs, infraDegraded: degradedFor(recipe, degraded) };
-      },
+      decisionInputs: (recipe, approvals) => ({ ...holdInputs(config, recipe, approvals, now()), infraDegraded: degradedFor(recipe, degraded) }),
     };
     await runTiers({
       config, registry, selected, signal, degraded,
