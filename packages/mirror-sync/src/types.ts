@@ -76,3 +76,16 @@ export type CheckoutOptions = {
   /** Appears in errors; default the tag. */
   recipe?: string;
 };
+
+export type CheckoutCommitOptions = {
+  url: string;
+  /** The full object id to check out, e.g. a canonical's recorded commit. */
+  commit: string;
+  /** Working checkout; created when missing, updated and cleaned otherwise. */
+  dir: string;
+  auth?: RemoteAuth;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Appears in errors; default the commit. */
+  recipe?: string;
+};

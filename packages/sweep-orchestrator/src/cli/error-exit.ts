@@ -32,7 +32,7 @@ export const EXIT_CODE_BY_ERROR = {
     AUTH_FAILED: failed, NOT_FOUND: failed, TIMEOUT: failed, REMOTE_ERROR: failed,
     NO_DEFAULT_BRANCH: failed, BRANCH_NOT_FOUND: failed, FETCH_FAILED: failed, PUSH_REJECTED: failed,
     PUSH_FAILED: failed, FORGE_FAILED: failed, TAG_NOT_FOUND: failed, TAG_MOVED: failed,
-    HEAD_MISMATCH: failed, CHECKOUT_FAILED: failed, ABORTED: failed,
+    HEAD_MISMATCH: failed, CHECKOUT_FAILED: failed, ABORTED: failed, COMMIT_UNREACHABLE: failed,
   },
   TimerUnitsError: { INVALID_INPUT: failed, PROGRAM_NOT_ON_PATH: failed, WRITE_FAILED: failed },
 } as const satisfies Record<string, Record<string, ExitCode>>;

@@ -126,7 +126,9 @@ function syncNote(sync: RecipeSync | null): string {
 
 function rollbackNote(promote: PromoteResult | null): string {
   const rb = promote?.rollback ?? null;
-  if (rb === null || !rb.attempted) return '';
+  if (rb === null) return '';
+  // A rollback refused before anything ran (e.g. the recorded commit is gone) says why.
+  if (!rb.attempted) return rb.reason === null ? '' : `; nothing was rolled back: ${rb.reason}`;
   if (rb.healthy === true) return '; rolled back to the previous canonical, which came back healthy';
   return `; rollback to the previous canonical did NOT come back healthy${rb.reason === null ? '' : ` (${rb.reason})`}`;
 }

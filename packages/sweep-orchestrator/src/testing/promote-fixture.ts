@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { WarmHost } from '@canon/testkit';
-import { startWarmHost } from '@canon/testkit';
+import type { GitServer, WarmHost } from '@canon/testkit';
+import { commit, createBareRepo, startGitServer, startWarmHost } from '@canon/testkit';
 import { openRegistry } from '@canon/warm-registry';
 import type { Registry } from '@canon/warm-registry';
 import { resolveConfig } from '../config/index.js';
@@ -10,7 +10,9 @@ import type { ResolvedConfig } from '../config/index.js';
 import type { PromoteRequest, PromoteResult } from '../promote/promoter.js';
 import { createPromoter } from '../promote/live-promoter.js';
 
-export const OLD = { version: '1.0.0+1.20', tag: '1.0.0+1.20', commit: 'a'.repeat(40) };
+// OLD.commit is real: each recipe's mirror holds it (a rollback checks out the recorded
+// commit), written with a fixed date so that its oid is the same in every run.
+export const OLD = { version: '1.0.0+1.20', tag: '1.0.0+1.20', commit: 'e963b85e9480676407d67389108b649962be69be' };
 export const NEW = { version: '1.1.0+1.21', tag: '1.1.0+1.21', commit: 'b'.repeat(40) };
 export const RUN_ID = '20261127T031500Z-test';
 
@@ -30,10 +32,26 @@ export type PromoteFixture = {
   close(): Promise<void>;
 };
 
-/** A warm host, a state directory and a registry for one promote test. */
+const FIXTURE_RECIPES = ['alpha', 'keycloak'];
+
+/** A git server whose `ci/<recipe>` mirrors hold OLD's commit. */
+async function startMirrors(root: string): Promise<GitServer> {
+  const server = await startGitServer({ root });
+  for (const recipe of FIXTURE_RECIPES) {
+    const repo = await createBareRepo(root, `ci/${recipe}`);
+    const oid = await commit(repo, { files: { VERSION: `${OLD.version}\n` }, message: `Release ${OLD.version}`, date: '1700000000 +0000', parents: [] });
+    if (oid !== OLD.commit) throw new Error(`the fixture's mirror commit is ${oid}, expected OLD.commit ${OLD.commit}: git wrote it differently; update OLD.commit`);
+  }
+  return server;
+}
+
+/** A warm host, a mirror, a state directory and a registry for one promote test. */
 export async function createPromoteFixture(): Promise<PromoteFixture> {
   const host = await startWarmHost();
   const dir = mkdtempSync(join(tmpdir(), 'canon-promote-'));
+  const mirrors = await startMirrors(join(dir, 'git'));
+  // workDir exists on a real host; busyCheck runs in it.
+  mkdirSync(join(dir, 'cache'));
   const stateDir = join(dir, 'state');
   const registry = openRegistry({ stateDir });
   const canonicalFile = (recipe: string) => join(stateDir, 'registry', recipe, 'canonical.json');
@@ -49,11 +67,13 @@ export async function createPromoteFixture(): Promise<PromoteFixture> {
       resolveConfig(
         {
           stateDir: 'state',
+          // Checkouts (the rollback's `<recipe>@previous`) stay inside the test's own directory.
+          workDir: 'cache',
           killGraceSeconds: 1,
           protectedDomains: ['warm-keycloak.test'],
           defaults: {
             upstream: 'https://git.example.org/up/{recipe}.git',
-            mirror: 'https://git.example.org/ci/{recipe}.git',
+            mirror: mirrors.url('ci/{recipe}'),
             test: { command: ['true'] },
             promote: {
               domain: 'warm-{recipe}.test',
@@ -70,7 +90,7 @@ export async function createPromoteFixture(): Promise<PromoteFixture> {
               ...promote,
             },
           },
-          recipes: { alpha: {}, keycloak: {} },
+          recipes: Object.fromEntries(FIXTURE_RECIPES.map((r) => [r, {}])),
         },
         { path: join(dir, 'canon.config.json'), env: {} },
       ),
@@ -103,6 +123,9 @@ export async function createPromoteFixture(): Promise<PromoteFixture> {
       host.setDeployed(`warm-${recipe}.test`, OLD.version);
       return readFileSync(canonicalFile(recipe));
     },
-    close: () => host.close(),
+    close: async () => {
+      await host.close();
+      await mirrors.close();
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { checkoutTag } from '@canon/mirror-sync';
+import { checkoutCommit } from '@canon/mirror-sync';
 import type { CanonicalView } from '@canon/warm-registry';
 import type { ResolvedConfig, ResolvedRecipe } from '../config/index.js';
 import type { Executor } from '../executor/executor.js';
@@ -34,10 +34,10 @@ export async function runBaseline(
   const auth = mirrorAuth(config);
   let checkout: string;
   try {
-    const out = await checkoutTag({
-      url: recipe.mirror, tag: canonical.tag, commit: canonical.commit,
+    const out = await checkoutCommit({
+      url: recipe.mirror, commit: canonical.commit,
       dir: join(config.workDir, 'checkouts', `${recipe.name}@previous`),
-      ...(auth === null ? {} : { auth }), recipe: recipe.name,
+      ...(auth === null ? {} : { auth }), recipe: recipe.name, signal: input.signal,
     });
     checkout = out.dir;
   } catch (e) {

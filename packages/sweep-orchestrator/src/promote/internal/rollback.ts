@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkoutTag } from '@canon/mirror-sync';
+import { checkoutCommit } from '@canon/mirror-sync';
 import type { CanonicalView, HistoryEvent } from '@canon/warm-registry';
 import type { TestedRelease } from '../../command-values.js';
 import { commandValues } from '../../command-values.js';
@@ -14,9 +14,10 @@ import { budget, checkHealth, logLine, runStep } from './promote-steps.js';
 /**
  * Runs `restore` (when set) and redeploys the previous canonical after a failed promote, with its own budget of
  * promote.timeoutSeconds (the failed attempt may have used all of its own). The version values
- * are the previous canonical's, and so is the checkout: its tag is checked out from the
- * mirror beside the tested one. Where that cannot be done (a legacy record without a full
- * commit, a tag gone from the mirror) `{checkout}` is empty and the log says why.
+ * are the previous canonical's, and so is the checkout: its RECORDED commit (never its tag,
+ * which may have moved to the failed commit) is checked out from the mirror beside the tested
+ * one. Where that cannot be done (a commit the mirror no longer reaches, a legacy record
+ * without a full commit) the rollback is refused before anything runs, and the result says why.
  */
 export async function rollBack(opts: {
   input: PromoteInput;
@@ -26,20 +27,25 @@ export async function rollBack(opts: {
   history: (type: string, extra?: Partial<HistoryEvent>) => Promise<void>;
 }): Promise<NonNullable<PromoteResult['rollback']>> {
   const { input, spec, previous, logFile } = opts;
-  const cwd = join(input.runDir, input.recipe.name);
-  await mkdir(cwd, { recursive: true });
+  await mkdir(join(input.runDir, input.recipe.name), { recursive: true });
   logLine(logFile, `rolling back ${spec.domain} to the canonical ${previous.version}`);
   input.onPhase?.('promote:rollback');
   const limit = budget(spec.timeoutSeconds, input.signal);
   try {
-    const checkout = await checkOutPrevious(input, previous, logFile);
-    const release = { version: previous.version, tag: previous.tag, commit: previous.commit, checkout: checkout ?? '' };
-    const ctx = rollbackContext(input, spec, limit, logFile, release, input.tested.version, checkout ?? cwd);
+    const event = { version: previous.version, commit: previous.commit };
+    const checkout = await checkOutPrevious(input, previous, limit.signal);
+    if (!checkout.ok) {
+      const reason = `rollback to ${previous.version} refused, nothing was redeployed: ${checkout.reason}`;
+      await opts.history('rollback-failed', { ...event, detail: reason });
+      logLine(logFile, reason);
+      return { attempted: false, healthy: null, reason };
+    }
+    const release = { version: previous.version, tag: previous.tag, commit: previous.commit, checkout: checkout.dir };
+    const ctx = rollbackContext(input, spec, limit, logFile, release, input.tested.version, checkout.dir);
     // restore brings back what backup saved (live mode) before the previous release runs on it.
     const restore = spec.restore === null ? null : await runStep(ctx, 'restore', spec.restore);
     const deploy = restore !== null && !restore.ok ? restore : await runStep(ctx, 'rollback-deploy', spec.deploy);
     const problem = deploy.ok ? await checkHealth(ctx) : deploy.failure;
-    const event = { version: previous.version, commit: previous.commit };
     if (problem === null) {
       await opts.history('rolled-back', { ...event, detail: `redeployed ${previous.version}; healthy` });
       logLine(logFile, `rollback to ${previous.version}: healthy`);
@@ -126,20 +132,23 @@ function rollbackContext(
   };
 }
 
-async function checkOutPrevious(input: PromoteInput, previous: CanonicalView, logFile: string): Promise<string | null> {
+async function checkOutPrevious(
+  input: PromoteInput,
+  previous: CanonicalView,
+  signal: AbortSignal,
+): Promise<{ ok: true; dir: string } | { ok: false; reason: string }> {
   const auth = mirrorAuth(input.config);
   try {
-    const out = await checkoutTag({
+    const out = await checkoutCommit({
       url: input.recipe.mirror,
-      tag: previous.tag,
       commit: previous.commit,
       dir: join(input.config.workDir, 'checkouts', `${input.recipe.name}@previous`),
       ...(auth === null ? {} : { auth }),
       recipe: input.recipe.name,
+      signal,
     });
-    return out.dir;
+    return { ok: true, dir: out.dir };
   } catch (e) {
-    logLine(logFile, `could not check out the previous canonical ${previous.tag}: ${e instanceof Error ? e.message : String(e)}; rolling back without a checkout`);
-    return null;
+    return { ok: false, reason: `the previous canonical's recorded commit ${previous.commit} (${previous.tag}) could not be checked out: ${e instanceof Error ? e.message : String(e)}` };
   }
 }
