@@ -125,7 +125,7 @@ const loads = (l: number[]): string => l.map((x) => f(x, 2)).join(' / ');
 
 /** Earlier runs, kept in the section so a re-run does not lose them. */
 const EARLIER_RUNS =
-  'First run, under load (2026-12-02, load average ~3.9, before the changes above): 130.2 s local, ' +
+  'First run, under load (2026-12-02, load average ~3.9, before the changes below): 130.2 s local, ' +
   '36.1 s queued, efficiency 0.830 and 78 / **137** / 542 ms added per queued test, both goals missed.';
 
 /** The P7 section of docs/performance.md. */
@@ -173,9 +173,9 @@ export function renderP7Section(r: QueueScalingResult, date: string): string {
     'so each job starts with a first fetch from its mirror over the loopback server (which',
     'spawns `git http-backend` per request) and five more git processes (init, peel, checkout,',
     'clean, HEAD); a worker that keeps its `workDir` between sweeps only fetches the new tag.',
-    'Four workers, the sweep, the git server and Redis share the machine\'s 2 cores (with other',
-    'processes of the project running beside the benchmark): both figures carry CPU contention',
-    'that separate worker hosts would not have; those add network round trips instead.',
+    'Four workers, the sweep, the git server and Redis share the machine\'s 2 cores: both',
+    'figures carry CPU contention that separate worker hosts would not have; those add network',
+    'round trips instead.',
     '',
   ].join('\n');
 }
@@ -185,7 +185,7 @@ export function withP7Section(doc: string, section: string): string {
   const start = doc.indexOf('## P7:');
   if (start !== -1) {
     const next = doc.indexOf('\n## ', start + 1);
-    return doc.slice(0, start) + section + (next === -1 ? '' : doc.slice(next + 1));
+    return doc.slice(0, start) + section + (next === -1 ? '' : `\n${doc.slice(next + 1)}`);
   }
   const details = doc.indexOf('## Details');
   return details === -1 ? `${doc.trimEnd()}\n\n${section}` : doc.slice(0, details) + section + '\n' + doc.slice(details);
