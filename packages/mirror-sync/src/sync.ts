@@ -2,7 +2,7 @@ import { isRecipeName, RECIPE_NAME_SHAPE } from '@canon/trigger';
 import { MirrorSyncError } from './errors.js';
 import { ensureCacheRepo } from './internal/cache-repo.js';
 import { DEFAULT_TIMEOUT_MS } from './internal/defaults.js';
-import { gitStep } from './internal/git-step.js';
+import { gitStep, type GitStep } from './internal/git-step.js';
 import { pinCacheTags } from './internal/pin-tags.js';
 import { planTags, tagWarnings } from './internal/plan.js';
 import { cleanupPulls } from './internal/pull-cleanup.js';
@@ -123,18 +123,12 @@ export async function syncMirror(opts: SyncOptions): Promise<SyncResult> {
     const tagsChange = plan.push.length > 0 || plan.deleted.length > 0;
     // Wildcards, then the cache's tags pinned to the oids that were listed: what is reported is what lands.
     const fetchSpecs = [`+refs/heads/${branch}:refs/heads/${branch}`, ...(tagsChange ? ['+refs/tags/*:refs/tags/*'] : [])];
+    // The two network steps of a changed mirror: the same options but for the remote they talk to.
+    const remoteStep = (stage: 'fetch' | 'push', side: 'upstream' | 'mirror', failCode: 'FETCH_FAILED' | 'PUSH_FAILED', doing: string): GitStep => ({
+      stage, recipe: opts.recipe, remote: opts[side], auth: opts.auth?.[side], timeoutMs, cwd, failCode, doing, signal: opts.signal,
+    });
     await gitStep(
-      {
-        stage: 'fetch',
-        recipe: opts.recipe,
-        remote: opts.upstream,
-        auth: opts.auth?.upstream,
-        timeoutMs,
-        cwd,
-        failCode: 'FETCH_FAILED',
-        doing: 'fetching from upstream',
-        signal: opts.signal,
-      },
+      remoteStep('fetch', 'upstream', 'FETCH_FAILED', 'fetching from upstream'),
       [
         'fetch',
         '--quiet',
@@ -153,17 +147,7 @@ export async function syncMirror(opts: SyncOptions): Promise<SyncResult> {
     // One atomic push for the branch and every tag: all of it lands, or none. --prune deletes
     // the mirror's tags upstream no longer has; it only reaches refs/tags/, the wildcard's side.
     await gitStep(
-      {
-        stage: 'push',
-        recipe: opts.recipe,
-        remote: opts.mirror,
-        auth: opts.auth?.mirror,
-        timeoutMs,
-        cwd,
-        failCode: 'PUSH_FAILED',
-        doing: 'pushing to the mirror',
-        signal: opts.signal,
-      },
+      remoteStep('push', 'mirror', 'PUSH_FAILED', 'pushing to the mirror'),
       ['push', '--quiet', '--atomic', '--no-verify', ...(tagsChange ? ['--prune'] : []), '--', opts.mirror, ...pushSpecs],
     );
   }
