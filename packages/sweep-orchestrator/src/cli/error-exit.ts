@@ -26,7 +26,7 @@ export const EXIT_CODE_BY_ERROR = {
     REGISTRY_DIR_MISSING: usage,
   },
   ListenError: { LISTEN_FAILED: failed, STATE_UNREADABLE: failed },
-  QueueError: { NOT_CONFIGURED: failed, REDIS_UNREACHABLE: failed, BAD_MESSAGE: failed, LOCK_LOST: failed, WORKER_LOST: failed, JOB_FAILED: failed },
+  QueueError: { NOT_CONFIGURED: failed, REDIS_UNREACHABLE: failed, BAD_MESSAGE: failed, LOCK_LOST: failed, WORKER_LOST: failed, JOB_FAILED: failed, SUITE_REVISION_MISMATCH: failed },
   MirrorSyncError: {
     INVALID_OPTIONS: failed, INVALID_URL: failed, INVALID_REF: failed, REMOTE_UNAVAILABLE: failed,
     AUTH_FAILED: failed, NOT_FOUND: failed, TIMEOUT: failed, REMOTE_ERROR: failed,

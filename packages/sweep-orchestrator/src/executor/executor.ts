@@ -17,6 +17,8 @@ export type TestRequest = {
   previousVersion: string | null;
   /** The verdict key's suite hash (SPEC "Verdicts"): part of a queued test's job id. */
   suiteRev: string;
+  /** What `test.revision` printed on this host (null: not set); absent when the caller does not know it. */
+  suiteRevision?: string | null;
   runId: string;
   /** The run's directory: `{runDir}` for the command. */
   runDir: string;

@@ -6,6 +6,7 @@ import { QueueError } from '../queue/errors.js';
 import { queueNameOf, type QueuedTestOutcome, type TestJob, type TestJobResult } from '../queue/job.js';
 import type { Executor, TestRequest, TestResult } from './executor.js';
 import { interruptedRunsBefore } from './interrupted-runs.js';
+import { suiteRevisionMismatch } from './suite-revision-check.js';
 
 export type QueueExecutor = Executor & {
   /** Closes the Redis connections (if any were opened). */
@@ -79,6 +80,8 @@ function resultOf(request: TestRequest, queue: string, outcome: QueuedTestOutcom
     const where = result.logPath === null ? '' : ` (log ${result.host}:${result.logPath})`;
     throw new QueueError('JOB_FAILED', { queue, jobId, detail: `${result.detail}${where}` });
   }
+  const mismatch = suiteRevisionMismatch(request, result.host, result.suiteRevision);
+  if (mismatch !== null) throw new QueueError('SUITE_REVISION_MISMATCH', { queue, jobId, detail: mismatch });
   const { exitCode } = result;
   return {
     exitCode, signal: result.signal, durationMs: result.durationMs,

@@ -167,6 +167,17 @@ async function findAdoptable(ctx: WaitContext, queue: Queue, job: TestJob, runId
 }
 
 async function waitFor(ctx: WaitContext, queue: Queue, jobId: string, job: TestJob, opts: EnqueueOptions): Promise<QueuedTestOutcome> {
+  const wakeups = wakeupsOf(ctx, jobId);
+  try {
+    return await waitWoken(ctx, queue, jobId, job, opts, wakeups);
+  } finally {
+    wakeups.close();
+  }
+}
+
+async function waitWoken(
+  ctx: WaitContext, queue: Queue, jobId: string, job: TestJob, opts: EnqueueOptions, wakeups: Wakeups,
+): Promise<QueuedTestOutcome> {
   const signal = opts.signal;
   let failingSince: number | null = null;
   // An active job that says nothing for longer than its test can take has lost its worker.
@@ -196,7 +207,7 @@ async function waitFor(ctx: WaitContext, queue: Queue, jobId: string, job: TestJ
       const waited = Date.now() - failingSince;
       if (ctx.command.redis.status === 'end' || waited > ctx.bounds.giveUpMs) throw unreachable(ctx.spec, waited, error);
     }
-    await pause(ctx, jobId, signal);
+    await wakeups.pause(signal);
   }
 }
 
@@ -246,21 +257,44 @@ function parseResult(jobId: string, value: unknown): TestJobResult {
   throw new QueueError('BAD_MESSAGE', { jobId, problems, detail: `job ${jobId} finished with a result canon cannot read: ${problems.join('; ')}` });
 }
 
-/** Until the next poll, an event for the job, or the abort — whichever comes first. */
-async function pause(ctx: WaitContext, jobId: string, signal: AbortSignal | undefined): Promise<void> {
-  const controller = new AbortController();
-  const done = () => controller.abort();
+type Wakeups = { pause(signal: AbortSignal | undefined): Promise<void>; close(): void };
+
+/**
+ * The job's events, listened to for the whole wait: `pause` lasts until the next poll, an
+ * event or the abort. An event that arrives while the job is being read is kept, so the
+ * next pause ends at once instead of a poll later.
+ */
+function wakeupsOf(ctx: WaitContext, jobId: string): Wakeups {
+  let woken = false;
+  let sleeping: AbortController | null = null;
+  const wake = () => {
+    woken = true;
+    sleeping?.abort();
+  };
   const set = ctx.wakers.get(jobId) ?? new Set();
   ctx.wakers.set(jobId, set);
-  set.add(done);
-  signal?.addEventListener('abort', done, { once: true });
-  try {
-    await sleep(ctx.pollMs, undefined, { signal: controller.signal }).catch(() => undefined);
-  } finally {
-    set.delete(done);
-    if (set.size === 0) ctx.wakers.delete(jobId);
-    signal?.removeEventListener('abort', done);
-  }
+  set.add(wake);
+  return {
+    async pause(signal) {
+      if (!woken && signal?.aborted !== true) {
+        const controller = new AbortController();
+        sleeping = controller;
+        const done = () => controller.abort();
+        signal?.addEventListener('abort', done, { once: true });
+        try {
+          await sleep(ctx.pollMs, undefined, { signal: controller.signal }).catch(() => undefined);
+        } finally {
+          signal?.removeEventListener('abort', done);
+          sleeping = null;
+        }
+      }
+      woken = false;
+    },
+    close() {
+      set.delete(wake);
+      if (set.size === 0) ctx.wakers.delete(jobId);
+    },
+  };
 }
 
 /**

@@ -12,7 +12,9 @@ export type QueueErrorCode =
   /** The job lost its worker more often than execution.maxStalls allows: the recipe ends ERROR ("worker lost"). */
   | 'WORKER_LOST'
   /** A worker took the job but could not produce a verdict (checkout, spawn, moved HEAD), or nobody served it. */
-  | 'JOB_FAILED';
+  | 'JOB_FAILED'
+  /** The worker ran another suite than the sweep host's (`test.revision` differs): the recipe ends ERROR, never a verdict. */
+  | 'SUITE_REVISION_MISMATCH';
 
 export type QueueErrorData = {
   /** What was expected and what arrived; the message starts with it. */
@@ -32,6 +34,7 @@ const WHAT_TO_DO: Record<QueueErrorCode, string> = {
   LOCK_LOST: 'another worker takes the job over; check the network between this host and Redis',
   WORKER_LOST: "check the worker hosts (`journalctl -u canon-worker`); the next sweep tests the release again",
   JOB_FAILED: "read the worker's log on its host; the next sweep tests the release again",
+  SUITE_REVISION_MISMATCH: 'bring the suite (e.g. the cc-ci checkout) on the worker hosts and the sweep host to the same revision; the next sweep tests the release again',
 };
 
 /** Failures of queue mode, with a code, structured data and the cause. */

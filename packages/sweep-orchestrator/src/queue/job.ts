@@ -43,6 +43,11 @@ const ranSchema = z.strictObject({
   logSha256: z.string().regex(/^[0-9a-f]{64}$/),
   /** The full log stays on the worker host, at this path. */
   logPath: z.string(),
+  /**
+   * What the worker's `test.revision` printed (null: the worker's config sets none). Absent
+   * from an older worker's result, which cannot be told apart from a different suite.
+   */
+  suiteRevision: z.string().nullable().optional(),
 });
 
 const cancelledSchema = z.strictObject({
@@ -56,7 +61,7 @@ const cancelledSchema = z.strictObject({
 const errorSchema = z.strictObject({
   status: z.literal('error'),
   host: z.string(),
-  reason: z.enum(['bad-job', 'unknown-recipe', 'checkout', 'head-moved', 'spawn']),
+  reason: z.enum(['bad-job', 'unknown-recipe', 'suite-revision', 'checkout', 'head-moved', 'spawn']),
   detail: z.string(),
   logPath: z.string().nullable(),
 });

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
-import { join } from 'node:path';
+import { open, readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { checkoutTag } from '@canon/mirror-sync';
-import type { PlaceholderValues, ResolvedConfig } from '../config/index.js';
-import { expandEnv, expandPlaceholders } from '../config/index.js';
-import { canonEnv, runCommand } from '../run-command.js';
+import { commandValues } from '../command-values.js';
+import type { ResolvedConfig } from '../config/index.js';
+import { expandPlaceholders, expandString } from '../config/index.js';
+import { runLocalCommand } from '../executor/local-command.js';
 import type { TestJob, TestJobResult } from './job.js';
+import { workerSuiteRevision } from './worker-revision.js';
 
 export type RunJobOptions = {
   /** The worker's own config: checkout directory, environment, grace and secrets come from it. */
@@ -26,8 +28,10 @@ const checkoutQueue = new Map<string, Promise<unknown>>();
 
 /**
  * A queued test on this host, by the same rules as a local one: the tag is checked out from
- * the mirror here (HEAD == commit before and after), the command runs through `runCommand`
- * (own process group, timeout, grace, log) and the full log stays here.
+ * the mirror here (HEAD == commit before and after), the worker's `test.revision` says which
+ * suite runs, the command runs through `runLocalCommand` (own process group, timeout, grace,
+ * passEnv, withheld and masked secrets, log) in the worker's `test.cwd`, and the full log stays here.
+ * `test.checkoutDir` names a sweep-host path: the worker keeps its own `<workDir>/checkouts/<recipe>`.
  */
 export async function runTestJob(opts: RunJobOptions): Promise<TestJobResult> {
   const { config, job } = opts;
@@ -61,44 +65,49 @@ async function runInCheckout(opts: RunJobOptions, dir: string): Promise<TestJobR
     return error('checkout', `checkout of ${job.tag} on ${host} failed: ${(e as Error).message}`);
   }
 
-  const target = {
-    recipe: job.recipe, version: job.version, tag: job.tag, commit: job.commit, checkout: dir,
-    upgradeBase: job.upgradeBase ?? '', runId: job.runId,
-  };
-  const values: PlaceholderValues = {
-    ...target, runDir, previousVersion: job.previousVersion ?? '', ...(job.domain === null ? {} : { domain: job.domain }),
-  };
+  const revision = recipe.test.revision === null
+    ? { ok: true as const, output: null }
+    : await workerSuiteRevision(config, recipe, { job, trackingId: opts.trackingId, logFile: join(runDir, job.recipe, `${job.kind}.suite-revision.log`), signal: opts.signal });
+  if (opts.signal.aborted) return { status: 'cancelled', host, durationMs: 0, logPath: null };
+  if (!revision.ok) return error('suite-revision', `${revision.detail} (on ${host})`);
+
+  // The same command values as a local run, resolved with this worker's config and checkout.
+  const values = commandValues({
+    kind: 'test', recipe: job.recipe, runId: job.runId, runDir,
+    release: { version: job.version, tag: job.tag, commit: job.commit, checkout: dir },
+    upgradeBase: job.upgradeBase, previousVersion: job.previousVersion, domain: job.domain, env: recipe.test.env,
+  });
   let run;
   try {
-    run = await runCommand({
-      argv: expandPlaceholders(job.test.command, values),
-      cwd: dir,
-      env: { ...expandEnv(recipe.test.env, values), ...canonEnv(target) },
+    run = await runLocalCommand(config, {
+      argv: expandPlaceholders(job.test.command, values.placeholders),
+      cwd: resolve(dirname(config.path), expandString(recipe.test.cwd, values.placeholders)),
+      env: values.env,
       timeoutMs: job.test.timeoutSeconds * 1000,
-      killGraceMs: config.killGraceSeconds * 1000,
       logFile: logPath,
-      stateDir: config.stateDir,
       runId: opts.trackingId,
       signal: opts.signal,
-      withheldEnv: config.secretEnv ?? [],
     });
   } catch (e) {
     return error('spawn', `the test could not run on ${host}: ${(e as Error).message}`, logPath);
   }
   if (run.aborted) return { status: 'cancelled', host, durationMs: run.durationMs, logPath };
 
-  const head = await readHead(dir);
+  const head = await readHead(dir, job.commit);
   if (head !== job.commit) {
     return error('head-moved', `the checkout moved during the test: HEAD is ${head ?? 'unreadable'}, not ${job.commit}; the result belongs to no tag`, logPath);
   }
   const log = await digestLog(logPath);
   return {
     status: 'ran', host, exitCode: run.exitCode, signal: run.signal, durationMs: run.durationMs,
-    timedOut: run.timedOut, logTail: log.tail, logSha256: log.sha256, logPath,
+    timedOut: run.timedOut, logTail: log.tail, logSha256: log.sha256, logPath, suiteRevision: revision.output,
   };
 }
 
-async function readHead(dir: string): Promise<string | null> {
+/** A detached HEAD (what checkoutTag leaves) is read from its file; anything else asks git. */
+async function readHead(dir: string, expected: string): Promise<string | null> {
+  const file = await readFile(join(dir, '.git', 'HEAD'), 'utf8').catch(() => null);
+  if (file === `${expected}\n`) return expected;
   const out = await execa('git', ['-C', dir, 'rev-parse', '--verify', 'HEAD'], { reject: false, timeout: GIT_TIMEOUT_MS });
   return out.exitCode === 0 ? out.stdout.trim() : null;
 }

@@ -132,7 +132,7 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, sync
   const previousVersion = before?.version ?? null;
   const testStartedAt = new Date();
   const test = await runTest(ctx.executor, {
-    kind: 'test', recipe, release, upgradeBase, previousVersion, suiteRev: prepared.revs.suiteRev,
+    kind: 'test', recipe, release, upgradeBase, previousVersion, suiteRev: prepared.revs.suiteRev, suiteRevision: prepared.revision,
     runId: ctx.runId, runDir: ctx.store.dir, logFile: log('test'), signal: ctx.signal,
   }, record, log);
   if (!test.ok) return fail(test.failure);

@@ -15,6 +15,7 @@ import type { SweepEvent, SweepEventSink } from './events.js';
 import type { Interrupt } from './interrupt.js';
 import { holdInputs } from './decision-inputs.js';
 import { createLimiter } from './pool.js';
+import { limitPromotes, limitTests, recipesInProgress } from './queue-pipeline.js';
 import { createRecordWriter } from './record-writer.js';
 import { listBoth, syncRecipe, type RecipeSync } from './sync-recipe.js';
 import { runRecipe, type RecipeContext } from './run-recipe.js';
@@ -152,11 +153,14 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     }
 
     const promoted = new Map<string, PromoteResult>();
-    const promoter = createConfiguredPromoter({ config, registry });
+    const configured = createConfiguredPromoter({ config, registry });
+    const promoter = queued === null ? configured : limitPromotes(configured, config.concurrency);
     const degraded: Degraded[] = [];
     const ctx: RecipeContext = {
       config, registry, store, runId, force: opts.force === true, signal,
-      executor: queued ?? createLocalExecutor(config),
+      executor: queued === null
+        ? createLocalExecutor(config)
+        : limitTests(queued, config.concurrency, (request) => ctx.phase(request.recipe.name, 'test-started')),
       promoter: {
         promote: async (request) => {
           const result = await promoter.promote(request);
@@ -173,7 +177,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
       decisionInputs: (recipe, approvals) => ({ ...holdInputs(config, recipe, approvals, now()), infraDegraded: degradedFor(recipe, degraded) }),
     };
     await runTiers({
-      config, registry, selected, signal, degraded,
+      config, registry, selected, signal, degraded, recipesAtOnce: recipesInProgress(config),
       runOne: async (recipe) => {
         const t0 = performance.now();
         const entry = await runRecipe(ctx, recipe, () => prepared.get(recipe.name) ?? Promise.reject(new Error('not prepared')));

@@ -13,6 +13,8 @@ export async function runTiers(opts: {
   config: ResolvedConfig;
   registry: Registry;
   selected: readonly ResolvedRecipe[];
+  /** Recipes in progress at once within a tier (default `concurrency`). */
+  recipesAtOnce?: number;
   signal: AbortSignal;
   degraded: Degraded[];
   runOne: (recipe: ResolvedRecipe) => Promise<void>;
@@ -20,7 +22,7 @@ export async function runTiers(opts: {
   onProbe: (tier: string, recipe: string) => void;
   onDegraded: (tier: string, found: Degraded) => void;
 }): Promise<void> {
-  const pool = createLimiter(opts.config.concurrency);
+  const pool = createLimiter(opts.recipesAtOnce ?? opts.config.concurrency);
   const steps = planTiers(opts.config, opts.selected);
   for (const [i, tier] of steps.entries()) {
     if (opts.signal.aborted) return;

@@ -15,9 +15,10 @@ export type QueueSide = {
   execution: Record<string, unknown>;
   /**
    * A `canon worker` on the scenario's current config with its own stateDir and workDir
-   * (`<dir>/<name>/…`): the same name again is the same host restarted.
+   * (`<dir>/<name>/…`): the same name again is the same host restarted. `env` is laid over
+   * this process's environment (an undefined value removes a variable).
    */
-  startWorker(name: string): Promise<E2eWorker>;
+  startWorker(name: string, opts?: { env?: NodeJS.ProcessEnv }): Promise<E2eWorker>;
   close(): Promise<void>;
 };
 
@@ -30,7 +31,7 @@ export async function startQueueSide(sc: Scenario, queue = 'canon-e2e'): Promise
   return {
     redis,
     execution: { mode: 'queue', redis: { url: redis.url, passwordFile }, queue, lockSeconds: 3, stallCheckSeconds: 1, maxStalls: 1 },
-    async startWorker(name) {
+    async startWorker(name, opts = {}) {
       const home = join(sc.dir, name);
       await mkdir(home, { recursive: true });
       const config = JSON.parse(await readFile(sc.configPath, 'utf8')) as Record<string, unknown>;
@@ -40,7 +41,7 @@ export async function startQueueSide(sc: Scenario, queue = 'canon-e2e'): Promise
       await writeFile(path, JSON.stringify({ ...config, stateDir, workDir }, null, 2));
       const child = spawn(process.execPath, [CLI, 'worker', '--config', path], {
         stdio: ['ignore', 'ignore', 'pipe'],
-        env: { ...process.env, NO_COLOR: '1' },
+        env: { ...process.env, NO_COLOR: '1', ...opts.env },
       });
       let stderr = '';
       child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import type { ResolvedConfig, ResolvedRecipe } from '../config/index.js';
 import { runLocalCommand } from '../executor/local-command.js';
 
-const REVISION_TIMEOUT_MS = 60_000;
+export const REVISION_TIMEOUT_MS = 60_000;
 
 export type SuiteRevision = { ok: true; output: string | null } | { ok: false; detail: string };
 
