@@ -32,38 +32,30 @@ const runs = positive('runs', values.runs);
 const sizes = values.sizes.split(',').map((s) => positive('sizes', s));
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
+/** A scenario run alone: its section to stdout and, unless --no-write, into its place in the doc; then exit. */
+async function writeSection(name: string, section: string, merge: (doc: string, section: string) => string): Promise<never> {
+  process.stdout.write(section);
+  if (!values['no-write']) {
+    await writeFile(values.out, merge(await readFile(values.out, 'utf8'), section));
+    log(`wrote the ${name} section of ${values.out}`);
+  }
+  process.exit(0);
+}
+
 if (values.only === 'P6') {
   const p6 = await measureKnownFailures(runs);
   log(`P6 known failures: second sweep test-seconds ${p6.secondTestSeconds.toFixed(1)}, ${p6.second.median.toFixed(0)} ms vs all-canonical ${p6.allCanonical.median.toFixed(0)} ms → ${p6.ratio.median.toFixed(3)}×`);
-  const section = renderP6Section(p6, runs, new Date().toISOString());
-  process.stdout.write(section);
-  if (!values['no-write']) {
-    await writeFile(values.out, withP6Section(await readFile(values.out, 'utf8'), section));
-    log(`wrote the P6 section of ${values.out}`);
-  }
-  process.exit(0);
+  await writeSection('P6', renderP6Section(p6, runs, new Date().toISOString()), withP6Section);
 }
 
 if (values.only === 'P7') {
   const p7 = await measureQueueScaling();
   log(`P7 queue: local ${(p7.localMs / 1000).toFixed(1)} s, ${String(p7.workers)} workers ${(p7.queueMs / 1000).toFixed(1)} s, efficiency ${p7.efficiency.toFixed(3)}, added cost per queued test ${p7.queueCost.median.toFixed(0)} ms (median)`);
-  const section = renderP7Section(p7, new Date().toISOString());
-  process.stdout.write(section);
-  if (!values['no-write']) {
-    await writeFile(values.out, withP7Section(await readFile(values.out, 'utf8'), section));
-    log(`wrote the P7 section of ${values.out}`);
-  }
-  process.exit(0);
+  await writeSection('P7', renderP7Section(p7, new Date().toISOString()), withP7Section);
 }
 
 if (values.only === 'P8') {
-  const section = await benchListen(log);
-  process.stdout.write(section);
-  if (!values['no-write']) {
-    await writeFile(values.out, withP8Section(await readFile(values.out, 'utf8'), section));
-    log(`wrote the P8 section of ${values.out}`);
-  }
-  process.exit(0);
+  await writeSection('P8', await benchListen(log), withP8Section);
 }
 
 const startup = await measureStartup(Math.max(runs, 20));
