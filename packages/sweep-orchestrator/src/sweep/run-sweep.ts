@@ -9,7 +9,7 @@ import { createLocalExecutor } from '../executor/local-executor.js';
 import { createQueueExecutor } from '../executor/queue-executor.js';
 import { createConfiguredPromoter } from '../promote/promoter-by.js';
 import type { PromoteResult } from '../promote/promoter.js';
-import { maskDeep, maskingRegistry } from '../internal/secret-mask.js';
+import { maskDeep } from '../internal/secret-mask.js';
 import { SweepError } from './errors.js';
 import type { SweepEvent, SweepEventSink } from './events.js';
 import type { Interrupt } from './interrupt.js';
@@ -115,7 +115,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     }
     // Commands run with cwd = workDir (busyCheck) before any sync or checkout has created it.
     await mkdir(config.workDir, { recursive: true });
-    const registry = maskingRegistry(openConfiguredRegistry(config), secrets);
+    const registry = openConfiguredRegistry(config);
     const store = await createRun({ stateDir: config.stateDir, runId });
     const record: RunRecord = {
       schema: 1, runId, startedAt: startedAt.toISOString(), finishedAt: null, dryRun: false, interrupted: false,
