@@ -1,6 +1,6 @@
 import { lstat, readdir, realpath } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { checkoutTag, MirrorSyncError, redactUrl } from '@canon/mirror-sync';
+import { checkoutTag, MirrorSyncError, readCheckoutHead, redactUrl } from '@canon/mirror-sync';
 import type { ReleaseRef } from '@canon/trigger';
 import { execa } from 'execa';
 import type { TestedRelease } from '../command-values.js';
@@ -65,8 +65,7 @@ async function isRepositoryRoot(dir: string): Promise<boolean> {
  * something else, and its result belongs to no tag.
  */
 export async function checkoutMovedProblem(release: TestedRelease): Promise<string | null> {
-  const head = await execa('git', ['-C', release.checkout, 'rev-parse', '--verify', 'HEAD'], { reject: false });
-  const now = head.exitCode === 0 ? String(head.stdout).trim() : null;
+  const now = await readCheckoutHead(release.checkout);
   if (now === release.commit) return null;
   return `the checkout ${release.checkout} moved during the test: HEAD is ${now ?? '(unreadable)'}, not ${release.tag}'s commit ${release.commit}; the result belongs to no tag and is not promoted`;
 }
