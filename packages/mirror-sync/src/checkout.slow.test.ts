@@ -32,9 +32,13 @@ describe('checkoutTag', () => {
     const app = fleet.recipe('app');
     const [v100, v110] = app.upstream.tags;
     const dir = join(scratch, 'app');
+    const before = fleet.server.requests.count;
     expect(
       await checkoutTag({ url: app.mirrorUrl, tag: '1.0.0+1', commit: v100?.commit ?? '', dir }),
     ).toEqual({ dir, commit: v100?.commit });
+    // The refs come with the first answer (protocol v0), the pack with the second.
+    expect(fleet.server.requests.count - before).toBe(2);
+    await expect(stat(join(dir, '.git', 'hooks'))).rejects.toMatchObject({ code: 'ENOENT' });
     expect(await readFile(join(dir, 'VERSION'), 'utf8')).toBe('1.0.0+1\n');
     expect(
       String(

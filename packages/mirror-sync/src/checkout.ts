@@ -34,7 +34,9 @@ export async function checkoutTag(opts: CheckoutOptions): Promise<{ dir: string;
       auth: opts.auth,
       failCode: 'FETCH_FAILED',
     }),
-    ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--', opts.url, `+${ref}:${ref}`],
+    // Protocol v0 sends the refs with its first answer, v2 asks for them in a second request:
+    // one named tag is worth the longer listing, not another round trip to the forge.
+    ['-c', 'protocol.version=0', 'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--', opts.url, `+${ref}:${ref}`],
   );
   const peeled =
     (await peelLooseRef(opts.dir, ref)) ??

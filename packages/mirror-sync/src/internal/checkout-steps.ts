@@ -39,7 +39,8 @@ export async function prepareCheckoutDir(target: CheckoutTarget, step: StepFor):
   if (await hasRepositoryDir(target.dir)) return { fresh: false };
   await mkdir(target.dir, { recursive: true });
   const fresh = await isEmptyDir(target.dir);
-  await gitStep(step('preparing the checkout directory'), ['init', '--quiet']);
+  // No template: a checkout needs no sample hooks, and no hooks of the host's template either.
+  await gitStep(step('preparing the checkout directory'), ['init', '--quiet', '--template=']);
   return { fresh };
 }
 
