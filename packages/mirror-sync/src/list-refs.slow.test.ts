@@ -130,4 +130,34 @@ describe('listRemoteRefs', () => {
       `the connection failed: connect ECONNREFUSED 127.0.0.1:${String(port)}`,
     );
   });
+
+  it('sends credentials to the origin it was given, never across a redirect to another', async () => {
+    const seen: { server: string; authorization: string | undefined }[] = [];
+    const other: Server = createServer((req, res) => {
+      seen.push({ server: 'other', authorization: req.headers.authorization });
+      res.writeHead(404);
+      res.end();
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const otherPort = (other.address() as AddressInfo).port;
+    const first: Server = createServer((req, res) => {
+      seen.push({ server: 'first', authorization: req.headers.authorization });
+      res.writeHead(302, { location: `http://127.0.0.1:${String(otherPort)}${req.url ?? ''}` });
+      res.end();
+    });
+    await new Promise<void>((resolve) => first.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = first.address() as AddressInfo;
+      const error = await listRemoteRefs(`http://127.0.0.1:${String(port)}/gitea.git`, {
+        auth: { token: 'sekrit-token' },
+      }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'NOT_FOUND' });
+      expect(seen.map((s) => s.server)).toEqual(['first', 'other']);
+      expect(seen[0]?.authorization).toMatch(/^Basic /);
+      expect(seen[1]?.authorization).toBeUndefined();
+    } finally {
+      await new Promise((resolve) => first.close(resolve));
+      await new Promise((resolve) => other.close(resolve));
+    }
+  });
 });

@@ -57,8 +57,23 @@ function exchange(x: Exchange, signal: AbortSignal): Promise<Answer> {
   });
 }
 
-// fetch's redirect rules: up to 20 hops; 303 (and 301/302 after a POST) turn into a GET.
+// fetch's redirect rules: up to 20 hops; 303 (and 301/302 after a POST) turn into a GET;
+// credentials never follow a redirect to another origin.
 const MAX_REDIRECTS = 20;
+const CREDENTIALS = new Set(['authorization', 'proxy-authorization', 'cookie']);
+
+function headersFor(from: URL, to: URL, headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  if (from.origin === to.origin) return headers;
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => !CREDENTIALS.has(name.toLowerCase())),
+  );
+}
+
+function withoutBodyHeaders(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => !name.toLowerCase().startsWith('content-')),
+  );
+}
 
 async function follow(first: Exchange, signal: AbortSignal): Promise<Answer & { url: URL }> {
   let x = first;
@@ -73,12 +88,15 @@ async function follow(first: Exchange, signal: AbortSignal): Promise<Answer & { 
         cause: new Error(`more than ${String(MAX_REDIRECTS)} redirects`),
       });
     const toGet = status === 303 || ((status === 301 || status === 302) && x.method === 'POST');
-    x = {
-      url: new URL(location, x.url),
-      method: toGet ? 'GET' : x.method,
-      headers: x.headers,
-      payload: toGet ? undefined : x.payload,
-    };
+    const url = new URL(location, x.url);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new TypeError('the connection failed', {
+        cause: new Error(`redirected to a ${url.protocol} URL; only http and https are followed`),
+      });
+    const headers = headersFor(x.url, url, x.headers);
+    x = toGet
+      ? { url, method: 'GET', headers: withoutBodyHeaders(headers), payload: undefined }
+      : { url, method: x.method, headers, payload: x.payload };
   }
 }
 
