@@ -2,7 +2,6 @@ import { lstat, readdir, realpath } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { checkoutTag, MirrorSyncError, readCheckoutHead, redactUrl } from '@canon/mirror-sync';
 import type { ReleaseRef } from '@canon/trigger';
-import { execa } from 'execa';
 import type { TestedRelease } from '../command-values.js';
 import type { ResolvedConfig, ResolvedRecipe } from '../config/index.js';
 import { expandString } from '../config/index.js';
@@ -55,6 +54,7 @@ async function refuseForeignDirectory(recipe: ResolvedRecipe, dir: string): Prom
 
 // The top of its own work tree: a directory inside another repository is not a checkout of ours.
 async function isRepositoryRoot(dir: string): Promise<boolean> {
+  const { execa } = await import('execa');
   const top = await execa('git', ['-C', dir, 'rev-parse', '--show-toplevel'], { reject: false });
   if (top.exitCode !== 0) return false;
   return (await realpath(String(top.stdout).trim())) === (await realpath(dir));
