@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkoutTag, readCheckoutHead } from './checkout.js';
+import { checkoutTag, hasRepositoryDir, readCheckoutHead } from './checkout.js';
 import { MirrorSyncError } from './errors.js';
 
 describe('checkoutTag', () => {
@@ -122,7 +122,11 @@ describe('checkoutTag', () => {
     await execa('git', ['checkout', '--quiet', '-b', 'moved-by-a-test'], { cwd: dir });
     expect(await readFile(join(dir, '.git', 'HEAD'), 'utf8')).toBe('ref: refs/heads/moved-by-a-test\n');
     expect(await readCheckoutHead(dir)).toBe(v110?.commit);
+    expect(await hasRepositoryDir(dir)).toBe(true);
     await rm(join(dir, '.git'), { recursive: true });
     expect(await readCheckoutHead(dir)).toBeNull();
+    await mkdir(join(dir, '.git'));
+    expect(await hasRepositoryDir(dir)).toBe(false);
+    expect(await hasRepositoryDir(join(scratch, 'never-made'))).toBe(false);
   });
 });

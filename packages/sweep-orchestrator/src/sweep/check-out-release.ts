@@ -1,6 +1,6 @@
 import { lstat, readdir, realpath } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { checkoutTag, MirrorSyncError, readCheckoutHead, redactUrl } from '@canon/mirror-sync';
+import { checkoutTag, hasRepositoryDir, MirrorSyncError, readCheckoutHead, redactUrl } from '@canon/mirror-sync';
 import type { ReleaseRef } from '@canon/trigger';
 import type { TestedRelease } from '../command-values.js';
 import type { ResolvedConfig, ResolvedRecipe } from '../config/index.js';
@@ -53,7 +53,9 @@ async function refuseForeignDirectory(recipe: ResolvedRecipe, dir: string): Prom
 }
 
 // The top of its own work tree: a directory inside another repository is not a checkout of ours.
+// A `.git` directory of its own makes it one without asking git (the common case, every sweep).
 async function isRepositoryRoot(dir: string): Promise<boolean> {
+  if (await hasRepositoryDir(dir)) return true;
   const { execa } = await import('execa');
   const top = await execa('git', ['-C', dir, 'rev-parse', '--show-toplevel'], { reject: false });
   if (top.exitCode !== 0) return false;
