@@ -130,7 +130,9 @@ const EARLIER_RUNS =
   'Second run (2026-12-02, load average 0.01 before the queue sweep, with the first changes below but not the leaner checkout): ' +
   '124.7 s local, 32.9 s queued, efficiency 0.911 and 67 / **114** / 634 ms added per queued test. ' +
   'With the leaner checkout but before its protocol v0 fetch, under load (2026-12-02, load average 4.1 before the queue sweep and 5.1 after it, other benchmarks and builds running): ' +
-  '128.3 s local, 36.6 s queued, efficiency 0.820 and 83 / **139** / 1506 ms: at that load the figures measure the machine, not canon.';
+  '128.3 s local, 36.6 s queued, efficiency 0.820 and 83 / **139** / 1506 ms: at that load the figures measure the machine, not canon. ' +
+  'With it and the protocol v0 fetch (2026-12-02, load average 1.7 before the queue sweep): 125.1 s local, 33.5 s queued, ' +
+  'efficiency 0.895 and 53 / **96** / 811 ms added per queued test, both goals met.';
 
 /** The P7 section of docs/performance.md. */
 export function renderP7Section(r: QueueScalingResult, date: string): string {
@@ -177,7 +179,8 @@ export function renderP7Section(r: QueueScalingResult, date: string): string {
     'read itself: no `git init` when the directory already holds a repository, no `git clean` in a',
     'repository it has just made in an empty directory, the tag\'s peeled commit from the loose ref and',
     'loose objects a small fetch leaves (`git rev-parse` when they are packed), HEAD from `.git/HEAD`',
-    '(the sweep host\'s HEAD check after the test too); the fetch speaks protocol v0 (two requests',
+    '(the sweep host\'s HEAD check after the test too, and a `.git` directory of its own makes its',
+    'checkout directory a repository root without `git rev-parse`); the fetch speaks protocol v0 (two requests',
     'to the forge instead of three) and `git init` copies no template. A first checkout went from six',
     'git processes to three (init, fetch, checkout), a repeated one to three (fetch, checkout, clean).',
     'CPU time, which load does not move (40 checkouts × 3, interleaved, client and loopback server',
