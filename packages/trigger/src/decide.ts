@@ -1,4 +1,4 @@
-import { approvalFor, describeBumps, heldBy, NO_HOLD, type Approval, type HoldPolicy, type MajorBump } from './hold.js';
+import { approvalFor, approveCommand, describeBumps, heldBy, NO_HOLD, type Approval, type HoldPolicy, type MajorBump } from './hold.js';
 import { DAY, duration, gib, short } from './internal/describe.js';
 import {
   DEFAULT_RECHECK_AFTER_DAYS,
@@ -191,8 +191,7 @@ export function decide(input: DecisionInput): Decision {
   if (stuck && top.kind === 'held') {
     return skip(
       'held-major',
-      `${newest.name} is a held major (${describeBumps(top.bumps)})${noneNewer}; approve it with ` +
-        `\`canon approve --recipe ${input.recipe} --version ${newest.version} --reason <why>\``,
+      `${newest.name} is a held major (${describeBumps(top.bumps)})${noneNewer}; approve it with \`${approveCommand(input.recipe, newest.version)}\``,
     );
   }
 

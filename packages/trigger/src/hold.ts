@@ -12,6 +12,11 @@ export type MajorBump = { kind: 'major' | 'app-major'; from: number; to: number 
 
 export const NO_HOLD: HoldPolicy = { major: false, appMajor: false };
 
+/** The command that releases a held major: quoted in the decision, the reports and `canon status`. */
+export function approveCommand(recipe: string, version: string): string {
+  return `canon approve --recipe ${recipe} --version ${version} --reason <why>`;
+}
+
 const LEADING_DIGITS = /^v?(\d+)/;
 
 /**

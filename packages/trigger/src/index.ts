@@ -18,7 +18,7 @@ export type {
 } from './version.js';
 export { decide, SAFETY_SKIPS } from './decide.js';
 export type { Decision, DecisionInput, ReleaseRef, RunReason, SkipReason, VerdictInput } from './decide.js';
-export { appMajorOf, approvalFor, describeBumps, heldBy, isHeldMajor } from './hold.js';
+export { appMajorOf, approvalFor, approveCommand, describeBumps, heldBy, isHeldMajor } from './hold.js';
 export type { Approval, HeldMajorQuery, HoldPolicy, MajorBump } from './hold.js';
 export { isExpired } from './expiry.js';
 export {

@@ -111,7 +111,7 @@ describe('held majors: skipped until an approval of exactly that version', () =>
     const md = (await s.canon(['report', '--format', 'md'])).stdout;
     expect(md).toMatch(/## Pending approval\n\n- \*\*idp\*\*: `2\.0\.0\+11\.0\.0` is a held major — .*canon approve --recipe idp --version 2\.0\.0\+11\.0\.0/);
     expect((await s.canon(['report', '--format', 'html'])).stdout).toContain('<strong>Pending approval:</strong> idp <code>2.0.0+11.0.0</code>');
-    expect((await s.canon(['status'])).stdout).toContain('Pending approval: idp 2.0.0+11.0.0 (canon approve --recipe idp');
+    expect((await s.canon(['status'])).stdout).toContain('Pending approval: idp 2.0.0+11.0.0 (canon approve --recipe idp --version 2.0.0+11.0.0 --reason <why>)');
     const prom = (await s.canon(['report', '--format', 'prom'])).stdout;
     expect(prom).toContain('canon_recipe_held{recipe="idp"} 1\n');
   });

@@ -1,5 +1,5 @@
-import { versionOfTag } from '@canon/trigger';
-import type { RunRecord } from '@canon/warm-registry';
+import { approveCommand, versionOfTag } from '@canon/trigger';
+import type { RecipeRun, RunRecord } from '@canon/warm-registry';
 
 /** A held major waiting for `canon approve` (Renovate's "Pending approval"). */
 export type PendingApproval = {
@@ -12,12 +12,18 @@ export type PendingApproval = {
   approve: string;
 };
 
+/** The held major a recipe's run entry waits on: its decision skipped `held-major`; null otherwise. */
+export function pendingApprovalOf(entry: Pick<RecipeRun, 'recipe' | 'decision'> | null): PendingApproval | null {
+  const d = entry?.decision ?? null;
+  if (entry === null || d === null || d.action !== 'skip' || d.reason !== 'held-major' || d.latest === null) return null;
+  const version = versionOfTag(d.latest);
+  return { recipe: entry.recipe, version, canonical: d.canonical, approve: approveCommand(entry.recipe, version) };
+}
+
 /** The recipes a run skipped `held-major`, with the command that approves each; for reports, status and metrics. */
 export function pendingApprovals(run: Pick<RunRecord, 'recipes'>): PendingApproval[] {
   return run.recipes.flatMap((r) => {
-    const d = r.decision;
-    if (d === null || d.action !== 'skip' || d.reason !== 'held-major' || d.latest === null) return [];
-    const version = versionOfTag(d.latest);
-    return [{ recipe: r.recipe, version, canonical: d.canonical, approve: `canon approve --recipe ${r.recipe} --version ${version} --reason <why>` }];
+    const pending = pendingApprovalOf(r);
+    return pending === null ? [] : [pending];
   });
 }

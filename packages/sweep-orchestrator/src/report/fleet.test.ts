@@ -36,7 +36,7 @@ describe('reports describe the fleet, not the last run', () => {
     const discourse = lines.findIndex((l) => l.startsWith('discourse '));
     expect(lines[discourse + 2]).toBe('  last test 0.7.1+3.4.1 FAILED 1d ago (run 20261122T030002Z-4f2a)');
     expect(lines.find((l) => l.includes('last test 3.6.0'))).toBeUndefined();
-    expect(out).toContain('Pending approval: nextcloud 31.0.0+32.0.0-fpm (canon approve --recipe nextcloud');
+    expect(out).toContain('Pending approval: nextcloud 31.0.0+32.0.0-fpm (canon approve --recipe nextcloud --version 31.0.0+32.0.0-fpm --reason <why>)');
   });
 
   it('shows the sweep in progress: who holds the lock, on which recipe and phase, for how long', () => {

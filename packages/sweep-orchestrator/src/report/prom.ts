@@ -6,6 +6,7 @@ import type { ReportContext } from './context.js';
 import { OUTCOME_ORDER } from './internal/outcomes.js';
 import { parseTimestamp } from './internal/format.js';
 import { diskState, isBehind } from './internal/fleet-text.js';
+import { pendingApprovalOf } from '../holds/pending-approval.js';
 import { buildRecipeViews, lastCompletedAt, type RecipeView } from './internal/view.js';
 import { TEST_VERDICTS, type RunRecord } from '@canon/warm-registry';
 import { isSweepMissed } from './schedule.js';
@@ -85,7 +86,7 @@ function fleetFamilies(ctx: ReportContext, views: RecipeView[]): Family[] {
     {
       name: 'canon_recipe_held',
       help: '1 when the newest release is a held major waiting for canon approve, else 0.',
-      samples: perRecipe(enrolled, (v) => (v.entry?.decision?.reason === 'held-major' ? 1 : 0)),
+      samples: perRecipe(enrolled, (v) => (pendingApprovalOf(v.entry) === null ? 0 : 1)),
     },
     {
       name: 'canon_sweep_duration_seconds',

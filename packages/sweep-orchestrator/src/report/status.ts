@@ -5,6 +5,7 @@ import type { ReportContext } from './context.js';
 import { OUTCOME_STYLE } from './internal/outcomes.js';
 import { formatAge } from './internal/format.js';
 import { attemptText, diskWarning, inProgressText, knownFailures, pendingApproval } from './internal/fleet-text.js';
+import { pendingApprovalOf } from '../holds/pending-approval.js';
 import { buildRecipeViews, lastCompletedAt } from './internal/view.js';
 import { lastTestText } from './internal/last-test.js';
 import { isSweepMissed, scheduleGraceSeconds, schedulePeriodSeconds } from './schedule.js';
@@ -48,7 +49,7 @@ export function renderStatus(ctx: ReportContext, opts: { json: boolean; color: b
         lastAttempt: v.attempt === null ? null : { version: v.attempt.version, outcome: v.attempt.outcome, ts: v.attempt.ts },
         lastTest: v.lastTest,
         knownFailed: v.knownFailed,
-        pendingApproval: v.entry?.decision?.reason === 'held-major',
+        pendingApproval: pendingApprovalOf(v.entry) !== null,
         evidence: v.evidence,
       })),
     };
@@ -99,7 +100,7 @@ export function renderStatus(ctx: ReportContext, opts: { json: boolean; color: b
     if (v.lastTest !== null && v.lastTest.verdict !== 'green') out.push(`  test verdict ${plain(lastTestText(v.lastTest, ctx.now))}`);
   });
   const held = pendingApproval(views);
-  if (held.length > 0) out.push('', `Pending approval: ${held.map((v) => `${plain(v.recipe)} ${plain(v.latest ?? '?')} (canon approve --recipe ${plain(v.recipe)} --version … --reason …)`).join('; ')}`);
+  if (held.length > 0) out.push('', `Pending approval: ${held.map((v) => `${plain(v.recipe)} ${plain(v.latest ?? '?')} (${plain(v.pending.approve)})`).join('; ')}`);
   const known = knownFailures(views);
   if (known.length > 0) out.push('', `Known failures (not re-tested): ${known.map((v) => `${plain(v.recipe)} ${plain(v.latest ?? '?')}`).join('; ')}`);
   return `${out.join('\n')}\n`;

@@ -3,6 +3,7 @@
 
 import type { ReportContext } from '../context.js';
 import { versionOfTag } from '@canon/trigger';
+import { pendingApprovalOf, type PendingApproval } from '../../holds/pending-approval.js';
 import { formatAge, formatBytes, parseTimestamp } from './format.js';
 import type { RecipeView } from './view.js';
 
@@ -33,8 +34,11 @@ export function diskWarning(ctx: ReportContext): string | null {
 }
 
 /** Held majors that wait for `canon approve`, as the newest decision of each recipe says. */
-export function pendingApproval(views: RecipeView[]): RecipeView[] {
-  return views.filter((v) => v.entry?.decision?.reason === 'held-major');
+export function pendingApproval(views: RecipeView[]): (RecipeView & { pending: PendingApproval })[] {
+  return views.flatMap((v) => {
+    const pending = pendingApprovalOf(v.entry);
+    return pending === null ? [] : [{ ...v, pending }];
+  });
 }
 
 /** Recipes whose newest release already failed and is not re-tested (known-failed skips). */
