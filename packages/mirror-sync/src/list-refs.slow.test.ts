@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createBareRepo, createFleet, pushPullRef, readRefs, type Fleet } from '@canon/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MirrorSyncError } from './errors.js';
@@ -85,5 +87,77 @@ describe('listRemoteRefs', () => {
       await expect(listRemoteRefs(url)).rejects.toMatchObject({ code: 'INVALID_URL' });
     }
     expect(fleet.server.requests.count).toBe(0);
+  });
+
+  it('follows redirects to the repository (302, then 301 to another host), as fetch did', async () => {
+    const target = new URL(fleet.recipe('gitea').upstreamUrl);
+    const hops: string[] = [];
+    const redirector: Server = createServer((req, res) => {
+      const path = req.url ?? '';
+      hops.push(path);
+      if (path.startsWith('/moved/'))
+        res.writeHead(302, { location: `/old/${path.slice('/moved/'.length)}` });
+      else
+        res.writeHead(301, {
+          location: `${target.origin}${target.pathname}${path.slice('/old/gitea.git'.length)}`,
+        });
+      res.end();
+    });
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = redirector.address() as AddressInfo;
+      const refs = await listRemoteRefs(`http://127.0.0.1:${String(port)}/moved/gitea.git`);
+      expect(refs.tags.map((t) => t.name)).toEqual(['1.0.0+1.0', '1.1.0+1.1']);
+      expect(hops).toEqual([
+        '/moved/gitea.git/info/refs?service=git-upload-pack',
+        '/old/gitea.git/info/refs?service=git-upload-pack',
+      ]);
+    } finally {
+      await new Promise((resolve) => redirector.close(resolve));
+    }
+  });
+
+  it('names the refused connection as REMOTE_UNAVAILABLE with the system error', async () => {
+    const closed: Server = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const error = await listRemoteRefs(`http://127.0.0.1:${String(port)}/gitea.git`).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: 'REMOTE_UNAVAILABLE' });
+    expect(String((error as Error).message)).toContain(
+      `the connection failed: connect ECONNREFUSED 127.0.0.1:${String(port)}`,
+    );
+  });
+
+  it('sends credentials to the origin it was given, never across a redirect to another', async () => {
+    const seen: { server: string; authorization: string | undefined }[] = [];
+    const other: Server = createServer((req, res) => {
+      seen.push({ server: 'other', authorization: req.headers.authorization });
+      res.writeHead(404);
+      res.end();
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const otherPort = (other.address() as AddressInfo).port;
+    const first: Server = createServer((req, res) => {
+      seen.push({ server: 'first', authorization: req.headers.authorization });
+      res.writeHead(302, { location: `http://127.0.0.1:${String(otherPort)}${req.url ?? ''}` });
+      res.end();
+    });
+    await new Promise<void>((resolve) => first.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = first.address() as AddressInfo;
+      const error = await listRemoteRefs(`http://127.0.0.1:${String(port)}/gitea.git`, {
+        auth: { token: 'sekrit-token' },
+      }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'NOT_FOUND' });
+      expect(seen.map((s) => s.server)).toEqual(['first', 'other']);
+      expect(seen[0]?.authorization).toMatch(/^Basic /);
+      expect(seen[1]?.authorization).toBeUndefined();
+    } finally {
+      await new Promise((resolve) => first.close(resolve));
+      await new Promise((resolve) => other.close(resolve));
+    }
   });
 });

@@ -1,5 +1,7 @@
 // The library behind `canon`: config, running commands, the sweep, promote and reports.
 
+import type { RunWorkerOptions } from './queue/worker.js';
+
 export type {
   CommandSpec, ConfigErrorCode, ConfigErrorData, ConfigProblem, HealthSpec, PlaceholderValues, PromoteSpec, ResolvedConfig, ResolvedRecipe,
   TestSpec, Tier, WaiverSpec,
@@ -56,8 +58,9 @@ export { startListener } from './listen/start-listener.js';
 export { sweepLauncher } from './listen/sweep-child.js';
 export type { ListenErrorCode, ListenErrorData } from './listen/errors.js';
 export { ListenError } from './listen/errors.js';
-export type { QueueErrorCode, QueueErrorData, RunWorkerOptions } from './queue/index.js';
-export { QueueError, runWorker } from './queue/index.js';
+export type { QueueErrorCode, QueueErrorData } from './queue/errors.js';
+export type { RunWorkerOptions } from './queue/worker.js';
+export { QueueError } from './queue/errors.js';
 export { POOL_NAME } from './config/schema.js';
 export type { HollowSweepErrorData, SweepErrorCode, SweepErrorData } from './sweep/errors.js';
 export { HollowSweepError, SweepError } from './sweep/errors.js';
@@ -73,3 +76,11 @@ export { runCli } from './cli/main.js';
 export { EXIT } from './cli/exit-codes.js';
 export type { UsageErrorData } from './cli/usage-error.js';
 export { UsageError } from './cli/usage-error.js';
+
+/**
+ * `canon worker`'s loop, loaded on first call: statically, it and what it runs (execa, the
+ * job runner) would load with every command, since every command imports this file.
+ */
+export async function runWorker(opts: RunWorkerOptions): Promise<void> {
+  return (await import('./queue/worker.js')).runWorker(opts);
+}

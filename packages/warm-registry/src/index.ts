@@ -7,7 +7,7 @@ export type {
   RegistryErrorData,
 } from './errors.js';
 export { openRegistry } from './registry.js';
-export type { LastGoodCheck, Registry, RegistryOptions } from './registry.js';
+export type { DecisionRecords, LastGoodCheck, Registry, RegistryOptions } from './registry.js';
 export {
   canonicalRecordSchema,
   ciWarmCanonicalSchema,

@@ -65,9 +65,17 @@ export interface Registry {
   appendApproval(recipe: string, approval: ApprovalRecord): Promise<void>;
   /** approvals.jsonl oldest first; a torn line is skipped and listed in `warnings`. */
   readApprovals(recipe: string): Promise<JsonlRead<ApprovalRecord>>;
+  /** `readVerdicts` and `readApprovals` at once: one listing of `recipes/<recipe>/` tells which exist. */
+  readDecisionRecords(recipe: string): Promise<DecisionRecords>;
   recordVolumeBytes(recipe: string, bytes: number): Promise<void>;
   diskUsage(budgetGiB: number | null): Promise<{ usedBytes: number; budgetBytes: number | null }>;
 }
+
+/** What a sweep reads of a recipe before deciding: its verdicts and its approvals. */
+export type DecisionRecords = {
+  verdicts: JsonlRead<VerdictRecord>;
+  approvals: JsonlRead<ApprovalRecord>;
+};
 
 const GiB = 1024 ** 3;
 
@@ -149,6 +157,29 @@ export function openRegistry(opts: RegistryOptions): Registry {
     const path = ownFile(recipe, name);
     const text = await readTextOrNull(path);
     return text === null ? { records: [], warnings: [] } : readJsonlText(text, path, schema, what);
+  }
+
+  const readVerdicts = (recipe: string) =>
+    readOwnLines(recipe, 'verdicts.jsonl', verdictRecordSchema, 'verdict line');
+  const readApprovals = (recipe: string) =>
+    readOwnLines(recipe, 'approvals.jsonl', approvalRecordSchema, 'approval line');
+
+  // Most recipes of a fleet have neither file: one failed listing is cheaper than two failed
+  // opens. Any other listing error falls back to the reads, so the errors stay theirs.
+  async function readDecisionRecords(recipe: string): Promise<DecisionRecords> {
+    const none = () => ({ records: [], warnings: [] });
+    let names: string[];
+    try {
+      names = await readdir(ownDir(recipe));
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) return { verdicts: none(), approvals: none() };
+      names = ['verdicts.jsonl', 'approvals.jsonl'];
+    }
+    const [verdicts, approvals] = await Promise.all([
+      names.includes('verdicts.jsonl') ? readVerdicts(recipe) : none(),
+      names.includes('approvals.jsonl') ? readApprovals(recipe) : none(),
+    ]);
+    return { verdicts, approvals };
   }
 
   return {
@@ -241,12 +272,11 @@ export function openRegistry(opts: RegistryOptions): Registry {
 
     appendVerdict: (recipe, verdict) =>
       appendOwnLine(recipe, 'verdicts.jsonl', verdictRecordSchema, 'verdict line', verdict),
-    readVerdicts: (recipe) =>
-      readOwnLines(recipe, 'verdicts.jsonl', verdictRecordSchema, 'verdict line'),
+    readVerdicts,
     appendApproval: (recipe, approval) =>
       appendOwnLine(recipe, 'approvals.jsonl', approvalRecordSchema, 'approval line', approval),
-    readApprovals: (recipe) =>
-      readOwnLines(recipe, 'approvals.jsonl', approvalRecordSchema, 'approval line'),
+    readApprovals,
+    readDecisionRecords,
 
     async recordVolumeBytes(recipe, bytes) {
       const path = ownFile(recipe, 'volume.json');

@@ -120,4 +120,37 @@ describe('verdicts.jsonl and approvals.jsonl', () => {
     expect((await caught(registry.appendApproval('gitea', approval))).code).toBe('SYMLINK_REFUSED');
     expect(await readFile(elsewhere, 'utf8')).toBe('');
   });
+
+  it('read both at once as readVerdicts and readApprovals would, with or without the recipe dir', async () => {
+    const registry = openRegistry({ stateDir: await tempDir() });
+    const empty = { records: [], warnings: [] };
+    expect(await registry.readDecisionRecords('gitea')).toEqual({
+      verdicts: empty,
+      approvals: empty,
+    });
+    await registry.appendApproval('gitea', approval);
+    expect(await registry.readDecisionRecords('gitea')).toEqual({
+      verdicts: empty,
+      approvals: { records: [approval], warnings: [] },
+    });
+    await registry.appendVerdict('gitea', verdict(1));
+    const path = join(registry.stateDir, 'recipes', 'gitea', 'verdicts.jsonl');
+    await writeFile(path, (await readFile(path, 'utf8')) + '{"schema":1');
+    const both = await registry.readDecisionRecords('gitea');
+    expect(both.verdicts).toEqual(await registry.readVerdicts('gitea'));
+    expect(both.verdicts.warnings).toEqual([
+      expect.objectContaining({ code: 'TORN_LINE', path, line: 2 }),
+    ]);
+    expect(both.approvals.records).toEqual([approval]);
+  });
+
+  it('fail as the single reads do when recipes/<recipe> is a file', async () => {
+    const registry = openRegistry({ stateDir: await tempDir() });
+    await registry.appendApproval('other', approval);
+    await writeFile(join(registry.stateDir, 'recipes', 'gitea'), 'not a dir');
+    const single = await caught(registry.readVerdicts('gitea'));
+    const both = await caught(registry.readDecisionRecords('gitea'));
+    expect(both.code).toBe(single.code);
+    expect(both.message).toBe(single.message);
+  });
 });

@@ -3,6 +3,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runAgainst } from './against.js';
 import { renderPerformanceDoc, type BenchResults } from './report.js';
 import { measureKnownFailures, renderP6Section, withP6Section } from './p6.js';
 import { measureQueueScaling, renderP7Section, withP7Section } from './p7.js';
@@ -18,6 +19,8 @@ const { values } = parseArgs({
     out: { type: 'string', default: join(import.meta.dirname, '..', '..', '..', 'docs', 'performance.md') },
     'no-write': { type: 'boolean', default: false },
     only: { type: 'string' },
+    against: { type: 'string' },
+    pairs: { type: 'string', default: '7' },
   },
 });
 if (values.only !== undefined && !['P6', 'P7', 'P8'].includes(values.only)) throw new Error(`--only takes P6, P7 or P8 (the other scenarios run together), got ${JSON.stringify(values.only)}`);
@@ -39,6 +42,14 @@ async function writeSection(name: string, section: string, merge: (doc: string, 
     await writeFile(values.out, merge(await readFile(values.out, 'utf8'), section));
     log(`wrote the ${name} section of ${values.out}`);
   }
+  process.exit(0);
+}
+
+if (values.against !== undefined) {
+  const table = await runAgainst({
+    against: values.against, pairs: positive('pairs', values.pairs), sweepRecipes: 200, memoryRecipes: positive('memory-recipes', values['memory-recipes']), log,
+  });
+  process.stdout.write(table);
   process.exit(0);
 }
 

@@ -1,3 +1,5 @@
+import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { GitHttpRequest, GitHttpResponse, HttpClient } from 'isomorphic-git';
 
 async function collect(body: AsyncIterableIterator<Uint8Array>): Promise<Uint8Array> {
@@ -10,10 +12,99 @@ async function* once(bytes: Uint8Array): AsyncIterableIterator<Uint8Array> {
   yield bytes;
 }
 
+type Exchange = {
+  url: URL;
+  method: string;
+  headers: OutgoingHttpHeaders;
+  payload: Uint8Array | undefined;
+};
+type Answer = { res: IncomingMessage; body: Uint8Array };
+
+/** One request and its whole body; a failed connection is a TypeError whose cause says why, as with fetch. */
+function exchange(x: Exchange, signal: AbortSignal): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    signal.throwIfAborted();
+    const send = x.url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(x.url, { method: x.method, headers: x.headers });
+    const onAbort = (): void => {
+      req.destroy();
+      reject(signal.reason as Error);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    const settle =
+      <T>(fn: (v: T) => void) =>
+      (v: T): void => {
+        signal.removeEventListener('abort', onAbort);
+        fn(v);
+      };
+    req.on(
+      'error',
+      settle((cause: Error) => reject(new TypeError('the connection failed', { cause }))),
+    );
+    req.once('response', (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (part: Buffer) => parts.push(part));
+      res.on(
+        'error',
+        settle((cause: Error) => reject(new TypeError('the connection failed', { cause }))),
+      );
+      res.once(
+        'end',
+        settle(() => resolve({ res, body: Buffer.concat(parts) })),
+      );
+    });
+    req.end(x.payload);
+  });
+}
+
+// fetch's redirect rules: up to 20 hops; 303 (and 301/302 after a POST) turn into a GET;
+// credentials never follow a redirect to another origin.
+const MAX_REDIRECTS = 20;
+const CREDENTIALS = new Set(['authorization', 'proxy-authorization', 'cookie']);
+
+function headersFor(from: URL, to: URL, headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  if (from.origin === to.origin) return headers;
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => !CREDENTIALS.has(name.toLowerCase())),
+  );
+}
+
+function withoutBodyHeaders(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => !name.toLowerCase().startsWith('content-')),
+  );
+}
+
+async function follow(first: Exchange, signal: AbortSignal): Promise<Answer & { url: URL }> {
+  let x = first;
+  for (let hop = 0; ; hop += 1) {
+    const answer = await exchange(x, signal);
+    const status = answer.res.statusCode ?? 0;
+    const location = answer.res.headers.location;
+    if (status < 300 || status > 399 || status === 304 || location === undefined)
+      return { ...answer, url: x.url };
+    if (hop === MAX_REDIRECTS)
+      throw new TypeError('the connection failed', {
+        cause: new Error(`more than ${String(MAX_REDIRECTS)} redirects`),
+      });
+    const toGet = status === 303 || ((status === 301 || status === 302) && x.method === 'POST');
+    const url = new URL(location, x.url);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new TypeError('the connection failed', {
+        cause: new Error(`redirected to a ${url.protocol} URL; only http and https are followed`),
+      });
+    const headers = headersFor(x.url, url, x.headers);
+    x = toGet
+      ? { url, method: 'GET', headers: withoutBodyHeaders(headers), payload: undefined }
+      : { url, method: x.method, headers, payload: x.payload };
+  }
+}
+
 /**
- * isomorphic-git's HTTP client on Node's fetch, with a deadline covering the whole
- * exchange (headers and body): the bundled client has no timeout, and a hanging
- * server would hold a listing forever.
+ * isomorphic-git's HTTP client on node:http, with a deadline covering the whole exchange
+ * (headers and body): the bundled client has no timeout, and a hanging server would hold
+ * a listing forever. Not fetch: undici's WebAssembly parser costs each process about
+ * 20 MB of compile memory and CPU at its first requests, for a few small advertisements.
  */
 export function httpWithTimeout(timeoutMs: number, abort?: AbortSignal): HttpClient {
   return {
@@ -21,25 +112,22 @@ export function httpWithTimeout(timeoutMs: number, abort?: AbortSignal): HttpCli
       const deadline = AbortSignal.timeout(timeoutMs);
       const signal = abort === undefined ? deadline : AbortSignal.any([deadline, abort]);
       const payload = req.body ? await collect(req.body) : undefined;
-      const res = await fetch(req.url, {
-        method: req.method ?? 'GET',
-        headers: req.headers ?? {},
-        ...(payload ? { body: payload } : {}),
+      const method = req.method ?? 'GET';
+      const res = await follow(
+        { url: new URL(req.url), method, headers: req.headers ?? {}, payload },
         signal,
-      });
-      // Reading the (small) advertisement here keeps the deadline in force for the body too.
-      const bytes = new Uint8Array(await res.arrayBuffer());
+      );
       const headers: Record<string, string> = {};
-      res.headers.forEach((value, key) => {
-        headers[key] = value;
-      });
+      for (const [key, value] of Object.entries(res.res.headers)) {
+        if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
+      }
       return {
-        url: res.url,
-        method: req.method ?? 'GET',
+        url: res.url.href,
+        method,
         headers,
-        body: once(bytes),
-        statusCode: res.status,
-        statusMessage: res.statusText,
+        body: once(res.body),
+        statusCode: res.res.statusCode ?? 0,
+        statusMessage: res.res.statusMessage ?? '',
       };
     },
   };

@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 
 export type GitCommandResult = {
   argv: readonly string[];
@@ -51,6 +50,8 @@ export async function runGitCommand(
   args: readonly string[],
   opts: GitCommandOptions,
 ): Promise<GitCommandResult> {
+  // Loaded on first use: a listing or a no-op sweep never runs git, and execa costs ~100 ms.
+  const { execa } = await import('execa');
   if (opts.signal?.aborted === true) {
     return { argv: ['git', ...args], cwd: opts.cwd, stdout: '', stderr: '', exitCode: null, signal: null, timedOut: false, aborted: true };
   }

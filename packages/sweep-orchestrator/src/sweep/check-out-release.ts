@@ -2,7 +2,6 @@ import { lstat, readdir, realpath } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { checkoutTag, MirrorSyncError, redactUrl } from '@canon/mirror-sync';
 import type { ReleaseRef } from '@canon/trigger';
-import { execa } from 'execa';
 import type { TestedRelease } from '../command-values.js';
 import type { ResolvedConfig, ResolvedRecipe } from '../config/index.js';
 import { expandString } from '../config/index.js';
@@ -55,6 +54,7 @@ async function refuseForeignDirectory(recipe: ResolvedRecipe, dir: string): Prom
 
 // The top of its own work tree: a directory inside another repository is not a checkout of ours.
 async function isRepositoryRoot(dir: string): Promise<boolean> {
+  const { execa } = await import('execa');
   const top = await execa('git', ['-C', dir, 'rev-parse', '--show-toplevel'], { reject: false });
   if (top.exitCode !== 0) return false;
   return (await realpath(String(top.stdout).trim())) === (await realpath(dir));
@@ -65,6 +65,8 @@ async function isRepositoryRoot(dir: string): Promise<boolean> {
  * something else, and its result belongs to no tag.
  */
 export async function checkoutMovedProblem(release: TestedRelease): Promise<string | null> {
+  // execa on first use, as in isRepositoryRoot: a sweep with nothing to test never needs it.
+  const { execa } = await import('execa');
   const head = await execa('git', ['-C', release.checkout, 'rev-parse', '--verify', 'HEAD'], { reject: false });
   const now = head.exitCode === 0 ? String(head.stdout).trim() : null;
   if (now === release.commit) return null;

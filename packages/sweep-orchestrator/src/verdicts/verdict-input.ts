@@ -18,10 +18,7 @@ export async function loadRecipeVerdicts(
   recipe: ResolvedRecipe,
   revs: { suiteRev: string; promoteRev: string },
 ): Promise<RecipeVerdicts> {
-  const [verdicts, approvals] = await Promise.all([
-    registry.readVerdicts(recipe.name),
-    registry.readApprovals(recipe.name),
-  ]);
+  const { verdicts, approvals } = await registry.readDecisionRecords(recipe.name);
   const rechecks: Recheck[] = approvals.records
     .filter((a) => a.kind === 'recheck')
     .map((a) => ({ ts: a.ts, version: a.version }));

@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+// execa is loaded on first use: every canon command loads this package, few run systemd-analyze.
 
 export type AnalyzeOutcome = { ok: true } | { ok: false; message: string };
 
@@ -8,6 +8,7 @@ const TIMEOUT_MS = 20_000;
 
 /** `systemd-analyze calendar SPEC`: exit 0 iff systemd accepts the spec. */
 export async function analyzeCalendar(binary: string, spec: string): Promise<AnalyzeOutcome> {
+  const { execa } = await import('execa');
   const result = await execa(binary, ['calendar', `--base-time=${BASE_TIME}`, '--', spec], {
     reject: false,
     timeout: TIMEOUT_MS,
@@ -23,6 +24,7 @@ export async function analyzeCalendar(binary: string, spec: string): Promise<Ana
  * settings only as warnings on stderr and still exits 0, so any stderr line counts.
  */
 export async function analyzeVerify(binary: string, files: readonly string[]): Promise<string[]> {
+  const { execa } = await import('execa');
   const result = await execa(binary, ['verify', '--man=no', '--', ...files], {
     reject: false,
     timeout: TIMEOUT_MS,
