@@ -326,7 +326,14 @@ in
           ++ lib.optionals (workerCfg.slots != null) [ "--slots" (toString workerCfg.slots) ]
           ++ lib.optionals (workerCfg.pool != null) [ "--pool" workerCfg.pool ]));
     } // lib.optionalAttrs listenCfg.enable {
-      canon-listen = daemon "canon-listen" "canon: forge webhook listener (tag events start a sweep of that recipe)" "listen";
+      canon-listen = daemon "canon-listen" "canon: forge webhook listener (tag events start a sweep of that recipe)" "listen" // {
+        # LISTEN_ENVIRONMENT of packages/timer-units (the listener's memory under a flood;
+        # docs/operations.md, "canon listen").
+        environment = {
+          NODE_OPTIONS = "--max-semi-space-size=1";
+          MALLOC_MMAP_THRESHOLD_ = "16384";
+        };
+      };
     };
 
     systemd.timers = lib.optionalAttrs cfg.enable

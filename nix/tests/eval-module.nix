@@ -39,6 +39,7 @@ let
     wantedBy = service.wantedBy or [ ];
     restartIfChanged = service.restartIfChanged or true;
     pathBin = lib.makeBinPath service.path;
+    environment = service.environment or { };
   };
   configSource = (out.environment.etc."canon/config.json" or { source.env = { config = null; }; }).source;
 in

@@ -15,6 +15,7 @@ export type { OnCalendarResult } from './parse-on-calendar.js';
 export { parseSchedule } from './schedule.js';
 export type { ScheduleResult } from './schedule.js';
 export {
+  LISTEN_ENVIRONMENT,
   LISTEN_SERVICE_NAME,
   METRICS_SERVICE_NAME,
   METRICS_TIMER_NAME,

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseUnitFile } from './internal/unit-syntax.js';
+import { parseEnvironment, parseUnitFile, values } from './internal/unit-syntax.js';
 import { renderUnits, type RenderInput } from './render-units.js';
 import { resolveOnPath, splitPath } from './resolve-on-path.js';
 import { unless } from './testing/skip-reason.js';
@@ -23,6 +23,7 @@ type NixUnit = {
   wantedBy: string[];
   serviceConfig: Record<string, string | number | boolean>;
   pathBin: string;
+  environment: Record<string, string>;
 };
 type NixOut = {
   services: Record<string, NixUnit>;
@@ -169,6 +170,8 @@ describe.skipIf(nixInstantiate === null)(
         const nixUnit = fromNix.services[unit];
         expect(asUnitValues(nixUnit?.serviceConfig ?? {})).toEqual({ ...fields, ...HOST_ONLY });
         expect(nixUnit?.pathBin).toBe(unitPath.join(':'));
+        const { PATH: _unitPath, ...unitEnv } = Object.fromEntries(parseEnvironment(values(parseUnitFile(text ?? ''), 'Service', 'Environment')));
+        expect(nixUnit?.environment).toEqual(unitEnv);
         const unitSection = section(text, 'Unit');
         expect(nixUnit?.description).toBe(unitSection.Description);
         expect((nixUnit?.wants ?? []).join(' ')).toBe(unitSection.Wants ?? '');

@@ -84,6 +84,11 @@ describe('renderUnits with metrics, worker and listen', () => {
       );
       expect(field(unit, 'Install', 'WantedBy')).toEqual(['multi-user.target']);
     }
+    // Only the listener gets the memory settings P8 measured (docs/operations.md).
+    const listenEnv = parseEnvironment(field(listen, 'Service', 'Environment'));
+    expect([listenEnv.get('NODE_OPTIONS'), listenEnv.get('MALLOC_MMAP_THRESHOLD_')]).toEqual(['--max-semi-space-size=1', '16384']);
+    const workerEnv = parseEnvironment(field(worker, 'Service', 'Environment'));
+    expect([...workerEnv.keys()]).toEqual(['PATH']);
   });
 
   it('renders only the sweep’s two units without the optional inputs', () => {

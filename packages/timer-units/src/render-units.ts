@@ -6,6 +6,7 @@ import { envInterpreter, splitPath } from './resolve-on-path.js';
 import { parseOnCalendar } from './parse-on-calendar.js';
 import { escapePathValue, hasControlCharacter, quoteWord } from './internal/unit-syntax.js';
 import {
+  LISTEN_ENVIRONMENT,
   LISTEN_SERVICE_NAME,
   METRICS_SERVICE_NAME,
   METRICS_TIMER_NAME,
@@ -20,7 +21,7 @@ import {
 } from './internal/render-daemons.js';
 
 export type { ListenUnitInput, MetricsUnitInput, WorkerUnitInput };
-export { LISTEN_SERVICE_NAME, METRICS_SERVICE_NAME, METRICS_TIMER_NAME, WORKER_SERVICE_NAME };
+export { LISTEN_ENVIRONMENT, LISTEN_SERVICE_NAME, METRICS_SERVICE_NAME, METRICS_TIMER_NAME, WORKER_SERVICE_NAME };
 
 export type Schedule = { onCalendar: string; persistent: boolean; randomizedDelaySec?: number };
 

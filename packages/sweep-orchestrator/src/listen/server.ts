@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { ResolvedConfig, WebhookSettings } from '../config/index.js';
 import type { DeliveryLog } from './deliveries.js';
+import { bodyGc } from './body-gc.js';
 import { closeAfterEarlyAnswer } from './early-answer.js';
 import type { PendingSet } from './pending.js';
 import { readBody } from './read-body.js';
@@ -60,12 +61,13 @@ function rejectionLog(log: (line: string) => void): (peer: string) => void {
 export function createListenServer(opts: ListenServerOptions): Server {
   const { webhook } = opts;
   const rejections = rejectionLog(opts.log);
+  const counted = bodyGc();
 
   async function delivery(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const read = await readBody(req, BODY_LIMIT_BYTES);
+    const read = await readBody(req, BODY_LIMIT_BYTES, counted);
     if (!read.ok) {
       if (read.reason === 'too-large') {
-        closeAfterEarlyAnswer(req, res);
+        closeAfterEarlyAnswer(req, res, { counted });
         send(res, { status: 413, body: `the body exceeds ${BODY_LIMIT_BYTES} bytes\n`, headers: { connection: 'close' } });
       }
       return;

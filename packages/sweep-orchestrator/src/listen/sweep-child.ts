@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { LISTEN_ENVIRONMENT } from '@canon/timer-units';
 
 export type SweepChildResult = { exitCode: number | null; signal: NodeJS.Signals | null; runId: string | null; stderrTail: string };
 
@@ -26,7 +27,10 @@ const STDERR_TAIL = 4096;
 export function sweepLauncher(opts: LauncherOptions): SweepLauncher {
   return (recipes) => {
     const argv = [opts.cliScript, 'sweep', '--json', '--config', opts.configPath, ...recipes.flatMap((r) => ['--recipe', r])];
-    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !opts.withheldEnv.includes(name)));
+    // The unit's memory settings are the listener's (a long-running server), not the sweep's.
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([name, value]) => !opts.withheldEnv.includes(name) && LISTEN_ENVIRONMENT[name] !== value),
+    );
     // Own group: a Ctrl-C on the listener's terminal must not reach the sweep before the listener decides.
     const child = spawn(process.execPath, argv, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, NO_COLOR: '1' } });
     let runId: string | null = null;

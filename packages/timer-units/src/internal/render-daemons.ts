@@ -98,9 +98,21 @@ export function renderMetricsUnits(
   return { service: `${service.join('\n')}\n`, timer: `${timer.join('\n')}\n` };
 }
 
+/**
+ * What `canon listen` runs with, measured against a flood of 10,000 requests it must turn away
+ * (docs/performance.md, P8): a young generation capped at 1 MB per semi-space (V8 otherwise
+ * grows it to 16 MB under a burst, and a daemon keeps what a burst grew), and glibc serving
+ * allocations of 16 KiB and more (node's copies of body pieces) by mmap, so that a freed one goes
+ * back to the system instead of staying in a heap that a flood of uploads grew.
+ */
+export const LISTEN_ENVIRONMENT: Readonly<Record<string, string>> = {
+  NODE_OPTIONS: '--max-semi-space-size=1',
+  MALLOC_MMAP_THRESHOLD_: '16384',
+};
+
 function renderDaemon(
   base: ServiceBase,
-  opts: { description: string; args: string[]; identifier: string },
+  opts: { description: string; args: string[]; identifier: string; environment?: Readonly<Record<string, string>> },
 ): string {
   const lines = [
     HEADER,
@@ -114,6 +126,7 @@ function renderDaemon(
     execLine(base, opts.args),
     ...base.placement,
     base.environmentPath,
+    ...Object.entries(opts.environment ?? {}).map(([name, value]) => `Environment=${quoteWord(`${name}=${value}`)}`),
     'Restart=on-failure',
     'RestartSec=10',
     // A stopped daemon takes every test or sweep it started with it.
@@ -145,5 +158,6 @@ export function renderListenService(base: ServiceBase): string {
     description: 'canon: forge webhook listener (tag events start a sweep of that recipe)',
     args: ['listen'],
     identifier: 'canon-listen',
+    environment: LISTEN_ENVIRONMENT,
   });
 }
