@@ -26,7 +26,7 @@ export async function checkoutCommit(opts: CheckoutCommitOptions): Promise<{ dir
 
   const target = { dir: opts.dir, recipe, remote, timeoutMs: opts.timeoutMs, signal: opts.signal };
   const step = checkoutSteps(target);
-  await prepareCheckoutDir(target, step);
+  const prepared = await prepareCheckoutDir(target, step);
   const fetch = (doing: string, args: readonly string[]) =>
     gitStep(step(doing, { remote: opts.url, auth: opts.auth, failCode: 'FETCH_FAILED' }), [
       'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', ...args,
@@ -54,7 +54,7 @@ export async function checkoutCommit(opts: CheckoutCommitOptions): Promise<{ dir
       throw unreachable('no branch or tag there contains it any more (force-pushed away)', direct);
   }
   if (!(await isCommit(step, opts.commit))) throw unreachable('the mirror sent no such commit');
-  return detachAt(target, step, opts.commit, `commit ${opts.commit}`);
+  return detachAt(target, step, opts.commit, `commit ${opts.commit}`, prepared);
 }
 
 async function isCommit(step: StepFor, oid: string): Promise<boolean> {

@@ -1,10 +1,10 @@
 import { commit, createFleet, moveTag, type Fleet } from '@canon/testkit';
 import { execa } from 'execa';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkoutTag } from './checkout.js';
+import { checkoutTag, hasRepositoryDir, readCheckoutHead } from './checkout.js';
 import { MirrorSyncError } from './errors.js';
 
 describe('checkoutTag', () => {
@@ -12,7 +12,10 @@ describe('checkoutTag', () => {
   let scratch: string;
   beforeAll(async () => {
     fleet = await createFleet({
-      recipes: [{ name: 'app', releases: ['1.0.0+1', { version: '1.1.0+1', annotated: false }] }],
+      recipes: [
+        { name: 'app', releases: ['1.0.0+1', { version: '1.1.0+1', annotated: false }] },
+        { name: 'packed', releases: ['1.0.0+1', '1.1.0+1'] },
+      ],
       presynced: true,
     });
     scratch = await mkdtemp(join(tmpdir(), 'canon-checkout-'));
@@ -29,9 +32,13 @@ describe('checkoutTag', () => {
     const app = fleet.recipe('app');
     const [v100, v110] = app.upstream.tags;
     const dir = join(scratch, 'app');
+    const before = fleet.server.requests.count;
     expect(
       await checkoutTag({ url: app.mirrorUrl, tag: '1.0.0+1', commit: v100?.commit ?? '', dir }),
     ).toEqual({ dir, commit: v100?.commit });
+    // The refs come with the first answer (protocol v0), the pack with the second.
+    expect(fleet.server.requests.count - before).toBe(2);
+    await expect(stat(join(dir, '.git', 'hooks'))).rejects.toMatchObject({ code: 'ENOENT' });
     expect(await readFile(join(dir, 'VERSION'), 'utf8')).toBe('1.0.0+1\n');
     expect(
       String(
@@ -84,5 +91,42 @@ describe('checkoutTag', () => {
     await expect(
       checkoutTag({ url: 'ext::sh', tag: 'x', commit: app.upstream.main, dir: scratch }),
     ).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
+  });
+
+  it('removes what a directory without a repository held, and reads tags and HEAD git has packed', async () => {
+    const packed = fleet.recipe('packed');
+    const [v100, v110] = packed.upstream.tags;
+    const dir = join(scratch, 'packed');
+    await mkdir(dir);
+    await writeFile(join(dir, 'stray.txt'), 'not from the tag\n');
+    await checkoutTag({ url: packed.mirrorUrl, tag: '1.1.0+1', commit: v110?.commit ?? '', dir });
+    await expect(stat(join(dir, 'stray.txt'))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(String((await execa('git', ['status', '--porcelain', '--ignored'], { cwd: dir })).stdout)).toBe('');
+
+    // Packed refs and objects are git's to read: the same tag again, then the tag moved to a packed commit.
+    await checkoutTag({ url: packed.mirrorUrl, tag: '1.0.0+1', commit: v100?.commit ?? '', dir });
+    await execa('git', ['gc', '--quiet', '--prune=now'], { cwd: dir });
+    await expect(stat(join(dir, '.git', 'refs', 'tags', '1.0.0+1'))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await checkoutTag({ url: packed.mirrorUrl, tag: '1.0.0+1', commit: v100?.commit ?? '', dir })).toEqual({ dir, commit: v100?.commit });
+    await moveTag(packed.mirror, '1.1.0+1', v100?.commit ?? '');
+    await expect(checkoutTag({ url: packed.mirrorUrl, tag: '1.1.0+1', commit: v110?.commit ?? '', dir })).rejects.toMatchObject({ code: 'TAG_MOVED' });
+    expect(await head(dir)).toBe(v100?.commit);
+  });
+
+  it('reads HEAD: detached from its file, on a branch through git, null outside a repository', async () => {
+    const app = fleet.recipe('app');
+    const [, v110] = app.upstream.tags;
+    const dir = join(scratch, 'head');
+    await checkoutTag({ url: app.mirrorUrl, tag: '1.1.0+1', commit: v110?.commit ?? '', dir });
+    expect(await readCheckoutHead(dir)).toBe(v110?.commit);
+    await execa('git', ['checkout', '--quiet', '-b', 'moved-by-a-test'], { cwd: dir });
+    expect(await readFile(join(dir, '.git', 'HEAD'), 'utf8')).toBe('ref: refs/heads/moved-by-a-test\n');
+    expect(await readCheckoutHead(dir)).toBe(v110?.commit);
+    expect(await hasRepositoryDir(dir)).toBe(true);
+    await rm(join(dir, '.git'), { recursive: true });
+    expect(await readCheckoutHead(dir)).toBeNull();
+    await mkdir(join(dir, '.git'));
+    expect(await hasRepositoryDir(dir)).toBe(false);
+    expect(await hasRepositoryDir(join(scratch, 'never-made'))).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 export { listRemoteRefs } from './list-refs.js';
 export type { ListRefsContext } from './list-refs.js';
 export { syncMirror } from './sync.js';
-export { checkoutTag } from './checkout.js';
+export { checkoutTag, hasRepositoryDir, readCheckoutHead } from './checkout.js';
 export { checkoutCommit } from './checkout-commit.js';
 export { redactUrl, validateRemoteUrl } from './url.js';
 export { MirrorSyncError } from './errors.js';

@@ -126,7 +126,13 @@ const loads = (l: number[]): string => l.map((x) => f(x, 2)).join(' / ');
 /** Earlier runs, kept in the section so a re-run does not lose them. */
 const EARLIER_RUNS =
   'First run, under load (2026-12-02, load average ~3.9, before the changes below): 130.2 s local, ' +
-  '36.1 s queued, efficiency 0.830 and 78 / **137** / 542 ms added per queued test, both goals missed.';
+  '36.1 s queued, efficiency 0.830 and 78 / **137** / 542 ms added per queued test, both goals missed. ' +
+  'Second run (2026-12-02, load average 0.01 before the queue sweep, with the first changes below but not the leaner checkout): ' +
+  '124.7 s local, 32.9 s queued, efficiency 0.911 and 67 / **114** / 634 ms added per queued test. ' +
+  'With the leaner checkout but before its protocol v0 fetch, under load (2026-12-02, load average 4.1 before the queue sweep and 5.1 after it, other benchmarks and builds running): ' +
+  '128.3 s local, 36.6 s queued, efficiency 0.820 and 83 / **139** / 1506 ms: at that load the figures measure the machine, not canon. ' +
+  'With it and the protocol v0 fetch (2026-12-02, load average 1.7 before the queue sweep): 125.1 s local, 33.5 s queued, ' +
+  'efficiency 0.895 and 53 / **96** / 811 ms added per queued test, both goals met.';
 
 /** The P7 section of docs/performance.md. */
 export function renderP7Section(r: QueueScalingResult, date: string): string {
@@ -166,16 +172,34 @@ export function renderP7Section(r: QueueScalingResult, date: string): string {
     'arrives while it reads the job (that cost a poll, up to 1 s), and the worker reads the',
     'detached HEAD after the test from `.git/HEAD` instead of spawning git.',
     '',
-    'Where a queued test\'s extra time still goes: the worker\'s checkout of the tag (a one-off profile of 20 jobs',
-    'put it at 120–260 ms of the 100–390 ms a job spent on the worker besides its suite, on this',
-    'machine under load average ~8; the pick-up took 1–12 ms and the result\'s way back 2–26 ms).',
-    'Every job\'s worker checks the tag out itself, and here every recipe is new to every worker,',
-    'so each job starts with a first fetch from its mirror over the loopback server (which',
-    'spawns `git http-backend` per request) and five more git processes (init, peel, checkout,',
-    'clean, HEAD); a worker that keeps its `workDir` between sweeps only fetches the new tag.',
-    'Four workers, the sweep, the git server and Redis share the machine\'s 2 cores: both',
-    'figures carry CPU contention that separate worker hosts would not have; those add network',
-    'round trips instead.',
+    'Then the worker\'s checkout of the tag, which was most of what remained (2026-12-02, wp7):',
+    'a job spent 1 ms from enqueue to pick-up, 1 ms setting up its suite, 1 ms on the log digest and',
+    'HEAD after it and 4–8 ms on the way back, and the rest in `checkoutTag` (one job at a time,',
+    'one worker, 10 recipes; load average ~5). `checkoutTag` now spawns git only for what it cannot',
+    'read itself: no `git init` when the directory already holds a repository, no `git clean` in a',
+    'repository it has just made in an empty directory, the tag\'s peeled commit from the loose ref and',
+    'loose objects a small fetch leaves (`git rev-parse` when they are packed), HEAD from `.git/HEAD`',
+    '(the sweep host\'s HEAD check after the test too, and a `.git` directory of its own makes its',
+    'checkout directory a repository root without `git rev-parse`); the fetch speaks protocol v0 (two requests',
+    'to the forge instead of three) and `git init` copies no template. A first checkout went from six',
+    'git processes to three (init, fetch, checkout), a repeated one to three (fetch, checkout, clean).',
+    'CPU time, which load does not move (40 checkouts × 3, interleaved, client and loopback server',
+    'together): 71 → 54 ms per first checkout, 56 → 39 ms per repeated one. Processes count twice in',
+    'the worker: a CPU profile shows Node\'s `spawn` holding its event loop ~4 ms per child. One job',
+    'at a time, the added cost went from 124 / **156** / 761 ms (load ~3.9, a repeated checkout) to',
+    '50 / **54** / 327 ms (load ~6; 72 / **86** / 653 ms for a first checkout); the maximum is the first',
+    'test, which opens the sweep\'s Redis connections. A first checkout on the worker now costs what',
+    'the sweep host\'s checkout phase of a local sweep costs: 45 / **71** / 151 ms against 52 / **77** / 291 ms',
+    'in the same profile run (load ~6).',
+    '',
+    'What still moves the figure is contention: the fetch (two requests to a loopback server that',
+    'spawns `git http-backend` for each) is most of a checkout, and in this scenario the four',
+    'workers\' checkouts start together every 3 s, at the moment the sweep host syncs, checks out',
+    'and promotes four other recipes (the sweep used ~150 ms CPU per recipe, locally and queued',
+    'alike; a worker ~60 ms per job with its git processes). On 2 cores shared with other work (load',
+    '~4), a worker\'s checkout took 67–170 ms (median per 16-recipe run) in the same code. Separate',
+    'worker hosts do not share the sweep host\'s cores; they add network round trips instead, which',
+    'is why the fetch asks for one fewer.',
     '',
   ].join('\n');
 }

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { MirrorSyncError } from '../errors.js';
 import { DEFAULT_TIMEOUT_MS } from './defaults.js';
 import { gitStep, type GitStep } from './git-step.js';
+import { detachedHeadFile, hasRepositoryDir, isEmptyDir } from './local-repo.js';
 
 export type CheckoutTarget = {
   dir: string;
@@ -30,10 +31,17 @@ export function checkoutSteps(target: CheckoutTarget): StepFor {
   });
 }
 
-/** Makes `dir` a git repository; an existing one is reused as it is. */
-export async function prepareCheckoutDir(target: CheckoutTarget, step: StepFor): Promise<void> {
+/** What the checkout directory held before: a new repository in an empty directory has nothing to clean. */
+export type PreparedDir = { fresh: boolean };
+
+/** Makes `dir` a git repository; an existing one is reused as it is (without running git). */
+export async function prepareCheckoutDir(target: CheckoutTarget, step: StepFor): Promise<PreparedDir> {
+  if (await hasRepositoryDir(target.dir)) return { fresh: false };
   await mkdir(target.dir, { recursive: true });
-  await gitStep(step('preparing the checkout directory'), ['init', '--quiet']);
+  const fresh = await isEmptyDir(target.dir);
+  // No template: a checkout needs no sample hooks, and no hooks of the host's template either.
+  await gitStep(step('preparing the checkout directory'), ['init', '--quiet', '--template=']);
+  return { fresh };
 }
 
 /**
@@ -45,11 +53,13 @@ export async function detachAt(
   step: StepFor,
   commit: string,
   what: string,
+  prepared: PreparedDir,
 ): Promise<{ dir: string; commit: string }> {
   await gitStep(step(`checking out ${what}`), ['checkout', '--quiet', '--force', '--detach', commit]);
-  // A cold test must not see files an earlier run left behind.
-  await gitStep(step('removing untracked files'), ['clean', '-ffdxq']);
-  const head = (await gitStep(step('reading HEAD'), ['rev-parse', '--verify', 'HEAD'])).stdout.trim();
+  // A cold test must not see files an earlier run left behind; a fresh one has none.
+  if (!prepared.fresh) await gitStep(step('removing untracked files'), ['clean', '-ffdxq']);
+  const head =
+    (await detachedHeadFile(target.dir)) ?? (await gitStep(step('reading HEAD'), ['rev-parse', '--verify', 'HEAD'])).stdout.trim();
   if (head !== commit) {
     throw new MirrorSyncError('HEAD_MISMATCH', { recipe: target.recipe, remote: target.remote, stage: 'checkout', detail: `${target.recipe}: after checking out ${what}, HEAD is ${head}, expected ${commit}. Remove ${target.dir} and retry.` });
   }

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { open, readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { execa } from 'execa';
-import { checkoutTag } from '@canon/mirror-sync';
+import { checkoutTag, readCheckoutHead } from '@canon/mirror-sync';
 import { commandValues } from '../command-values.js';
 import type { ResolvedConfig } from '../config/index.js';
 import { expandPlaceholders, expandString } from '../config/index.js';
@@ -93,7 +92,7 @@ async function runInCheckout(opts: RunJobOptions, dir: string): Promise<TestJobR
   }
   if (run.aborted) return { status: 'cancelled', host, durationMs: run.durationMs, logPath };
 
-  const head = await readHead(dir, job.commit);
+  const head = await readCheckoutHead(dir, { timeoutMs: GIT_TIMEOUT_MS });
   if (head !== job.commit) {
     return error('head-moved', `the checkout moved during the test: HEAD is ${head ?? 'unreadable'}, not ${job.commit}; the result belongs to no tag`, logPath);
   }
@@ -102,14 +101,6 @@ async function runInCheckout(opts: RunJobOptions, dir: string): Promise<TestJobR
     status: 'ran', host, exitCode: run.exitCode, signal: run.signal, durationMs: run.durationMs,
     timedOut: run.timedOut, logTail: log.tail, logSha256: log.sha256, logPath, suiteRevision: revision.output,
   };
-}
-
-/** A detached HEAD (what checkoutTag leaves) is read from its file; anything else asks git. */
-async function readHead(dir: string, expected: string): Promise<string | null> {
-  const file = await readFile(join(dir, '.git', 'HEAD'), 'utf8').catch(() => null);
-  if (file === `${expected}\n`) return expected;
-  const out = await execa('git', ['-C', dir, 'rev-parse', '--verify', 'HEAD'], { reject: false, timeout: GIT_TIMEOUT_MS });
-  return out.exitCode === 0 ? out.stdout.trim() : null;
 }
 
 /** The whole log's sha256 (read in chunks) and its last bytes. */

@@ -1,6 +1,6 @@
 import { lstat, readdir, realpath } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { checkoutTag, MirrorSyncError, redactUrl } from '@canon/mirror-sync';
+import { checkoutTag, hasRepositoryDir, MirrorSyncError, readCheckoutHead, redactUrl } from '@canon/mirror-sync';
 import type { ReleaseRef } from '@canon/trigger';
 import type { TestedRelease } from '../command-values.js';
 import type { ResolvedConfig, ResolvedRecipe } from '../config/index.js';
@@ -53,7 +53,9 @@ async function refuseForeignDirectory(recipe: ResolvedRecipe, dir: string): Prom
 }
 
 // The top of its own work tree: a directory inside another repository is not a checkout of ours.
+// A `.git` directory of its own makes it one without asking git (the common case, every sweep).
 async function isRepositoryRoot(dir: string): Promise<boolean> {
+  if (await hasRepositoryDir(dir)) return true;
   const { execa } = await import('execa');
   const top = await execa('git', ['-C', dir, 'rev-parse', '--show-toplevel'], { reject: false });
   if (top.exitCode !== 0) return false;
@@ -65,10 +67,7 @@ async function isRepositoryRoot(dir: string): Promise<boolean> {
  * something else, and its result belongs to no tag.
  */
 export async function checkoutMovedProblem(release: TestedRelease): Promise<string | null> {
-  // execa on first use, as in isRepositoryRoot: a sweep with nothing to test never needs it.
-  const { execa } = await import('execa');
-  const head = await execa('git', ['-C', release.checkout, 'rev-parse', '--verify', 'HEAD'], { reject: false });
-  const now = head.exitCode === 0 ? String(head.stdout).trim() : null;
+  const now = await readCheckoutHead(release.checkout);
   if (now === release.commit) return null;
   return `the checkout ${release.checkout} moved during the test: HEAD is ${now ?? '(unreadable)'}, not ${release.tag}'s commit ${release.commit}; the result belongs to no tag and is not promoted`;
 }
