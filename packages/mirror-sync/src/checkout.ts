@@ -2,7 +2,7 @@ import { MirrorSyncError } from './errors.js';
 import { checkoutSteps, detachAt, prepareCheckoutDir } from './internal/checkout-steps.js';
 import { gitStep } from './internal/git-step.js';
 import { DEFAULT_TIMEOUT_MS } from './internal/defaults.js';
-import { detachedHeadFile, peelLooseRef } from './internal/local-repo.js';
+import { detachedHeadFile, peelRef } from './internal/local-repo.js';
 export { hasRepositoryDir } from './internal/local-repo.js';
 import { runGitCommand } from './internal/run-git.js';
 import { isValidRefName, OID } from './internal/ref-name.js';
@@ -40,7 +40,7 @@ export async function checkoutTag(opts: CheckoutOptions): Promise<{ dir: string;
     ['-c', 'protocol.version=0', 'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--', opts.url, `+${ref}:${ref}`],
   );
   const peeled =
-    (await peelLooseRef(opts.dir, ref)) ??
+    (await peelRef(opts.dir, ref)) ??
     (await gitStep(step('reading the tag'), ['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`])).stdout.trim();
   if (peeled !== opts.commit) {
     throw new MirrorSyncError('TAG_MOVED', { recipe, remote, stage: 'checkout', detail: `${recipe}: tag ${opts.tag} on ${remote} points at ${peeled}, expected ${opts.commit} (the commit that was decided on). Not checking out; sync and decide again.` });

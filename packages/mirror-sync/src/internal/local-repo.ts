@@ -1,10 +1,8 @@
+import * as fs from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { inflate } from 'node:zlib';
+import { readObject, resolveRef, type TagObject } from 'isomorphic-git';
 import { OID } from './ref-name.js';
-
-const inflateAsync = promisify(inflate);
 
 /** A tag of a tag of … stops somewhere: git itself gives up on deeper chains too. */
 const MAX_TAG_CHAIN = 8;
@@ -36,28 +34,21 @@ export async function detachedHeadFile(dir: string): Promise<string | null> {
 }
 
 /**
- * The commit `ref` peels to, from its loose ref file and loose objects: what a fetch of a
- * few objects leaves (git unpacks fewer than `fetch.unpackLimit` objects, 100 by default).
+ * The commit `ref` peels to, read in-process by isomorphic-git (loose or packed, a tag of a
+ * tag …); null when it cannot say (another object kind, an object format it does not read),
+ * and the caller asks git.
  */
-export async function peelLooseRef(dir: string, ref: string): Promise<string | null> {
-  const gitDir = join(dir, '.git');
-  const text = await readFile(join(gitDir, ref), 'utf8').catch(() => null);
-  let oid = text?.trim() ?? '';
-  for (let depth = 0; depth < MAX_TAG_CHAIN && OID.test(oid); depth += 1) {
-    const raw = await readFile(join(gitDir, 'objects', oid.slice(0, 2), oid.slice(2))).catch(() => null);
-    if (raw === null) return null;
-    const body = (await inflateAsync(raw).catch(() => null))?.toString('latin1');
-    if (body === undefined) return null;
-    const nul = body.indexOf('\0');
-    if (nul === -1) return null;
-    const type = body.slice(0, body.indexOf(' '));
-    if (type === 'commit') return oid;
-    if (type !== 'tag') return null;
-    // A tag object starts with "object <oid>\ntype <type>\n".
-    const target = /^object ([0-9a-f]{40}(?:[0-9a-f]{24})?)\ntype (\w+)\n/.exec(body.slice(nul + 1));
-    if (target === null) return null;
-    if (target[2] === 'commit') return target[1] ?? null;
-    oid = target[1] ?? '';
+export async function peelRef(dir: string, ref: string): Promise<string | null> {
+  try {
+    let oid = await resolveRef({ fs, dir, ref });
+    for (let depth = 0; depth < MAX_TAG_CHAIN; depth += 1) {
+      const { type, object } = await readObject({ fs, dir, oid, format: 'parsed' });
+      if (type === 'commit') return oid;
+      if (type !== 'tag') return null;
+      oid = (object as TagObject).object;
+    }
+  } catch {
+    // a ref or object isomorphic-git cannot read: git answers instead
   }
   return null;
 }
