@@ -23,18 +23,21 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('peelRef: the commit a tag names, read without git', () => {
-  it('peels annotated, nested and lightweight tags to the commit, loose and after git packs them', async () => {
-    for (const packed of [false, true]) {
-      if (packed) git('gc', '--quiet');
-      expect(await peelRef(dir, 'refs/tags/1.0.0+1')).toBe(commit);
-      expect(await peelRef(dir, 'refs/tags/1.0.1+1')).toBe(commit);
-      expect(await peelRef(dir, 'refs/tags/light')).toBe(commit);
-    }
+  it('peels annotated, nested and lightweight tags to the commit from loose objects', async () => {
+    expect(await peelRef(dir, 'refs/tags/1.0.0+1')).toBe(commit);
+    expect(await peelRef(dir, 'refs/tags/1.0.1+1')).toBe(commit);
+    expect(await peelRef(dir, 'refs/tags/light')).toBe(commit);
   });
 
   it('answers null (git is asked) for a missing tag and for a tag that names no commit', async () => {
     expect(await peelRef(dir, 'refs/tags/9.9.9+9')).toBeNull();
     expect(await peelRef(dir, 'refs/tags/tree-tag')).toBeNull();
     expect(await peelRef(join(dir, 'no-such-dir'), 'refs/tags/1.0.0+1')).toBeNull();
+  });
+
+  it('answers null for packed objects: git reads a pack, isomorphic-git would load all of it', async () => {
+    git('gc', '--quiet');
+    expect(await peelRef(dir, 'refs/tags/1.0.0+1')).toBeNull();
+    expect(await peelRef(dir, 'refs/tags/light')).toBeNull();
   });
 });

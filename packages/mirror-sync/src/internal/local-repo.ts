@@ -34,18 +34,24 @@ export async function detachedHeadFile(dir: string): Promise<string | null> {
 }
 
 /**
- * The commit `ref` peels to, read in-process by isomorphic-git (loose or packed, a tag of a
- * tag …); null when it cannot say (another object kind, an object format it does not read),
- * and the caller asks git.
+ * The commit `ref` peels to, read in-process by isomorphic-git from loose objects (what a
+ * fetch of a few objects leaves: git unpacks fewer than `fetch.unpackLimit`, 100); null when
+ * it cannot say so cheaply (a packed object, which isomorphic-git would read its whole pack
+ * for; another object kind), and the caller asks git.
  */
 export async function peelRef(dir: string, ref: string): Promise<string | null> {
+  const loose = (oid: string): Promise<boolean> =>
+    stat(join(dir, '.git', 'objects', oid.slice(0, 2), oid.slice(2))).then((s) => s.isFile(), () => false);
   try {
     let oid = await resolveRef({ fs, dir, ref });
-    for (let depth = 0; depth < MAX_TAG_CHAIN; depth += 1) {
+    for (let depth = 0; depth < MAX_TAG_CHAIN && (await loose(oid)); depth += 1) {
       const { type, object } = await readObject({ fs, dir, oid, format: 'parsed' });
       if (type === 'commit') return oid;
       if (type !== 'tag') return null;
-      oid = (object as TagObject).object;
+      const tag = object as TagObject;
+      // The tag says what it names: its commit need not be read.
+      if (tag.type === 'commit') return tag.object;
+      oid = tag.object;
     }
   } catch {
     // a ref or object isomorphic-git cannot read: git answers instead
