@@ -4,10 +4,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runAgainst } from './against.js';
-import { renderPerformanceDoc, type BenchResults } from './report.js';
-import { measureKnownFailures, renderP6Section, withP6Section } from './p6.js';
-import { measureQueueScaling, renderP7Section, withP7Section } from './p7.js';
-import { benchListen, withP8Section } from './p8.js';
+import { renderPerformanceDoc, withSection, type BenchResults } from './report.js';
+import { measureKnownFailures, renderP6Section } from './p6.js';
+import { measureQueueScaling, renderP7Section } from './p7.js';
+import { benchListen } from './p8.js';
 import { measureNoopSweep, measureOverhead, measurePlanMemory, measureStartup, type NoopResult } from './scenarios.js';
 
 const { values } = parseArgs({
@@ -36,10 +36,10 @@ const sizes = values.sizes.split(',').map((s) => positive('sizes', s));
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 /** A scenario run alone: its section to stdout and, unless --no-write, into its place in the doc; then exit. */
-async function writeSection(name: string, section: string, merge: (doc: string, section: string) => string): Promise<never> {
+async function writeSection(name: string, section: string, heading: string): Promise<never> {
   process.stdout.write(section);
   if (!values['no-write']) {
-    await writeFile(values.out, merge(await readFile(values.out, 'utf8'), section));
+    await writeFile(values.out, withSection(await readFile(values.out, 'utf8'), heading, section));
     log(`wrote the ${name} section of ${values.out}`);
   }
   process.exit(0);
@@ -56,17 +56,17 @@ if (values.against !== undefined) {
 if (values.only === 'P6') {
   const p6 = await measureKnownFailures(runs);
   log(`P6 known failures: second sweep test-seconds ${p6.secondTestSeconds.toFixed(1)}, ${p6.second.median.toFixed(0)} ms vs all-canonical ${p6.allCanonical.median.toFixed(0)} ms → ${p6.ratio.median.toFixed(3)}×`);
-  await writeSection('P6', renderP6Section(p6, runs, new Date().toISOString()), withP6Section);
+  await writeSection('P6', renderP6Section(p6, runs, new Date().toISOString()), '## P6:');
 }
 
 if (values.only === 'P7') {
   const p7 = await measureQueueScaling();
   log(`P7 queue: local ${(p7.localMs / 1000).toFixed(1)} s, ${String(p7.workers)} workers ${(p7.queueMs / 1000).toFixed(1)} s, efficiency ${p7.efficiency.toFixed(3)}, added cost per queued test ${p7.queueCost.median.toFixed(0)} ms (median)`);
-  await writeSection('P7', renderP7Section(p7, new Date().toISOString()), withP7Section);
+  await writeSection('P7', renderP7Section(p7, new Date().toISOString()), '## P7:');
 }
 
 if (values.only === 'P8') {
-  await writeSection('P8', await benchListen(log), withP8Section);
+  await writeSection('P8', await benchListen(log), '## P8:');
 }
 
 const startup = await measureStartup(Math.max(runs, 20));
@@ -94,10 +94,12 @@ log(`P7 queue: efficiency ${p7.efficiency.toFixed(3)}, added cost per queued tes
 const p8 = await benchListen(log);
 
 const results: BenchResults = { startup, growth, overhead, memory, runs, date: new Date().toISOString(), node: process.version };
-const doc = withP8Section(
-  withP7Section(withP6Section(renderPerformanceDoc(results), renderP6Section(p6, runs, results.date)), renderP7Section(p7, results.date)),
-  p8,
-);
+const sections: [heading: string, section: string][] = [
+  ['## P6:', renderP6Section(p6, runs, results.date)],
+  ['## P7:', renderP7Section(p7, results.date)],
+  ['## P8:', p8],
+];
+const doc = sections.reduce((text, [heading, section]) => withSection(text, heading, section), renderPerformanceDoc(results));
 process.stdout.write(doc);
 if (!values['no-write']) {
   await writeFile(values.out, doc);

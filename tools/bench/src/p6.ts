@@ -121,14 +121,3 @@ export function renderP6Section(r: KnownFailureResult, runs: number, date: strin
     '',
   ].join('\n');
 }
-
-/** Replaces the P6 section of an existing performance doc (or adds it before "## Details"). */
-export function withP6Section(doc: string, section: string): string {
-  const start = doc.indexOf('## P6:');
-  if (start !== -1) {
-    const next = doc.indexOf('\n## ', start + 1);
-    return doc.slice(0, start) + section + (next === -1 ? '' : doc.slice(next + 1));
-  }
-  const details = doc.indexOf('## Details');
-  return details === -1 ? `${doc.trimEnd()}\n\n${section}` : doc.slice(0, details) + section + '\n' + doc.slice(details);
-}

@@ -203,14 +203,3 @@ export function renderP7Section(r: QueueScalingResult, date: string): string {
     '',
   ].join('\n');
 }
-
-/** Replaces the P7 section of an existing performance doc (or adds it before "## Details"). */
-export function withP7Section(doc: string, section: string): string {
-  const start = doc.indexOf('## P7:');
-  if (start !== -1) {
-    const next = doc.indexOf('\n## ', start + 1);
-    return doc.slice(0, start) + section + (next === -1 ? '' : `\n${doc.slice(next + 1)}`);
-  }
-  const details = doc.indexOf('## Details');
-  return details === -1 ? `${doc.trimEnd()}\n\n${section}` : doc.slice(0, details) + section + '\n' + doc.slice(details);
-}

@@ -290,16 +290,6 @@ export function renderP8Section(r: ListenResult, date: string): string {
   ].join('\n');
 }
 
-/** Replaces the P8 section of an existing performance doc (or adds it before "## Details"). */
-export function withP8Section(doc: string, section: string): string {
-  const start = doc.indexOf('## P8:');
-  if (start !== -1) {
-    const next = doc.indexOf('\n## ', start + 1);
-    return doc.slice(0, start) + section + (next === -1 ? '' : `\n${doc.slice(next + 1)}`);
-  }
-  const details = doc.indexOf('## Details');
-  return details === -1 ? `${doc.trimEnd()}\n\n${section}` : doc.slice(0, details) + section + '\n' + doc.slice(details);
-}
 
 /** Measures P8, logs its headline, and returns its section. */
 export async function benchListen(log: (line: string) => void): Promise<string> {

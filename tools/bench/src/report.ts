@@ -84,3 +84,17 @@ export function renderPerformanceDoc(r: BenchResults): string {
   ];
   return lines.join('\n');
 }
+
+/**
+ * Replaces the section that starts with `heading` (e.g. `## P6:`) in a performance doc, or
+ * adds it before "## Details": a scenario run alone rewrites only its own section.
+ */
+export function withSection(doc: string, heading: string, section: string): string {
+  const start = doc.indexOf(heading);
+  if (start !== -1) {
+    const next = doc.indexOf('\n## ', start + 1);
+    return doc.slice(0, start) + section + (next === -1 ? '' : `\n${doc.slice(next + 1)}`);
+  }
+  const details = doc.indexOf('## Details');
+  return details === -1 ? `${doc.trimEnd()}\n\n${section}` : doc.slice(0, details) + section + '\n' + doc.slice(details);
+}
