@@ -115,9 +115,9 @@ export function renderP6Section(r: KnownFailureResult, runs: number, date: strin
     `| all-canonical sweep wall time | | ${range(r.allCanonical, 0, ' ms')} | |`,
     `| second sweep ÷ all-canonical sweep | ≤ 1.2× | ${range(r.ratio, 3, '×')} | ${met(r.ratio.median <= 1.2)} |`,
     '',
-    'The second sweep reads each recipe\'s verdicts.jsonl and approvals.jsonl once and skips the',
-    '7 known failures as `known-failed`; its remaining extra cost over the all-canonical sweep is',
-    'reading those two files per recipe.',
+    'The second sweep lists each recipe\'s state directory once, reads its verdicts.jsonl and',
+    'approvals.jsonl where they exist, and skips the 7 known failures as `known-failed`; its',
+    'remaining extra cost over the all-canonical sweep is reading the verdicts the first sweep wrote.',
     '',
   ].join('\n');
 }
