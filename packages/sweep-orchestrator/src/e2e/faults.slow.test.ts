@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecipeRun } from '@canon/warm-registry';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createScenario, must, type Scenario } from '../testing/e2e-harness.js';
+import { filesUnder } from '../testing/files-under.js';
 
 // The real CLI, git and several processes per scenario: generous limits for loaded machines.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
@@ -28,16 +29,6 @@ async function scenario(...args: Parameters<typeof createScenario>): Promise<Sce
 
 async function entry(s: Scenario, recipe: string): Promise<RecipeRun> {
   return must((await s.latestRun()).recipes.find((r) => r.recipe === recipe), `${recipe} in the latest run`);
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await filesUnder(path)));
-    else if (e.isFile()) out.push(path);
-  }
-  return out;
 }
 
 // Prints the token it reads from the file in argv[2], split across two writes; with "fail",

@@ -2,20 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunRecord } from '@canon/warm-registry';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createScenario, must, readPid, waitFor, type Scenario } from '../testing/e2e-harness.js';
+import { createScenario, killLeftovers, must, readPid, waitFor, type Scenario } from '../testing/e2e-harness.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 300_000 });
 
 let s: Scenario | null = null;
 const leftovers: number[] = [];
 afterEach(async () => {
-  for (const pid of leftovers.splice(0)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone, as it should be
-    }
-  }
+  killLeftovers(leftovers);
   await s?.close();
   s = null;
 });

@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createScenario, must, type CanonResult, type Scenario } from '../testing/e2e-harness.js';
+import { filesUnder } from '../testing/files-under.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 300_000 });
 
@@ -11,17 +11,6 @@ const TOKEN = 'tok-7d2b9e41c0aa';
 const OLD = '1.0.0+1.20';
 const NEW = '1.1.0+1.21';
 const live = (recipe: string) => `warm-${recipe}.ci.test`;
-
-async function filesUnder(dir: string): Promise<string[]> {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await filesUnder(path)));
-    else if (e.isFile()) out.push(path);
-  }
-  return out;
-}
 
 let s: Scenario;
 const results: CanonResult[] = [];

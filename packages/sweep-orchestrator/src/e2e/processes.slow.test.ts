@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunRecord } from '@canon/warm-registry';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { alive, createScenario, must, readPid, waitFor, type Scenario } from '../testing/e2e-harness.js';
+import { alive, createScenario, killLeftovers, must, readPid, waitFor, type Scenario } from '../testing/e2e-harness.js';
 
 // Each scenario runs the real CLI, git and several processes: generous limits for loaded CI machines.
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 300_000 });
@@ -12,13 +12,7 @@ vi.setConfig({ testTimeout: 120_000, hookTimeout: 300_000 });
 const leftovers: number[] = [];
 let s: Scenario | null = null;
 afterEach(async () => {
-  for (const pid of leftovers.splice(0)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone, as it should be
-    }
-  }
+  killLeftovers(leftovers);
   await s?.close();
   s = null;
 });

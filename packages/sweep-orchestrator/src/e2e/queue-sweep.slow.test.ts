@@ -1,10 +1,11 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { commit, tag } from '@canon/testkit';
 import type { RunRecord } from '@canon/warm-registry';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { alive, createScenario, must, readPid, waitFor, type Scenario } from '../testing/e2e-harness.js';
+import { alive, createScenario, killLeftovers, must, readPid, waitFor, type Scenario } from '../testing/e2e-harness.js';
 import { REDIS_PASSWORD, startQueueSide, type QueueSide } from '../testing/queue-workers.js';
+import { filesUnder } from '../testing/files-under.js';
 
 // Real redis-server, real `canon worker` processes and the built CLI: generous limits for loaded machines.
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 300_000 });
@@ -13,13 +14,7 @@ let s: Scenario | null = null;
 let q: QueueSide | null = null;
 const leftovers: number[] = [];
 afterEach(async () => {
-  for (const pid of leftovers.splice(0)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone, as it should be
-    }
-  }
+  killLeftovers(leftovers);
   await q?.close();
   await s?.close();
   q = null;
@@ -41,11 +36,6 @@ async function canonicalOf(stateDir: string, recipe: string): Promise<Record<str
   if (bytes === null) return null;
   const { ts: _ts, runId: _runId, ...rest } = JSON.parse(bytes.toString()) as Record<string, unknown>;
   return rest;
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
 
 /** The password opened Redis for the sweep; no output, record or log of the sweep holds it. */

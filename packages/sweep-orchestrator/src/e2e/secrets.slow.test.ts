@@ -1,7 +1,8 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createScenario, must, type CanonResult, type Scenario } from '../testing/e2e-harness.js';
+import { filesUnder } from '../testing/files-under.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 300_000 });
 
@@ -12,16 +13,6 @@ const PROBE = String.raw`
 import { appendFileSync } from 'node:fs';
 appendFileSync(process.argv[2], JSON.stringify({ step: process.argv[3], token: process.env.FORGE_TOKEN ?? null }) + '\n');
 `;
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await filesUnder(path)));
-    else if (e.isFile()) out.push(path);
-  }
-  return out;
-}
 
 let s: Scenario;
 let result: CanonResult;

@@ -1,20 +1,14 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRegistry, type Registry } from '@canon/warm-registry';
 import { describe, expect, it } from 'vitest';
+import { filesUnder } from '../testing/files-under.js';
 import { maskingRegistry } from './secret-mask.js';
 
 const SECRET = 'tok-9c1e5f7a3b2d';
 const COMMIT = 'c'.repeat(40);
 const SHA = 'f'.repeat(64);
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 describe('maskingRegistry', () => {
   it('masks the secret in every record it writes: canonical, history, attempt, verdicts.jsonl, approvals.jsonl', async () => {
@@ -31,7 +25,7 @@ describe('maskingRegistry', () => {
     });
     await registry.appendApproval('gitea', { schema: 1, ts, kind: 'adopt', version: '1.0.0', commit: COMMIT, who: 'ops', reason: `running before canon; token ${SECRET}` });
 
-    const files = filesUnder(stateDir);
+    const files = await filesUnder(stateDir);
     expect(files.map((f) => f.slice(stateDir.length + 1)).sort()).toEqual(
       ['recipes/gitea/approvals.jsonl', 'recipes/gitea/attempt.json', 'recipes/gitea/history.jsonl', 'recipes/gitea/verdicts.jsonl', 'registry/gitea/canonical.json'].sort(),
     );

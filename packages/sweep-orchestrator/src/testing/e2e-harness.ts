@@ -172,6 +172,17 @@ export async function createScenario(opts: ScenarioOptions): Promise<Scenario> {
   return scenario;
 }
 
+/** SIGKILLs and forgets the processes a scenario left (a failing test must not leak them into the next). */
+export function killLeftovers(pids: number[]): void {
+  for (const pid of pids.splice(0)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone, as it should be
+    }
+  }
+}
+
 /**
  * True while a process with this pid is running. A zombie counts as gone: it has exited and
  * only waits for whoever adopted it to reap it.
