@@ -40,6 +40,7 @@ export async function checkoutCommit(opts: CheckoutCommitOptions): Promise<{ dir
   try {
     // Protocol v2 servers accept a want of any commit they can reach.
     await fetch(`fetching commit ${opts.commit}`, ['--', opts.url, opts.commit]);
+    if (!(await isCommit(step, opts.commit))) throw unreachable('the mirror sent no such commit');
   } catch (direct) {
     if (!(direct instanceof MirrorSyncError) || direct.code !== 'FETCH_FAILED') throw direct;
     await fetch('fetching the branches and tags', [
@@ -53,7 +54,6 @@ export async function checkoutCommit(opts: CheckoutCommitOptions): Promise<{ dir
     if (containing.stdout.trim() === '')
       throw unreachable('no branch or tag there contains it any more (force-pushed away)', direct);
   }
-  if (!(await isCommit(step, opts.commit))) throw unreachable('the mirror sent no such commit');
   return detachAt(target, step, opts.commit, `commit ${opts.commit}`, prepared);
 }
 

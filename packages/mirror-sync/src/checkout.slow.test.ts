@@ -4,7 +4,8 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkoutTag, hasRepositoryDir, readCheckoutHead } from './checkout.js';
+import { checkoutTag, readCheckoutHead } from './checkout.js';
+import { hasRepositoryDir } from './internal/local-repo.js';
 import { MirrorSyncError } from './errors.js';
 
 describe('checkoutTag', () => {

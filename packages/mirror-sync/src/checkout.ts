@@ -3,7 +3,6 @@ import { checkoutSteps, detachAt, prepareCheckoutDir } from './internal/checkout
 import { gitStep } from './internal/git-step.js';
 import { DEFAULT_TIMEOUT_MS } from './internal/defaults.js';
 import { detachedHeadFile, peelRef } from './internal/local-repo.js';
-export { hasRepositoryDir } from './internal/local-repo.js';
 import { runGitCommand } from './internal/run-git.js';
 import { isValidRefName, OID } from './internal/ref-name.js';
 import type { CheckoutOptions } from './types.js';

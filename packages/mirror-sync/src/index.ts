@@ -1,7 +1,8 @@
 export { listRemoteRefs } from './list-refs.js';
 export type { ListRefsContext } from './list-refs.js';
 export { syncMirror } from './sync.js';
-export { checkoutTag, hasRepositoryDir, readCheckoutHead } from './checkout.js';
+export { checkoutTag, readCheckoutHead } from './checkout.js';
+export { hasRepositoryDir } from './internal/local-repo.js';
 export { checkoutCommit } from './checkout-commit.js';
 export { redactUrl, validateRemoteUrl } from './url.js';
 export { MirrorSyncError } from './errors.js';

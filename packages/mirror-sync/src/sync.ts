@@ -124,11 +124,14 @@ export async function syncMirror(opts: SyncOptions): Promise<SyncResult> {
     // Wildcards, then the cache's tags pinned to the oids that were listed: what is reported is what lands.
     const fetchSpecs = [`+refs/heads/${branch}:refs/heads/${branch}`, ...(tagsChange ? ['+refs/tags/*:refs/tags/*'] : [])];
     // The two network steps of a changed mirror: the same options but for the remote they talk to.
-    const remoteStep = (stage: 'fetch' | 'push', side: 'upstream' | 'mirror', failCode: 'FETCH_FAILED' | 'PUSH_FAILED', doing: string): GitStep => ({
-      stage, recipe: opts.recipe, remote: opts[side], auth: opts.auth?.[side], timeoutMs, cwd, failCode, doing, signal: opts.signal,
-    });
+    // A sync fetches from upstream and pushes to the mirror: the stage names the side and the failure.
+    const remoteStep = (stage: 'fetch' | 'push', doing: string): GitStep => {
+      const side = stage === 'fetch' ? 'upstream' : 'mirror';
+      const failCode = stage === 'fetch' ? 'FETCH_FAILED' : 'PUSH_FAILED';
+      return { stage, recipe: opts.recipe, remote: opts[side], auth: opts.auth?.[side], timeoutMs, cwd, failCode, doing, signal: opts.signal };
+    };
     await gitStep(
-      remoteStep('fetch', 'upstream', 'FETCH_FAILED', 'fetching from upstream'),
+      remoteStep('fetch', 'fetching from upstream'),
       [
         'fetch',
         '--quiet',
@@ -147,7 +150,7 @@ export async function syncMirror(opts: SyncOptions): Promise<SyncResult> {
     // One atomic push for the branch and every tag: all of it lands, or none. --prune deletes
     // the mirror's tags upstream no longer has; it only reaches refs/tags/, the wildcard's side.
     await gitStep(
-      remoteStep('push', 'mirror', 'PUSH_FAILED', 'pushing to the mirror'),
+      remoteStep('push', 'pushing to the mirror'),
       ['push', '--quiet', '--atomic', '--no-verify', ...(tagsChange ? ['--prune'] : []), '--', opts.mirror, ...pushSpecs],
     );
   }

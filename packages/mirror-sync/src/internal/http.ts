@@ -20,7 +20,12 @@ type Exchange = {
 };
 type Answer = { res: IncomingMessage; body: Uint8Array };
 
-/** One request and its whole body; a failed connection is a TypeError whose cause says why, as with fetch. */
+/** What fetch throws for a request that got no answer: a TypeError whose cause says why. */
+function connectionFailed(cause: Error): TypeError {
+  return new TypeError('the connection failed', { cause });
+}
+
+/** One request and its whole body; a failed connection is `connectionFailed`. */
 function exchange(x: Exchange, signal: AbortSignal): Promise<Answer> {
   return new Promise((resolve, reject) => {
     signal.throwIfAborted();
@@ -39,14 +44,14 @@ function exchange(x: Exchange, signal: AbortSignal): Promise<Answer> {
       };
     req.on(
       'error',
-      settle((cause: Error) => reject(new TypeError('the connection failed', { cause }))),
+      settle((cause: Error) => reject(connectionFailed(cause))),
     );
     req.once('response', (res) => {
       const parts: Buffer[] = [];
       res.on('data', (part: Buffer) => parts.push(part));
       res.on(
         'error',
-        settle((cause: Error) => reject(new TypeError('the connection failed', { cause }))),
+        settle((cause: Error) => reject(connectionFailed(cause))),
       );
       res.once(
         'end',
@@ -84,15 +89,11 @@ async function follow(first: Exchange, signal: AbortSignal): Promise<Answer & { 
     if (status < 300 || status > 399 || status === 304 || location === undefined)
       return { ...answer, url: x.url };
     if (hop === MAX_REDIRECTS)
-      throw new TypeError('the connection failed', {
-        cause: new Error(`more than ${String(MAX_REDIRECTS)} redirects`),
-      });
+      throw connectionFailed(new Error(`more than ${String(MAX_REDIRECTS)} redirects`));
     const toGet = status === 303 || ((status === 301 || status === 302) && x.method === 'POST');
     const url = new URL(location, x.url);
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
-      throw new TypeError('the connection failed', {
-        cause: new Error(`redirected to a ${url.protocol} URL; only http and https are followed`),
-      });
+      throw connectionFailed(new Error(`redirected to a ${url.protocol} URL; only http and https are followed`));
     const headers = headersFor(x.url, url, x.headers);
     x = toGet
       ? { url, method: 'GET', headers: withoutBodyHeaders(headers), payload: undefined }
