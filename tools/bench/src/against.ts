@@ -5,7 +5,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CANON_CLI, writeBenchConfig } from './canon.js';
 import { createBenchFleet, writeCanonicals, type BenchFleet } from './fleet.js';
-import { mustSucceed, stats, timed, type Stats } from './measure.js';
+import { mustSucceed, range, stats, timed, type Stats } from './measure.js';
 
 export type AgainstOptions = { against: string; pairs: number; sweepRecipes: number; memoryRecipes: number; log: (line: string) => void };
 
@@ -31,20 +31,21 @@ async function measured(cli: string, args: readonly string[], what: string): Pro
   return { ms: sample.ms, cpuMs: (Number(m[2]) + Number(m[3])) * 1000, rssMb: Number(m[1]) / 1024 };
 }
 
+type Config = { path: string; stateDir: string };
+
 /** A config over the first `n` recipes of the fleet, with its own state dir for `side`. */
-async function configFor(fleet: BenchFleet, label: string, n: number, canonical: boolean): Promise<string> {
+async function configFor(fleet: BenchFleet, label: string, n: number, canonical: boolean): Promise<Config> {
   const dir = join(fleet.dir, 'against', label);
   await mkdir(dir, { recursive: true });
   const names = fleet.names.slice(0, n);
   const { path, stateDir } = await writeBenchConfig({ dir, gitBase: fleet.server.baseUrl, names });
   const newest = fleet.tags.at(-1);
   if (canonical && newest !== undefined) await writeCanonicals(stateDir, names, newest);
-  return path;
+  return { path, stateDir };
 }
 
-async function skippedAll(configPath: string, n: number, what: string): Promise<void> {
-  const config = JSON.parse(await readFile(configPath, 'utf8')) as { stateDir: string };
-  const latest = JSON.parse(await readFile(join(config.stateDir, 'runs', 'latest.json'), 'utf8')) as { summary: Record<string, number> };
+async function skippedAll(stateDir: string, n: number, what: string): Promise<void> {
+  const latest = JSON.parse(await readFile(join(stateDir, 'runs', 'latest.json'), 'utf8')) as { summary: Record<string, number> };
   if (latest.summary.SKIPPED !== n) throw new Error(`${what} did not skip every recipe: ${JSON.stringify(latest.summary)}`);
 }
 
@@ -57,11 +58,11 @@ export async function runAgainst(opts: AgainstOptions): Promise<string> {
   const cli: Record<Side, string> = { before: otherCli(opts.against), after: CANON_CLI };
   const fleet = await createBenchFleet(Math.max(opts.sweepRecipes, opts.memoryRecipes), { presynced: true });
   try {
-    const sweepCfg: Record<Side, string> = {
+    const sweepCfg: Record<Side, Config> = {
       before: await configFor(fleet, 'before-sweep', opts.sweepRecipes, true),
       after: await configFor(fleet, 'after-sweep', opts.sweepRecipes, true),
     };
-    const planCfg = (n: number): Promise<Record<Side, string>> =>
+    const planCfg = (n: number): Promise<Record<Side, Config>> =>
       Promise.all([configFor(fleet, `before-plan-${String(n)}`, n, false), configFor(fleet, `after-plan-${String(n)}`, n, false)]).then(([before, after]) => ({ before, after }));
     const plan1 = await planCfg(1);
     const planN = await planCfg(opts.memoryRecipes);
@@ -76,18 +77,18 @@ export async function runAgainst(opts: AgainstOptions): Promise<string> {
       versionCpu: measure('P3 `canon --version`: CPU', 'ms'),
     };
     const loadAtStart = await loadAverage();
-    for (const side of ['before', 'after'] as const) await measured(cli[side], ['sweep', '--config', sweepCfg[side]], `warm-up sweep (${side})`);
+    for (const side of ['before', 'after'] as const) await measured(cli[side], ['sweep', '--config', sweepCfg[side].path], `warm-up sweep (${side})`);
     for (let pair = 0; pair < opts.pairs; pair += 1) {
       const order: Side[] = pair % 2 === 0 ? ['before', 'after'] : ['after', 'before'];
       for (const side of order) {
         fleet.server.resetCounters();
-        const sweep = await measured(cli[side], ['sweep', '--config', sweepCfg[side]], `canon sweep (${side})`);
-        await skippedAll(sweepCfg[side], opts.sweepRecipes, `canon sweep (${side})`);
+        const sweep = await measured(cli[side], ['sweep', '--config', sweepCfg[side].path], `canon sweep (${side})`);
+        await skippedAll(sweepCfg[side].stateDir, opts.sweepRecipes, `canon sweep (${side})`);
         m.sweepMs[side].push(sweep.ms);
         m.sweepCpu[side].push(sweep.cpuMs);
         m.sweepReq[side].push(fleet.server.requests.count / opts.sweepRecipes);
-        m.plan1Rss[side].push((await measured(cli[side], ['plan', '--config', plan1[side]], `canon plan, 1 recipe (${side})`)).rssMb);
-        const planRun = await measured(cli[side], ['plan', '--config', planN[side]], `canon plan (${side})`);
+        m.plan1Rss[side].push((await measured(cli[side], ['plan', '--config', plan1[side].path], `canon plan, 1 recipe (${side})`)).rssMb);
+        const planRun = await measured(cli[side], ['plan', '--config', planN[side].path], `canon plan (${side})`);
         m.planNRss[side].push(planRun.rssMb);
         m.planNCpu[side].push(planRun.cpuMs);
         for (let k = 0; k < 3; k += 1) {
@@ -119,7 +120,6 @@ function ratios(m: Measure): Stats {
   return stats(m.after.map((a, i) => a / (m.before[i] ?? Number.NaN)));
 }
 
-const fmt = (s: Stats, digits: number): string => `${s.min.toFixed(digits)} / **${s.median.toFixed(digits)}** / ${s.max.toFixed(digits)}`;
 
 function render(opts: AgainstOptions, measures: Measure[], load: { start: string; end: string }): string {
   const lines = [
@@ -132,7 +132,7 @@ function render(opts: AgainstOptions, measures: Measure[], load: { start: string
   for (const m of measures) {
     const digits = m.unit === 'MB' ? 1 : m.unit === '' ? 2 : 0;
     const unit = m.unit === '' ? '' : ` ${m.unit}`;
-    lines.push(`| ${m.name} | ${fmt(stats(m.before), digits)}${unit} | ${fmt(stats(m.after), digits)}${unit} | ${fmt(ratios(m), 2)}× |`);
+    lines.push(`| ${m.name} | ${range(stats(m.before), digits)}${unit} | ${range(stats(m.after), digits)}${unit} | ${range(ratios(m), 2)}× |`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -84,8 +84,8 @@ export async function writeCanonicals(stateDir: string, names: readonly string[]
 }
 
 /** The bench config over `fleet` with every recipe already canonical at the newest tag: a sweep has nothing to do. */
-export async function writeNoopConfig(fleet: BenchFleet): Promise<{ path: string; stateDir: string }> {
-  const written = await writeBenchConfig({ dir: fleet.dir, gitBase: fleet.server.baseUrl, names: fleet.names });
+export async function writeNoopConfig(fleet: BenchFleet, opts: { healthUrl?: string } = {}): Promise<{ path: string; stateDir: string }> {
+  const written = await writeBenchConfig({ dir: fleet.dir, gitBase: fleet.server.baseUrl, names: fleet.names, ...opts });
   const newest = fleet.tags.at(-1);
   if (newest === undefined) throw new Error('bench fleet has no tags');
   await writeCanonicals(written.stateDir, fleet.names, newest);

@@ -37,6 +37,18 @@ export function mustSucceed(sample: Sample, what: string, okCodes: readonly numb
   return sample;
 }
 
+export const f = (x: number, digits = 1): string => x.toFixed(digits);
+
+/** `min / **median** / max` with `digits` decimals and a unit after the last. */
+export function range(s: Stats, digits = 1, unit = ''): string {
+  return `${f(s.min, digits)} / **${f(s.median, digits)}** / ${f(s.max, digits)}${unit}`;
+}
+
+/** A table's verdict cell. */
+export function met(ok: boolean): string {
+  return ok ? 'met' : '**missed**';
+}
+
 export function fmtMs(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
 }

@@ -5,7 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CANON_CLI, startInstantHealth, writeBenchConfig } from './canon.js';
 import { createBenchFleet, writeCanonicals } from './fleet.js';
-import { mustSucceed, stats, timed, type Stats } from './measure.js';
+import { f, met, mustSucceed, range, stats, timed, type Stats } from './measure.js';
 
 export type KnownFailureResult = {
   recipes: number;
@@ -93,12 +93,9 @@ export async function measureKnownFailures(runs: number): Promise<KnownFailureRe
   }
 }
 
-const f = (x: number, digits = 1): string => x.toFixed(digits);
-const range = (s: Stats, digits = 1, unit = ''): string => `${f(s.min, digits)} / **${f(s.median, digits)}** / ${f(s.max, digits)}${unit}`;
 
 /** The P6 section of docs/performance.md. */
 export function renderP6Section(r: KnownFailureResult, runs: number, date: string): string {
-  const met = (ok: boolean): string => (ok ? 'met' : '**missed**');
   return [
     '## P6: a known failure is tested once',
     '',

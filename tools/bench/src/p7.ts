@@ -5,10 +5,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { CANON_CLI, startInstantHealth, writeBenchConfig } from './canon.js';
-import { createBenchFleet, writeCanonicals } from './fleet.js';
-import { mustSucceed, stats, timed, type Stats } from './measure.js';
-import { startBenchRedis } from './redis.js';
+import { CANON_CLI, startInstantHealth } from './canon.js';
+import { createBenchFleet, writeNoopConfig } from './fleet.js';
+import { f, met, mustSucceed, range, stats, timed, type Stats } from './measure.js';
+import { startRedisServer } from '@canon/testkit';
 
 const RECIPES = 40;
 const WORKERS = 4;
@@ -81,15 +81,12 @@ async function startWorker(config: Record<string, unknown>, dir: string): Promis
 export async function measureQueueScaling(): Promise<QueueScalingResult> {
   const fleet = await createBenchFleet(RECIPES, { presynced: true });
   const health = await startInstantHealth();
-  const redis = await startBenchRedis();
+  const redis = await startRedisServer();
   const workers: ChildProcess[] = [];
   try {
-    const { path, stateDir } = await writeBenchConfig({ dir: fleet.dir, gitBase: fleet.server.baseUrl, names: fleet.names, healthUrl: health.url });
+    const { path, stateDir } = await writeNoopConfig(fleet, { healthUrl: health.url });
     const config = JSON.parse(await readFile(path, 'utf8')) as { defaults: { test: Record<string, unknown> } } & Record<string, unknown>;
     config.defaults.test.command = ['sleep', String(TEST_SECONDS)];
-    const current = fleet.tags.at(-1);
-    if (current === undefined) throw new Error('bench fleet has no tags');
-    await writeCanonicals(stateDir, fleet.names, current);
 
     await writeFile(path, JSON.stringify({ ...config, concurrency: 1 }, null, 2));
     await fleet.release('1.3.0+1.25.0');
@@ -118,8 +115,6 @@ export async function measureQueueScaling(): Promise<QueueScalingResult> {
   }
 }
 
-const f = (x: number, digits = 1): string => x.toFixed(digits);
-const range = (s: Stats, digits = 0, unit = ''): string => `${f(s.min, digits)} / **${f(s.median, digits)}** / ${f(s.max, digits)}${unit}`;
 
 const loads = (l: number[]): string => l.map((x) => f(x, 2)).join(' / ');
 
@@ -136,7 +131,6 @@ const EARLIER_RUNS =
 
 /** The P7 section of docs/performance.md. */
 export function renderP7Section(r: QueueScalingResult, date: string): string {
-  const met = (ok: boolean): string => (ok ? 'met' : '**missed**');
   return [
     '## P7: cold tests on several workers',
     '',

@@ -6,9 +6,9 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { sendGiteaWebhook, type WebhookRepository } from '@canon/testkit';
 import { LISTEN_ENVIRONMENT } from '@canon/timer-units';
-import { CANON_CLI, startInstantHealth, writeBenchConfig } from './canon.js';
-import { createBenchFleet, writeCanonicals } from './fleet.js';
-import { mustSucceed, stats, timed, type Stats } from './measure.js';
+import { CANON_CLI, startInstantHealth } from './canon.js';
+import { createBenchFleet, writeNoopConfig } from './fleet.js';
+import { f, met, mustSucceed, range, stats, timed, type Stats } from './measure.js';
 import { flood, PLAIN_SERVER, readMemory, REJECTED_KINDS, type FloodResult, type FloodTarget } from './p8-flood.js';
 
 const DEBOUNCE_SECONDS = 1;
@@ -114,15 +114,12 @@ export async function measureListen(opts: { tags?: number; rejected?: number } =
   let listener: Listening | null = null;
   try {
     const [recipe] = fleet.names as [string];
-    const { path, stateDir } = await writeBenchConfig({ dir: fleet.dir, gitBase: fleet.server.baseUrl, names: fleet.names, healthUrl: health.url });
+    const { path, stateDir } = await writeNoopConfig(fleet, { healthUrl: health.url });
     const secretFile = join(fleet.dir, 'hook.secret');
     await writeFile(secretFile, `${SECRET}\n`, { mode: 0o600 });
     const config = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
     config.webhook = { listen: '127.0.0.1:0', path: HOOK_PATH, secretFile, debounceSeconds: DEBOUNCE_SECONDS, maxSweepsPerHour: 100 };
     await writeFile(path, `${JSON.stringify(config, null, 2)}\n`);
-    const current = fleet.tags.at(-1);
-    if (current === undefined) throw new Error('bench fleet has no tags');
-    await writeCanonicals(stateDir, fleet.names, current);
     const repo = (name: string): WebhookRepository => {
       const cloneUrl = `${fleet.server.baseUrl}/upstream/${name}.git`;
       return { cloneUrl, htmlUrl: cloneUrl.replace(/\.git$/, ''), fullName: `upstream/${name}` };
@@ -190,8 +187,6 @@ export async function measureListen(opts: { tags?: number; rejected?: number } =
   }
 }
 
-const f = (x: number, digits = 1): string => x.toFixed(digits);
-const range = (s: Stats, digits = 1, unit = ''): string => `${f(s.min, digits)} / **${f(s.median, digits)}** / ${f(s.max, digits)}${unit}`;
 
 const grew = (m: FloodMemory): number => m.afterMb - m.idleMb;
 const signed = (mb: number): string => `${mb >= 0 ? '+' : ''}${f(mb)} MB`;
@@ -199,7 +194,6 @@ const trail = (m: FloodMemory): string => m.flood.checkpoints.map((c) => f(c.rss
 
 /** The P8 section of docs/performance.md. */
 export function renderP8Section(r: ListenResult, date: string): string {
-  const met = (ok: boolean): string => (ok ? 'met' : '**missed**');
   const target = (r.debounceSeconds + 2) * 1000;
   const { canon, bare, plain } = r.memory;
   const n = canon.flood.requests;

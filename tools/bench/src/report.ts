@@ -1,5 +1,5 @@
 import type { MemoryResult, NoopResult, OverheadResult, StartupResult } from './scenarios.js';
-import type { Stats } from './measure.js';
+import { f, met, range } from './measure.js';
 
 export type BenchResults = {
   startup: StartupResult;
@@ -11,9 +11,6 @@ export type BenchResults = {
   node: string;
 };
 
-const f = (x: number, digits = 1): string => x.toFixed(digits);
-const range = (s: Stats, digits = 1, unit = ''): string => `${f(s.min, digits)} / **${f(s.median, digits)}** / ${f(s.max, digits)}${unit}`;
-const verdict = (ok: boolean): string => (ok ? 'met' : '**missed**');
 
 /** docs/performance.md: every figure comes from this run; targets are issue 8's. */
 export function renderPerformanceDoc(r: BenchResults): string {
@@ -30,11 +27,11 @@ export function renderPerformanceDoc(r: BenchResults): string {
     '',
     '| | measure | target | result | verdict |',
     '|---|---|---|---|---|',
-    `| P1 | no-op sweep, ${String(p1.recipes)} recipes, canon ÷ naive fetch+push loop | ≤ 0.25× | ${range(p1.ratio, 3, '×')} | ${verdict(p1.ratio.median <= 0.25)} |`,
-    `| P1 | HTTP requests per recipe at the server | ≤ 2 | ${f(p1.requestsPerRecipe, 2)} (naive loop: ${f(p1.naiveRequestsPerRecipe, 2)}) | ${verdict(p1.requestsPerRecipe <= 2)} |`,
-    `| P2 | canon's overhead per recipe, ${String(r.overhead.recipes)} new releases, test = deploy = \`true\` | ≤ 500 ms | ${range(r.overhead.perRecipe, 0, ' ms')} | ${verdict(r.overhead.perRecipe.median <= 500)} |`,
-    `| P3 | \`canon --version\` ÷ \`node -e 0\` | ≤ 2× | ${range(r.startup.ratio, 2, '×')} | ${verdict(r.startup.ratio.median <= 2)} |`,
-    `| P4 | peak RSS of \`canon plan\`, ${String(r.memory.recipes)} recipes | ≤ 150 MB | ${range(r.memory.peakRssMb, 0, ' MB')} | ${verdict(r.memory.peakRssMb.median <= 150)} |`,
+    `| P1 | no-op sweep, ${String(p1.recipes)} recipes, canon ÷ naive fetch+push loop | ≤ 0.25× | ${range(p1.ratio, 3, '×')} | ${met(p1.ratio.median <= 0.25)} |`,
+    `| P1 | HTTP requests per recipe at the server | ≤ 2 | ${f(p1.requestsPerRecipe, 2)} (naive loop: ${f(p1.naiveRequestsPerRecipe, 2)}) | ${met(p1.requestsPerRecipe <= 2)} |`,
+    `| P2 | canon's overhead per recipe, ${String(r.overhead.recipes)} new releases, test = deploy = \`true\` | ≤ 500 ms | ${range(r.overhead.perRecipe, 0, ' ms')} | ${met(r.overhead.perRecipe.median <= 500)} |`,
+    `| P3 | \`canon --version\` ÷ \`node -e 0\` | ≤ 2× | ${range(r.startup.ratio, 2, '×')} | ${met(r.startup.ratio.median <= 2)} |`,
+    `| P4 | peak RSS of \`canon plan\`, ${String(r.memory.recipes)} recipes | ≤ 150 MB | ${range(r.memory.peakRssMb, 0, ' MB')} | ${met(r.memory.peakRssMb.median <= 150)} |`,
     '',
     '## P5: how a no-op sweep grows',
     '',

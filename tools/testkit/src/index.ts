@@ -50,6 +50,8 @@ export type {
   WarmHost,
   WarmOp,
 } from './warm-host.js';
+export { startRedisServer } from './redis-server.js';
+export type { RedisServer } from './redis-server.js';
 export { giteaHeaders, giteaTagPayload, postRaw, sendGiteaWebhook } from './webhook.js';
 export type { SendWebhookOptions, SignatureMode, TagEventKind, WebhookRepository, WebhookResponse } from './webhook.js';
 export { createCcciHost, CCCI_RUN_PATH, CCCI_RUNNER_PATH } from './ccci/host.js';

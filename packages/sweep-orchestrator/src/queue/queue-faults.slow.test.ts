@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutionSpec } from '../config/index.js';
 import { groupHasLiveMembers } from '../internal/process-group.js';
-import { startRedisServer } from '../testing/redis-server.js';
+import { startRedisServer } from '@canon/testkit';
 import { openQueueClient, type QueueClient } from './client.js';
 import { QueueError } from './errors.js';
 import { jobIdOf } from './job.js';

@@ -4,11 +4,10 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createFleet, type Fleet } from '@canon/testkit';
+import { createFleet, startRedisServer, type Fleet, type RedisServer } from '@canon/testkit';
 import { resolveConfig, type ResolvedConfig } from '../config/index.js';
 import { CLI } from './e2e-harness.js';
 import { groupHasLiveMembers } from '../internal/process-group.js';
-import { startRedisServer, type RedisServer } from './redis-server.js';
 import type { TestJob } from '../queue/job.js';
 
 /** The suite stand-in: records each call, then follows `behave/<recipe>` (one comma-separated step per call). */

@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CLI, type Scenario } from './e2e-harness.js';
 import { until } from './queue-fixture.js';
-import { startRedisServer, type RedisServer } from './redis-server.js';
+import { startRedisServer, type RedisServer } from '@canon/testkit';
 
 export const REDIS_PASSWORD = 'e2e-queue-password-5678';
 
