@@ -7,7 +7,7 @@ import type { ResolvedConfig } from '../config/index.js';
 import { expandPlaceholders, expandString } from '../config/index.js';
 import { runLocalCommand } from '../executor/local-command.js';
 import type { TestJob, TestJobResult } from './job.js';
-import { workerSuiteRevision } from './worker-revision.js';
+import { readSuiteRevision, sweepRevisionRunner } from '../verdicts/suite-revision.js';
 
 export type RunJobOptions = {
   /** The worker's own config: checkout directory, environment, grace and secrets come from it. */
@@ -64,9 +64,12 @@ async function runInCheckout(opts: RunJobOptions, dir: string): Promise<TestJobR
     return error('checkout', `checkout of ${job.tag} on ${host} failed: ${(e as Error).message}`);
   }
 
-  const revision = recipe.test.revision === null
-    ? { ok: true as const, output: null }
-    : await workerSuiteRevision(config, recipe, { job, trackingId: opts.trackingId, logFile: join(runDir, job.recipe, `${job.kind}.suite-revision.log`), signal: opts.signal });
+  // The worker's own `test.revision`, run as the sweep host runs it.
+  const revisionLog = join(runDir, job.recipe, `${job.kind}.suite-revision.log`);
+  const revision = await readSuiteRevision(
+    recipe,
+    sweepRevisionRunner(config, recipe, { runId: job.runId, trackingId: opts.trackingId, logFile: () => revisionLog, signal: opts.signal }),
+  );
   if (opts.signal.aborted) return { status: 'cancelled', host, durationMs: 0, logPath: null };
   if (!revision.ok) return error('suite-revision', `${revision.detail} (on ${host})`);
 

@@ -13,7 +13,7 @@ import { canonicalAdvances } from './internal/timeline.js';
 import { evidenceBlock, fleetCells, fleetNotes, historySection, versionRanks } from './internal/html-fleet.js';
 import { buildRecipeViews, lastCompletedAt, type RecipeView } from './internal/view.js';
 import { isSweepMissed } from './schedule.js';
-import { lastTestText } from './internal/last-test.js';
+import { lastTestText, verdictWorthShowing } from './internal/last-test.js';
 
 const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 
@@ -32,8 +32,7 @@ function orNone(text: string | null): string {
 function testMarks(view: RecipeView, now: Date): string {
   const last = view.lastTest;
   const known = view.knownFailed ? `<span class="badge known" title="not re-tested: this release already failed">known failure</span>` : '';
-  const plainGreen = last === null || (last.verdict === 'green' && last.attempts.length <= 1);
-  const verdict = plainGreen ? '' : `<span class="verdict v-${h(last.verdict)}" title="${h(lastTestText(last, now))}">${h(last.verdict)}</span>`;
+  const verdict = verdictWorthShowing(last) ? `<span class="verdict v-${h(last.verdict)}" title="${h(lastTestText(last, now))}">${h(last.verdict)}</span>` : '';
   return `${known}${verdict}`;
 }
 

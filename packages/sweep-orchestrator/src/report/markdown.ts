@@ -8,7 +8,7 @@ import { summarizeChanges, type Change } from './changes.js';
 import { codeSpan, compareText, escapeMarkdown as md, formatBytes, formatDuration, shortCommit } from './internal/format.js';
 import { diskWarning, inProgressText, knownFailures, pendingApproval } from './internal/fleet-text.js';
 import { buildRecipeViews, lastCompletedAt, type RecipeView } from './internal/view.js';
-import { lastTestText } from './internal/last-test.js';
+import { lastTestText, verdictWorthShowing } from './internal/last-test.js';
 import { isSweepMissed } from './schedule.js';
 import { gateLine, logEntries, summaryLine, warningText } from './internal/record-text.js';
 
@@ -53,7 +53,7 @@ function evidenceLine(view: RecipeView | undefined): string[] {
 /** The last test's verdict (with every attempt) under a recipe that did not just pass. */
 function lastTestLine(view: RecipeView | undefined, now: Date): string[] {
   const last = view?.lastTest;
-  if (!last || (last.verdict === 'green' && last.attempts.length <= 1)) return [];
+  if (!verdictWorthShowing(last)) return [];
   return [`- **Test verdict:** ${md(lastTestText(last, now))}`];
 }
 

@@ -52,7 +52,7 @@ export async function planSweep(opts: { config: ResolvedConfig; recipes?: readon
         const prepared = recipe.enrolled ? await prepareVerdicts({ config, registry, recipe, runRevision: planRevisionRunner }) : null;
         if (prepared?.ok === false) return { recipe: recipe.name, decision: null, error: prepared.detail };
         const known = prepared?.ok === true ? { verdicts: prepared.loaded.verdicts, approvals: prepared.loaded.approvals, now: new Date() } : {};
-        const holds = holdInputs(config, recipe, prepared?.ok === true ? prepared.loaded.approvals : [], new Date());
+        const holds = holdInputs(config, recipe, new Date());
         const decision = decide({
           ...known,
           ...holds,

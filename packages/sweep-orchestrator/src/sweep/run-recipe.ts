@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { evaluateGate } from '@canon/promote-gate';
-import { decide, isReleaseTag, waiverFor, type Approval, type Decision, type DecisionInput, type TagRef } from '@canon/trigger';
+import { decide, isReleaseTag, waiverFor, type Decision, type DecisionInput, type TagRef } from '@canon/trigger';
 import type { CanonicalView, Registry, RecipeRun, RunStore } from '@canon/warm-registry';
 import type { TestedRelease } from '../command-values.js';
 import type { ResolvedConfig, ResolvedRecipe } from '../config/index.js';
@@ -35,9 +35,8 @@ export type RecipeContext = {
   /** Called whenever the entry changed, so run.json follows the sweep as it goes; `urgent`
    * waits until the change is on disk (before a long step, and for a tested recipe's label). */
   update: (entry: RecipeRun, urgent?: boolean) => Promise<void>;
-  /** Tiers, holds, approvals, protected domain and promote mode for `decide`; absent: none of them. */
-  /** What decides besides the refs and the verdicts; `approvals` as the recipe's approvals.jsonl holds them. */
-  decisionInputs?: (recipe: ResolvedRecipe, approvals: readonly Approval[]) => Partial<DecisionInput>;
+  /** Tiers, holds, protected domain and promote mode for `decide` (the approvals come with the verdicts); absent: none of them. */
+  decisionInputs?: (recipe: ResolvedRecipe) => Partial<DecisionInput>;
 };
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -111,7 +110,7 @@ export async function runRecipe(ctx: RecipeContext, recipe: ResolvedRecipe, sync
   for (const w of prepared.loaded.warnings) ctx.warn(recipe.name, w);
 
   ctx.phase(recipe.name, 'decide');
-  const inputs = ctx.decisionInputs?.(recipe, prepared.loaded.approvals) ?? {};
+  const inputs = ctx.decisionInputs?.(recipe) ?? {};
   const decision = decideFor(ctx, recipe, before, sync.sync.tags, busy, prepared.loaded, await diskFor(ctx, recipe.name), inputs);
   record.decision = decision;
   for (const w of decision.warnings) ctx.warn(recipe.name, w);

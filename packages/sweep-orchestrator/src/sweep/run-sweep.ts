@@ -174,7 +174,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
       },
       warn: (recipe, message) => emit({ type: 'warning', at: stamp(), recipe, message }),
       update,
-      decisionInputs: (recipe, approvals) => ({ ...holdInputs(config, recipe, approvals, now()), infraDegraded: degradedFor(recipe, degraded) }),
+      decisionInputs: (recipe) => ({ ...holdInputs(config, recipe, now()), infraDegraded: degradedFor(recipe, degraded) }),
     };
     await runTiers({
       config, registry, selected, signal, degraded, recipesAtOnce: recipesInProgress(config),

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import type { ResolvedConfig, ResolvedRecipe } from '../config/index.js';
 import { runLocalCommand } from '../executor/local-command.js';
 
-export const REVISION_TIMEOUT_MS = 60_000;
+const REVISION_TIMEOUT_MS = 60_000;
 
 export type SuiteRevision = { ok: true; output: string | null } | { ok: false; detail: string };
 
@@ -11,16 +11,20 @@ export type RevisionRun = { exitCode: number | null; signal: string | null; time
 
 export type RevisionRunner = (argv: readonly string[]) => Promise<RevisionRun>;
 
-/** The sweep's runner: logged, tracked and stopped with the sweep like every other command. */
+/**
+ * The sweep's runner: logged, tracked and stopped with the sweep like every other command. A
+ * worker passes `trackingId` (its job attempt's id) so a lost lock or a cancel ends it with the
+ * test's group; CANON_RUN_ID stays the sweep's run.
+ */
 export function sweepRevisionRunner(
   config: ResolvedConfig,
   recipe: ResolvedRecipe,
-  step: { runId: string; logFile: () => string; signal: AbortSignal },
+  step: { runId: string; trackingId?: string; logFile: () => string; signal: AbortSignal },
 ): RevisionRunner {
   return (argv) =>
     runLocalCommand(config, {
       argv: [...argv], cwd: config.workDir, env: { CANON_RECIPE: recipe.name, CANON_RUN_ID: step.runId },
-      timeoutMs: REVISION_TIMEOUT_MS, runId: step.runId, logFile: step.logFile(), signal: step.signal, capture: true,
+      timeoutMs: REVISION_TIMEOUT_MS, runId: step.trackingId ?? step.runId, logFile: step.logFile(), signal: step.signal, capture: true,
     });
 }
 

@@ -41,7 +41,7 @@ export async function rollBack(opts: {
       return { attempted: false, healthy: null, reason };
     }
     const release = { version: previous.version, tag: previous.tag, commit: previous.commit, checkout: checkout.dir };
-    const ctx = rollbackContext(input, spec, limit, logFile, release, input.tested.version, checkout.dir);
+    const ctx = rollbackContext(input, spec, limit, logFile, release, input.tested.version);
     // restore brings back what backup saved (live mode) before the previous release runs on it.
     const restore = spec.restore === null ? null : await runStep(ctx, 'restore', spec.restore);
     const deploy = restore !== null && !restore.ok ? restore : await runStep(ctx, 'rollback-deploy', spec.deploy);
@@ -82,7 +82,7 @@ export async function undoSeed(opts: {
   input.onPhase?.('promote:rollback');
   const limit = budget(spec.timeoutSeconds, input.signal);
   try {
-    const ctx = rollbackContext(input, spec, limit, logFile, input.tested, null, input.tested.checkout);
+    const ctx = rollbackContext(input, spec, limit, logFile, input.tested, null);
     const step = await runStep(ctx, 'rollback-teardown', spec.teardown);
     if (step.ok) {
       await opts.history('rolled-back', { detail: `tore down the unrecorded seed of ${input.tested.version}` });
@@ -105,7 +105,6 @@ function rollbackContext(
   logFile: string,
   release: TestedRelease,
   previousVersion: string | null,
-  cwd: string,
 ): StepContext {
   return {
     config: input.config,
@@ -124,7 +123,8 @@ function rollbackContext(
       domain: spec.domain,
       env: spec.env,
     }),
-    cwd,
+    // Each command runs in the checkout of the release it deploys.
+    cwd: release.checkout,
     logFile,
     deadline: limit.deadline,
     signal: limit.signal,

@@ -16,6 +16,11 @@ export type LastTest = {
   attempts: TestAttempt[];
 };
 
+/** Whether a last test is worth showing beside its outcome: it did not simply pass (green, first attempt). */
+export function verdictWorthShowing(last: LastTest | null | undefined): last is LastTest {
+  return last != null && !(last.verdict === 'green' && last.attempts.length <= 1);
+}
+
 /** What a test's outcome says about the suite when no testVerdict was recorded (older records). */
 function verdictOfOutcome(outcome: Outcome): TestVerdict | null {
   switch (outcome) {
